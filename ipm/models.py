@@ -1,0 +1,54 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .enums import ALL_STRUCTURES_ROLES, MOBILITY_ROLES, PLATFORM_ROLES, Role
+
+
+class User(AbstractUser):
+    """A person who logs in. Counsellors belong to one structure; platform roles see all."""
+
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.COUNSELLOR)
+    structure = models.ForeignKey(
+        "referrals.Structure",
+        verbose_name="structure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text="Obligatoire pour un conseiller mission locale.",
+    )
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.COUNSELLOR and not self.structure_id:
+            raise ValidationError({"structure": "Un conseiller mission locale doit être rattaché à une structure."})
+
+    @property
+    def is_counsellor(self):
+        return self.role == Role.COUNSELLOR
+
+    @property
+    def is_platform(self):
+        return self.role in PLATFORM_ROLES or self.is_superuser
+
+    @property
+    def is_mobility(self):
+        return self.role in MOBILITY_ROLES or self.is_superuser
+
+    @property
+    def is_manager(self):
+        return self.role == Role.MANAGER
+
+    @property
+    def sees_all_structures(self):
+        return self.role in ALL_STRUCTURES_ROLES or self.is_superuser

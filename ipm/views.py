@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.http import HttpResponseServerError
+
+from .access import has_capability
+
+
+@login_required
+def home(request):
+    """Each role lands on its own work list."""
+    user = request.user
+    if has_capability(user, "casework") or has_capability(user, "read_all"):
+        return redirect("dossiers:inbox")
+    if has_capability(user, "submit_referral"):
+        return redirect("referrals:my_youths")
+    return render(request, "home.html")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({}))

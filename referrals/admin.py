@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Referral, Structure
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "department", "town", "active")
+    list_filter = ("kind", "department", "active")
+    search_fields = ("name", "town")
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ("last_name", "first_name", "structure", "status", "submitted_at")
+    list_filter = ("status", "structure")
+    search_fields = ("last_name", "first_name")
+    raw_id_fields = ("youth", "dossier", "counsellor")

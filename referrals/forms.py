@@ -1,0 +1,184 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.utils import timezone
+
+from ipm.forms import NullBooleanRadio, date_field, normalize_phone, validate_postcode
+
+from .models import Referral
+
+# Age limits: outside the hard range the fiche is refused; outside the usual range it is accepted
+# with a warning.
+HARD_AGE_RANGE = (16, 30)
+USUAL_AGE_RANGE = (18, 26)
+
+# Fields that must be filled to send the fiche (a draft needs only the name).
+REQUIRED_ON_SUBMIT = [
+    "last_name", "first_name", "birth_date", "sex", "postcode", "town",
+    "qualification_level", "employment_status", "motivation", "consent",
+]
+
+
+def age_on(birth_date, day):
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+class ReferralForm(forms.ModelForm):
+    birth_date = date_field("Date de naissance", required=False)
+    consent_date = date_field("Date du consentement", required=False)
+    qpv = NullBooleanRadio(label="Habite en quartier prioritaire de la politique de la ville (QPV)")
+    zrr = NullBooleanRadio(label="Habite en zone de revitalisation rurale (ZRR)")
+    registered_france_travail = NullBooleanRadio(label="Inscrit à France Travail")
+    driving_licence = NullBooleanRadio(label="Permis de conduire")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "last_name", "first_name", "birth_date", "sex",
+            "email", "phone", "address", "postcode", "town", "qpv", "zrr",
+            "qualification_level", "employment_status", "registered_france_travail", "unemployment_rights",
+            "housing", "social_security", "resources", "resources_details", "driving_licence", "passport",
+            "languages",
+            "wished_destination", "wished_sector", "motivation", "availability", "comments",
+            "consent", "consent_date",
+        ]
+        widgets = {
+            "sex": forms.RadioSelect,
+            "languages": forms.Textarea(attrs={"rows": 2, "placeholder": "Ex. : anglais B1, espagnol A2"}),
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+            "comments": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "06 12 34 56 78"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 5}),
+        }
+        help_texts = {
+            "motivation": "Pourquoi ce projet de mobilité ? Ce que le jeune en attend.",
+            "availability": "Ex. : disponible à partir de mars, pas d'engagement en cours.",
+            "consent": "Le jeune a été informé du traitement de ses données par la plateforme et l'accepte.",
+        }
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        self.submitting = submitting
+        super().__init__(*args, **kwargs)
+        self.warnings = []
+        for name in ("sex",):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
+        for name in REQUIRED_ON_SUBMIT:
+            # Shown as required (asterisk) but checked in clean(), so that a draft can be saved.
+            self.fields[name].label_suffix = ""
+            self.fields[name].widget.attrs["aria-required"] = "true"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Identité du jeune",
+                     Div(Div("last_name", css_class="col-md-4"), Div("first_name", css_class="col-md-4"),
+                         Div("birth_date", css_class="col-md-4"), css_class="row"),
+                     "sex"),
+            Fieldset("Coordonnées",
+                     Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
+                     "address",
+                     Div(Div("postcode", css_class="col-md-3"), Div("town", css_class="col-md-9"), css_class="row"),
+                     Div(Div("qpv", css_class="col-md-6"), Div("zrr", css_class="col-md-6"), css_class="row")),
+            Fieldset("Situation",
+                     Div(Div("qualification_level", css_class="col-md-6"), Div("employment_status", css_class="col-md-6"), css_class="row"),
+                     Div(Div("registered_france_travail", css_class="col-md-6"), Div("unemployment_rights", css_class="col-md-6"), css_class="row"),
+                     Div(Div("housing", css_class="col-md-6"), Div("social_security", css_class="col-md-6"), css_class="row"),
+                     Div(Div("resources", css_class="col-md-6"), Div("resources_details", css_class="col-md-6"), css_class="row"),
+                     Div(Div("driving_licence", css_class="col-md-6"), Div("passport", css_class="col-md-6"), css_class="row"),
+                     "languages"),
+            Fieldset("Projet de mobilité",
+                     Div(Div("wished_destination", css_class="col-md-6"), Div("wished_sector", css_class="col-md-6"), css_class="row"),
+                     "motivation", "availability", "comments"),
+            Fieldset("Consentement",
+                     HTML('<p class="small text-muted">Le jeune doit avoir donné son accord au traitement de ses '
+                          'données personnelles par la plateforme de mobilité (RGPD).</p>'),
+                     "consent", Div(Div("consent_date", css_class="col-md-4"), css_class="row")),
+        )
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data.get("phone"))
+
+    def clean_postcode(self):
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        validate_postcode(value)
+        return value
+
+    def clean_last_name(self):
+        return " ".join((self.cleaned_data.get("last_name") or "").split())
+
+    def clean_first_name(self):
+        return " ".join((self.cleaned_data.get("first_name") or "").split())
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data.get("birth_date")
+        if birth_date is None:
+            return None
+        today = timezone.localdate()
+        if birth_date > today:
+            raise forms.ValidationError("La date de naissance est dans le futur : vérifiez l'année.")
+        age = age_on(birth_date, today)
+        low, high = HARD_AGE_RANGE
+        if age < low or age > high:
+            raise forms.ValidationError(
+                f"Le jeune aurait {age} ans : la plateforme accueille les jeunes de {low} à {high} ans. "
+                "Vérifiez la date de naissance."
+            )
+        low, high = USUAL_AGE_RANGE
+        if age < low or age > high:
+            self.warnings.append(
+                f"Le jeune a {age} ans, hors de la tranche habituelle des dispositifs ({low} à {high} ans) : "
+                "la plateforme vérifiera qu'un dispositif lui est ouvert."
+            )
+        return birth_date
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            for name in REQUIRED_ON_SUBMIT:
+                if name in self.errors:
+                    continue
+                value = cleaned.get(name)
+                if value in (None, "", False):
+                    message = ("Le consentement du jeune est obligatoire pour envoyer la fiche."
+                               if name == "consent" else "Ce champ est obligatoire pour envoyer la fiche.")
+                    self.add_error(name, message)
+            if not cleaned.get("email") and not cleaned.get("phone") and "email" not in self.errors and "phone" not in self.errors:
+                self.add_error("phone", "Indiquez au moins un moyen de contact : téléphone ou courriel.")
+        if cleaned.get("consent") and not cleaned.get("consent_date"):
+            cleaned["consent_date"] = timezone.localdate()
+        if cleaned.get("consent_date") and cleaned["consent_date"] > timezone.localdate():
+            self.add_error("consent_date", "La date du consentement ne peut pas être dans le futur.")
+        return cleaned
+
+
+class DossierFilterForm(forms.Form):
+    """Search and filters of the dossier lists (inbox, Mes jeunes)."""
+
+    q = forms.CharField(label="Nom ou prénom", required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Rechercher un jeune"}))
+    state = forms.ChoiceField(label="Étape", required=False)
+    structure = forms.ModelChoiceField(label="Structure", required=False, queryset=None, empty_label="Toutes")
+    department = forms.CharField(label="Département", required=False, max_length=3,
+                                 widget=forms.TextInput(attrs={"placeholder": "Ex. 42", "size": 4}))
+    date_from = date_field("Reçue depuis le", required=False)
+    date_to = date_field("Reçue jusqu'au", required=False)
+
+    def __init__(self, *args, structures=None, with_structure=True, **kwargs):
+        from dossiers.workflow import State
+
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", "Toutes les étapes"), ("actifs", "En cours (hors clos et abandon)")] + list(State.choices)
+        if with_structure and structures is not None:
+            self.fields["structure"].queryset = structures
+        else:
+            del self.fields["structure"]
+            del self.fields["department"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "La date de fin est avant la date de début.")
+        return cleaned

@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dossiers.queries import filter_dossiers, list_queryset
+from ipm.access import capability_required, visible_dossiers, visible_referrals
+from ipm.lists import paginate
+
+from .enums import ReferralStatus
+from .forms import DossierFilterForm, ReferralForm
+from .services import ReferralError, find_youth, submit_referral
+
+
+def _save_referral(request, referral):
+    submitting = request.POST.get("action") == "submit"
+    form = ReferralForm(request.POST, instance=referral, submitting=submitting)
+    if not form.is_valid():
+        messages.error(request, "La fiche n'a pas été enregistrée : corrigez les champs signalés en rouge ci-dessous.")
+        return render(request, "referrals/referral_form.html", {"form": form, "referral": referral}, status=200)
+    with transaction.atomic():
+        referral = form.save(commit=False)
+        if referral.pk is None:
+            referral.structure = request.user.structure
+            referral.counsellor = request.user
+        referral.save()
+        for warning in form.warnings:
+            messages.warning(request, warning)
+        if not submitting:
+            messages.success(request, "Brouillon enregistré. Vous pourrez compléter et envoyer la fiche plus tard depuis « Mes jeunes ».")
+            return redirect("referrals:edit", pk=referral.pk)
+        try:
+            dossier, returning = submit_referral(referral, request.user)
+        except ReferralError as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:my_youths")
+    messages.success(request, f"Fiche envoyée à la plateforme : {dossier.youth} apparaît dans « Mes jeunes ».")
+    if returning:
+        messages.info(request, "Ce jeune était déjà connu de la plateforme : son nouveau dossier est rattaché à son historique.")
+    return redirect("referrals:my_youths")
+
+
+@capability_required("submit_referral")
+def referral_create(request):
+    if request.method == "POST":
+        from .models import Referral
+
+        return _save_referral(request, Referral())
+    return render(request, "referrals/referral_form.html", {"form": ReferralForm(), "referral": None})
+
+
+@capability_required("submit_referral")
+def referral_edit(request, pk):
+    referral = get_object_or_404(visible_referrals(request.user), pk=pk)
+    if referral.status != ReferralStatus.DRAFT:
+        return redirect(referral.get_absolute_url())
+    if request.method == "POST":
+        return _save_referral(request, referral)
+    form = ReferralForm(instance=referral)
+    known = None
+    if referral.birth_date and referral.first_name:
+        known = find_youth(referral.last_name, referral.first_name, referral.birth_date)
+    return render(request, "referrals/referral_form.html", {"form": form, "referral": referral, "known_youth": known})
+
+
+@require_POST
+@capability_required("submit_referral")
+def referral_delete(request, pk):
+    referral = get_object_or_404(visible_referrals(request.user), pk=pk, status=ReferralStatus.DRAFT)
+    referral.delete()
+    messages.success(request, "Brouillon supprimé.")
+    return redirect("referrals:my_youths")
+
+
+@capability_required("submit_referral")
+def my_youths(request):
+    """A counsellor's young people: the dossiers of their structure, and their fiches still in draft."""
+    form = DossierFilterForm(request.GET or None, with_structure=False)
+    dossiers = visible_dossiers(request.user)
+    if form.is_bound and form.is_valid():
+        dossiers = filter_dossiers(dossiers, form.cleaned_data)
+    if request.GET.get("mine") == "1":
+        dossiers = dossiers.filter(referring_counsellor=request.user)
+    drafts = visible_referrals(request.user).filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
+    context = {"form": form, "drafts": drafts, "mine": request.GET.get("mine") == "1"}
+    context.update(paginate(request, list_queryset(dossiers).order_by("-received_on", "-id")))
+    return render(request, "referrals/my_youths.html", context)
