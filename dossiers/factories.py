@@ -1,0 +1,39 @@
+import datetime
+
+import factory
+
+from . import workflow
+from .models import Dossier, Youth
+
+
+class YouthFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Youth
+
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    birth_date = factory.Sequence(lambda n: datetime.date(2000, 1, 1) + datetime.timedelta(days=n))
+    sex = factory.Iterator(["F", "M"])
+    postcode = "42000"
+    town = "Saint-Étienne"
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    """A dossier in state "fiche reçue" (use ``dossier_in_state`` for another state)."""
+
+    class Meta:
+        model = Dossier
+
+    youth = factory.SubFactory(YouthFactory)
+    structure = factory.SubFactory("referrals.factories.StructureFactory")
+    received_on = factory.LazyFunction(datetime.date.today)
+
+
+def dossier_in_state(state, actor, **kwargs):
+    """A dossier brought to ``state`` through the real workflow (every event written), by ``actor``
+    (a platform user whose role may perform each step, e.g. an administrator)."""
+    dossier = DossierFactory(**kwargs)
+    workflow.record_creation(dossier, actor)
+    for step in workflow.path_to(state):
+        workflow.apply_transition(dossier, step, actor)
+    return dossier
