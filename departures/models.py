@@ -1,4 +1,5 @@
 from django.db import models
+from django_countries.fields import CountryField
 
 from .enums import ReminderCadence, SchemeFormat
 
@@ -29,7 +30,7 @@ class Stay(models.Model):
 
     dossier = models.OneToOneField("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="stay")
     scheme = models.ForeignKey(Scheme, verbose_name="dispositif", on_delete=models.PROTECT, related_name="stays")
-    country = models.CharField("pays (code ISO)", max_length=2, blank=True)
+    country = CountryField("pays", blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
     planned_start = models.DateField("départ prévu", null=True, blank=True)
     planned_end = models.DateField("retour prévu", null=True, blank=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from ipm.text import fold, person_key
 
@@ -16,6 +17,7 @@ class Youth(models.Model):
     first_name = models.CharField("prénom", max_length=100)
     birth_date = models.DateField("date de naissance")
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
+    nationality = CountryField("nationalité", blank=True, default="FR")
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)

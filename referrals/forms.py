@@ -37,7 +37,7 @@ class ReferralForm(forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
-            "last_name", "first_name", "birth_date", "sex",
+            "last_name", "first_name", "birth_date", "sex", "nationality",
             "email", "phone", "address", "postcode", "town", "qpv", "zrr",
             "qualification_level", "employment_status", "registered_france_travail", "unemployment_rights",
             "housing", "social_security", "resources", "resources_details", "driving_licence", "passport",
@@ -76,7 +76,7 @@ class ReferralForm(forms.ModelForm):
             Fieldset("Identité du jeune",
                      Div(Div("last_name", css_class="col-md-4"), Div("first_name", css_class="col-md-4"),
                          Div("birth_date", css_class="col-md-4"), css_class="row"),
-                     "sex"),
+                     Div(Div("sex", css_class="col-md-6"), Div("nationality", css_class="col-md-6"), css_class="row")),
             Fieldset("Coordonnées",
                      Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
                      "address",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django_countries.fields import CountryField
 
 from dossiers.enums import (
     EmploymentStatus,
@@ -50,6 +51,7 @@ class Referral(models.Model):
     first_name = models.CharField("prénom", max_length=100, blank=True)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices, blank=True)
+    nationality = CountryField("nationalité", blank=True, default="FR")
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)

@@ -16,7 +16,7 @@ from .models import Referral
 
 # Fields copied from the fiche onto the young person (the fiche keeps its own copy as filled).
 YOUTH_FIELDS = [
-    "email", "phone", "address", "postcode", "town", "qpv", "zrr", "qualification_level", "employment_status",
+    "nationality", "email", "phone", "address", "postcode", "town", "qpv", "zrr", "qualification_level", "employment_status",
 ]
 
 
