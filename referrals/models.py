@@ -116,3 +116,92 @@ class Referral(models.Model):
         if self.dossier_id:
             return reverse("dossiers:detail", args=[self.dossier_id])
         return reverse("referrals:edit", args=[self.pk])
+
+
+# --- Meetings: information collective, individual interview, preparation for departure -------------
+# One generic model for every collective or individual meeting; services in ``referrals/meetings.py``.
+from .meeting_enums import SEAT_HOLDING, Attendance, MeetingKind  # noqa: E402
+
+
+class Meeting(models.Model):
+    """A dated meeting young people are invited to: an information collective, an individual interview
+    in its place, or a preparation-for-departure meeting."""
+
+    kind = models.CharField("type de réunion", max_length=20, choices=MeetingKind.choices, default=MeetingKind.INFO)
+    title = models.CharField("intitulé", max_length=150, blank=True)
+    date = models.DateField("date", db_index=True)
+    start_time = models.TimeField("heure de début")
+    end_time = models.TimeField("heure de fin", null=True, blank=True)
+    place = models.CharField("lieu", max_length=255, blank=True)
+    video_link = models.URLField("lien de visioconférence", blank=True)
+    capacity = models.PositiveSmallIntegerField("nombre de places", null=True, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="animateur", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="facilitated_meetings",
+    )
+    scheme = models.ForeignKey(
+        "departures.Scheme", verbose_name="dispositif", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    notes = models.TextField("informations pour les participants", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="créée par", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "réunion"
+        verbose_name_plural = "réunions"
+        ordering = ["-date", "-start_time"]
+
+    def __str__(self):
+        label = self.title or self.get_kind_display()
+        return f"{label} du {self.date:%d/%m/%Y} à {self.start_time:%H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("referrals:meeting_detail", args=[self.pk])
+
+    @property
+    def seats_taken(self):
+        return self.invitations.filter(status__in=SEAT_HOLDING).count()
+
+    @property
+    def seats_left(self):
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+
+class Invitation(models.Model):
+    """One young person (one dossier) invited to one meeting, and whether they came."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="réunion", on_delete=models.CASCADE, related_name="invitations")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="invitations"
+    )
+    status = models.CharField("présence", max_length=10, choices=Attendance.choices, default=Attendance.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="invité par", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField("invité le", auto_now_add=True)
+    email_sent_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
+    attendance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="présence saisie par", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    attendance_at = models.DateTimeField("présence saisie le", null=True, blank=True)
+    comment = models.CharField("commentaire", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["meeting__date", "dossier__youth__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "dossier"], name="invitation_unique_per_meeting_dossier"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} — {self.meeting}"
