@@ -1,0 +1,245 @@
+"""Uploaded files, for every app: one validator, safe storage names, and protected serving.
+
+Accepted: PDF, JPEG, PNG, DOCX, up to ``settings.IPM_UPLOAD_MAX_BYTES``. The type is read from the
+file's content (``filetype`` + a look inside DOCX zips), never trusted from the name or the browser, and
+must agree with the extension. Web pages, SVG, scripts, archives and anything else are refused with a
+French message. Files are stored under ``MEDIA_ROOT`` (outside the static area; there is no MEDIA_URL)
+and reach the browser only through a view that checked access, via ``serve_file``.
+
+Usage in a model and a form::
+
+    file = models.FileField(upload_to=upload_path("documents"), validators=[validate_upload])
+    file = UploadField(label="Fichier")          # in a form: same checks, before the model's
+
+and in a view, after fetching the owner through the access helpers (404 outside the user's scope)::
+
+    return serve_file(document.file, document.original_name)
+"""
+import io
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+
+import filetype
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+# Accepted kinds: extension(s) → (canonical extension, MIME type, label).
+PDF = "pdf"
+JPEG = "jpg"
+PNG = "png"
+DOCX = "docx"
+KINDS = {
+    PDF: ("application/pdf", "PDF"),
+    JPEG: ("image/jpeg", "image JPEG"),
+    PNG: ("image/png", "image PNG"),
+    DOCX: ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document Word (DOCX)"),
+}
+EXTENSIONS = {"pdf": PDF, "jpg": JPEG, "jpeg": JPEG, "png": PNG, "docx": DOCX}
+ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png," + KINDS[DOCX][0]
+ACCEPTED_LABEL = "PDF, JPEG, PNG ou DOCX"
+
+_MARKUP_RE = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<head|<body|<!--|<\w)", re.IGNORECASE)
+_SCRIPT_RE = re.compile(rb"^(#!|\s*(function|var|let|const|import)\b)")
+
+
+def max_bytes():
+    return settings.IPM_UPLOAD_MAX_BYTES
+
+
+def _read_head(uploaded, size=8192):
+    uploaded.seek(0)
+    head = uploaded.read(size)
+    uploaded.seek(0)
+    return head
+
+
+def _is_docx(uploaded):
+    """A DOCX is a zip holding ``[Content_Types].xml`` and ``word/document.xml``, and no macros."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        uploaded.seek(0)
+    has_macros = any(name.lower().endswith("vbaproject.bin") for name in names)
+    return "[Content_Types].xml" in names and "word/document.xml" in names and not has_macros
+
+
+def detect_kind(uploaded):
+    """The accepted kind read from the content (``pdf``, ``jpg``, ``png``, ``docx``) or None."""
+    head = _read_head(uploaded)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    guess = filetype.guess(head)
+    if guess is None:
+        return None
+    if guess.extension == "jpg":
+        return JPEG
+    if guess.extension == "png":
+        return PNG
+    if guess.extension in ("zip", "docx") and _is_docx(uploaded):
+        return DOCX
+    return None
+
+
+def _refusal_for_unknown(head, extension):
+    if _MARKUP_RE.match(head) or _SCRIPT_RE.match(head):
+        return (
+            "Ce fichier est une page web, une image SVG ou un script (son contenu ne correspond pas à son "
+            f"nom « .{extension} ») : ce type de fichier est refusé. Déposez un fichier {ACCEPTED_LABEL}."
+        )
+    guess = filetype.guess(head)
+    if guess is not None and guess.mime.startswith("application/") and guess.extension in (
+        "zip", "rar", "7z", "gz", "tar", "bz2", "xz", "cab", "exe", "elf", "docm", "xlsx", "xls", "doc", "pptx",
+        "odt", "ods", "epub",
+    ):
+        return (
+            f"Les archives, programmes et documents de type « {guess.extension} » sont refusés. "
+            f"Déposez un fichier {ACCEPTED_LABEL}."
+        )
+    if guess is not None:
+        return f"Le format « {guess.extension} » n'est pas accepté. Déposez un fichier {ACCEPTED_LABEL}."
+    return (
+        f"Le contenu de ce fichier n'est pas un {ACCEPTED_LABEL} valide (fichier renommé ou abîmé ?). "
+        "Enregistrez-le de nouveau au bon format puis déposez-le."
+    )
+
+
+def validate_upload(uploaded):
+    """Raise ``ValidationError`` (French message) unless ``uploaded`` is an accepted file whose content
+    matches its extension and whose size is within the limit. Returns the detected kind."""
+    if uploaded is None:
+        return None
+    # A file already stored (re-validating a saved model) was checked when it was uploaded.
+    if getattr(uploaded, "_committed", False) and not hasattr(uploaded, "content_type"):
+        return None
+    name = os.path.basename(getattr(uploaded, "name", "") or "")
+    size = getattr(uploaded, "size", None)
+    if size is None:
+        uploaded.seek(0, os.SEEK_END)
+        size = uploaded.tell()
+        uploaded.seek(0)
+    if size == 0:
+        raise ValidationError("Le fichier est vide.", code="empty")
+    if size > max_bytes():
+        raise ValidationError(
+            f"Le fichier est trop volumineux ({filesizeformat(size)}) : la taille maximale est "
+            f"{filesizeformat(max_bytes())}. Réduisez-le (par ex. scan en noir et blanc ou PDF compressé).",
+            code="too_large",
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EXTENSIONS:
+        raise ValidationError(
+            f"Le fichier « {name} » n'a pas une extension acceptée : déposez un fichier {ACCEPTED_LABEL} "
+            "(.pdf, .jpg, .jpeg, .png ou .docx).",
+            code="extension",
+        )
+    kind = detect_kind(uploaded)
+    if kind is None:
+        raise ValidationError(_refusal_for_unknown(_read_head(uploaded), extension), code="content")
+    if kind != EXTENSIONS[extension]:
+        raise ValidationError(
+            f"Le fichier « {name} » porte l'extension « .{extension} » mais son contenu est de type "
+            f"« {KINDS[kind][1]} » : renommez-le avec la bonne extension (.{kind}) ou déposez le bon fichier.",
+            code="mismatch",
+        )
+    return kind
+
+
+def safe_filename(name, default="fichier"):
+    """A file name safe on every system: ASCII letters, digits, '-', '_' and one extension."""
+    base = os.path.basename(str(name or "").replace("\\", "/"))
+    stem, dot, extension = base.rpartition(".")
+    if not dot:
+        stem, extension = base, ""
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_.")[:80] or default
+    extension = re.sub(r"[^a-z0-9]", "", extension.lower())[:10]
+    return f"{stem}.{extension}" if extension else stem
+
+
+def upload_path(prefix):
+    """An ``upload_to`` callable: ``<prefix>/<year>/<month>/<random>_<safe name>`` (the random part
+    makes stored names unguessable and unique)."""
+
+    def _upload_to(instance, filename):
+        today = timezone.localdate()
+        return f"{prefix}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}_{safe_filename(filename)}"
+
+    _upload_to.__name__ = f"upload_to_{re.sub(r'[^a-z0-9_]', '_', prefix.lower())}"
+    return _upload_to
+
+
+class UploadField(forms.FileField):
+    """A form field running ``validate_upload``; the widget proposes only accepted types."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", f"{ACCEPTED_LABEL}, {filesizeformat(max_bytes())} au maximum."
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if value is not None and value is not initial and hasattr(value, "content_type"):
+            self.kind = validate_upload(value)
+        return value
+
+
+def serve_file(fieldfile, download_name=None):
+    """Send a stored file as a download, after the caller checked access. Never rendered inline by
+    the browser (``Content-Disposition: attachment``, ``X-Content-Type-Options: nosniff``)."""
+    if not fieldfile or not fieldfile.name:
+        raise Http404("Fichier introuvable.")
+    try:
+        handle = fieldfile.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("Fichier introuvable.")
+    name = safe_filename(download_name or os.path.basename(fieldfile.name))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = KINDS[EXTENSIONS[extension]][0] if extension in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def uploaded_file_for_tests(name, content):
+    """A ``SimpleUploadedFile``-like object from bytes (handy in tests and commands)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content if isinstance(content, bytes) else content.encode())
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def minimal_docx():
+    """The bytes of a tiny valid DOCX (for tests and demo data)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            "<w:body><w:p><w:r><w:t>Lettre de motivation</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()

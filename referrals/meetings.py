@@ -1,0 +1,223 @@
+"""Meetings services: invite young people, record attendance, the invitation email and its .ics file.
+
+Generic over the meeting kinds: the information collective and the individual interview move dossiers
+along the wheel (``fiche_recue`` → ``invite_ic`` on invitation, → ``ic_faite`` when present, back to
+``fiche_recue`` when absent or excused so they can be invited again); a preparation-for-departure
+meeting only records invitations and attendance (the departures app decides what it means).
+"""
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers import workflow
+from dossiers.workflow import State
+
+from .meeting_enums import SEAT_HOLDING, WHEEL_INFO_KINDS, Attendance
+from .models import Invitation, Meeting
+
+
+class MeetingError(Exception):
+    """A refused meeting operation; the message is French and meant for the user."""
+
+
+@dataclass
+class InviteResult:
+    invited: list = field(default_factory=list)  # new or renewed invitations
+    skipped: list = field(default_factory=list)  # (dossier, French reason)
+
+
+def moves_wheel(meeting):
+    return meeting.kind in WHEEL_INFO_KINDS
+
+
+def invite(meeting, dossiers, user, send_email=True):
+    """Invite ``dossiers`` to ``meeting`` on behalf of ``user``.
+
+    A dossier already invited (or present) is skipped; an absent or excused one is invited again.
+    For information meetings, a dossier must be waiting ("fiche reçue", or already "invité" to
+    another session) and is moved to "invité en information collective". Seats are checked against
+    the capacity. The emails (copy to the referring counsellor) leave once the transaction commits.
+    """
+    result = InviteResult()
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        taken = meeting.invitations.filter(status__in=SEAT_HOLDING).count()
+        for dossier in dossiers:
+            existing = Invitation.objects.filter(meeting=meeting, dossier=dossier).first()
+            if existing and existing.status in SEAT_HOLDING:
+                result.skipped.append((dossier, "déjà invité à cette réunion"))
+                continue
+            if moves_wheel(meeting) and dossier.state not in (State.RECEIVED, State.INVITED):
+                result.skipped.append((dossier, f"le dossier est à l'étape « {dossier.get_state_display()} »"))
+                continue
+            if meeting.capacity is not None and taken >= meeting.capacity:
+                result.skipped.append((dossier, "plus de place dans cette réunion"))
+                continue
+            if moves_wheel(meeting) and dossier.state == State.RECEIVED:
+                workflow.apply_transition(dossier, State.INVITED, user, comment=f"Invité : {meeting}")
+            if existing:
+                existing.status = Attendance.INVITED
+                existing.invited_by = user
+                existing.attendance_at = None
+                existing.attendance_by = None
+                existing.save()
+                invitation = existing
+            else:
+                invitation = Invitation.objects.create(meeting=meeting, dossier=dossier, invited_by=user)
+            taken += 1
+            result.invited.append(invitation)
+        if send_email:
+            ids = [i.pk for i in result.invited]
+            transaction.on_commit(lambda: send_invitations(ids))
+    return result
+
+
+def record_attendance(invitation, status, user, comment=""):
+    """Record whether the young person came. For information meetings: present moves the dossier to
+    "information collective faite"; absent or excused sends it back to "fiche reçue", to be invited
+    again. Returns the invitation."""
+    status = Attendance(status)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().select_related("meeting", "dossier").get(pk=invitation.pk)
+        invitation.status = status
+        invitation.attendance_by = user
+        invitation.attendance_at = timezone.now() if status != Attendance.INVITED else None
+        if comment:
+            invitation.comment = comment
+        invitation.save()
+        dossier = invitation.dossier
+        meeting = invitation.meeting
+        if moves_wheel(meeting):
+            if status == Attendance.PRESENT and dossier.state in (State.INVITED, State.RECEIVED):
+                workflow.apply_transition(dossier, State.INFO_DONE, user, comment=f"Présent : {meeting}")
+            elif status in (Attendance.ABSENT, Attendance.EXCUSED) and dossier.state == State.INVITED:
+                others = (
+                    Invitation.objects.filter(dossier=dossier, status=Attendance.INVITED, meeting__date__gte=meeting.date)
+                    .exclude(pk=invitation.pk)
+                    .exists()
+                )
+                if not others:
+                    workflow.apply_transition(
+                        dossier, State.RECEIVED, user,
+                        comment=f"{status.label} : {meeting} — à réinviter",
+                    )
+    return invitation
+
+
+# --- Email and calendar file ---------------------------------------------------------------------
+
+
+def _ics_escape(text):
+    return (
+        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def _ics_fold(line):
+    """Fold a content line at 75 octets (RFC 5545 §3.1)."""
+    raw = line.encode("utf-8")
+    if len(raw) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def meeting_ics(meeting, uid_suffix=""):
+    """The meeting as an iCalendar (.ics) text, times in UTC."""
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.start_time), tz)
+    if meeting.end_time:
+        end = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.end_time), tz)
+    else:
+        end = start + datetime.timedelta(hours=2)
+    fmt = "%Y%m%dT%H%M%SZ"
+    utc = datetime.timezone.utc
+    location = meeting.place or meeting.video_link
+    description = meeting.notes
+    if meeting.video_link:
+        description = (description + "\n" if description else "") + f"Lien de visioconférence : {meeting.video_link}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Ipm//Plateforme mobilite//FR",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:ipm-meeting-{meeting.pk}{uid_suffix}@ipm",
+        f"DTSTAMP:{timezone.now().astimezone(utc).strftime(fmt)}",
+        f"DTSTART:{start.astimezone(utc).strftime(fmt)}",
+        f"DTEND:{end.astimezone(utc).strftime(fmt)}",
+        f"SUMMARY:{_ics_escape(meeting.title or meeting.get_kind_display())} — {_ics_escape(settings.IPM_PLATFORM_NAME)}",
+    ]
+    if location:
+        lines.append(f"LOCATION:{_ics_escape(location)}")
+    if meeting.video_link:
+        lines.append(f"URL:{meeting.video_link}")
+    if description:
+        lines.append(f"DESCRIPTION:{_ics_escape(description)}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+
+
+def invitation_email(invitation):
+    """The email of one invitation: to the young person, copy to the referring counsellor."""
+    meeting = invitation.meeting
+    dossier = invitation.dossier
+    youth = dossier.youth
+    counsellor = dossier.referring_counsellor
+    to = [youth.email] if youth.email else []
+    cc = [counsellor.email] if counsellor and counsellor.email else []
+    if not to and not cc:
+        return None
+    if not to:
+        to, cc = cc, []
+    where = meeting.place or ""
+    if meeting.video_link:
+        where = (where + " — " if where else "") + f"en visioconférence : {meeting.video_link}"
+    hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
+    body = (
+        f"Bonjour {youth.first_name},\n\n"
+        f"Vous êtes invité(e) à la réunion « {meeting.title or meeting.get_kind_display()} » "
+        f"de la {settings.IPM_PLATFORM_NAME}.\n\n"
+        f"Date : {meeting.date:%d/%m/%Y}\n"
+        f"Heure : {hours}\n"
+        f"Lieu : {where or 'précisé ultérieurement'}\n"
+        + (f"Animée par : {meeting.facilitator}\n" if meeting.facilitator else "")
+        + (f"\n{meeting.notes}\n" if meeting.notes else "")
+        + "\nLe fichier joint (.ics) ajoute ce rendez-vous à votre agenda.\n"
+        "Si vous ne pouvez pas venir, prévenez votre conseiller ou la plateforme : vous serez invité(e) "
+        "à une autre date.\n\n"
+        f"— {settings.IPM_PLATFORM_NAME}"
+    )
+    message = EmailMessage(
+        subject=f"Invitation : {meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}",
+        body=body, to=to, cc=cc,
+    )
+    message.attach("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"), "text/calendar; charset=utf-8; method=PUBLISH")
+    return message
+
+
+def send_invitations(invitation_ids):
+    """Send the invitation emails; returns how many left. Safe to call again (marks them sent)."""
+    sent = 0
+    invitations = Invitation.objects.filter(pk__in=invitation_ids).select_related(
+        "meeting", "meeting__facilitator", "dossier__youth", "dossier__referring_counsellor"
+    )
+    for invitation in invitations:
+        message = invitation_email(invitation)
+        if message is None:
+            continue
+        sent += message.send()
+        Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=timezone.now())
+    return sent
