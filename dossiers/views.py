@@ -56,7 +56,10 @@ def dossier_transition(request, pk):
         messages.error(request, "Action inconnue : rechargez la page et réessayez.")
         return redirect(dossier)
     try:
-        workflow.apply_transition(dossier, target, request.user, comment=request.POST.get("comment", "").strip())
+        workflow.apply_transition(
+            dossier, target, request.user, comment=request.POST.get("comment", "").strip(),
+            expected_source=request.POST.get("source") or None,
+        )
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:

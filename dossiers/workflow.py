@@ -117,18 +117,25 @@ def can_apply(dossier, target, user):
     return transition is not None and _user_roles_allow(user, transition)
 
 
-def apply_transition(dossier, target, user, comment=""):
+def apply_transition(dossier, target, user, comment="", expected_source=None):
     """Move ``dossier`` to ``target`` on behalf of ``user``; returns the written ``DossierEvent``.
 
     Raises ``TransitionError`` (and writes nothing) when the transition is not in the table or when
     the user's role may not perform it. The dossier row is locked for the change, so two people
-    acting at once cannot both move it from the same state.
+    acting at once cannot both move it from the same state. ``expected_source`` is the state the user
+    saw when choosing the action (the dossier page sends it): if the dossier moved meanwhile, the action
+    is refused rather than applied to a state the user did not see.
     """
     from .models import Dossier, DossierEvent
 
     target = State(target)
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if expected_source is not None and expected_source != locked.state:
+            raise TransitionError(
+                f"Le dossier a changé entre-temps : il est maintenant « {State(locked.state).label} ». "
+                "Rechargez la page et vérifiez avant d'agir."
+            )
         transition = TRANSITION_TABLE.get((locked.state, target))
         if transition is None:
             raise TransitionError(
