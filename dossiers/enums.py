@@ -79,3 +79,54 @@ class PassportStatus(models.TextChoices):
     VALID = "valide", "Passeport ou carte d'identité valide"
     EXPIRED = "expire", "Expiré"
     NONE = "aucun", "Aucun"
+
+
+# --- Diagnostic, application file and commission ----------------------------------------------------
+
+
+class DiagnosticOutcome(models.TextChoices):
+    READY = "pret", "Prêt à partir"
+    NOT_YET = "pas_encore", "Pas encore : orientation"
+
+
+class Orientation(models.TextChoices):
+    TRAINING = "formation", "Vers une formation"
+    INTERNSHIP = "stage", "Vers un stage"
+    FIRST_EXPERIENCE = "premiere_experience", "Vers une première expérience"
+    OTHER_SCHEME = "autre_dispositif", "Vers un autre dispositif"
+    OTHER = "autre", "Autre"
+
+
+class LanguageLevel(models.TextChoices):
+    NONE = "aucun", "Aucune notion"
+    A1 = "A1", "A1 — débutant"
+    A2 = "A2", "A2 — élémentaire"
+    B1 = "B1", "B1 — seuil"
+    B2 = "B2", "B2 — avancé"
+    C1 = "C1", "C1 — autonome"
+    C2 = "C2", "C2 — maîtrise"
+
+
+class CriminalRecord(models.TextChoices):
+    NONE = "neant", "Néant"
+    MENTIONS = "mentions", "Mentions au casier"
+    PENDING = "en_cours", "Procédure en cours"
+    UNKNOWN = "inconnu", "Non renseigné"
+
+
+class DocumentStatus(models.TextChoices):
+    MISSING = "manquant", "Manquant"
+    RECEIVED = "recu", "Reçu, à vérifier"
+    VALIDATED = "valide", "Validé"
+    REJECTED = "refuse", "Refusé"
+
+
+class CommissionStatus(models.TextChoices):
+    PLANNED = "prevue", "Prévue"
+    HELD = "tenue", "Tenue"
+
+
+class Decision(models.TextChoices):
+    ACCEPTED = "accepte", "Accepté"
+    REFUSED = "refuse", "Refusé"
+    POSTPONED = "ajourne", "Ajourné"

@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 # Accepted kinds: extension(s) → (canonical extension, MIME type, label).
 PDF = "pdf"
@@ -167,16 +168,24 @@ def safe_filename(name, default="fichier"):
     return f"{stem}.{extension}" if extension else stem
 
 
-def upload_path(prefix):
-    """An ``upload_to`` callable: ``<prefix>/<year>/<month>/<random>_<safe name>`` (the random part
-    makes stored names unguessable and unique)."""
+@deconstructible
+class UploadPath:
+    """An ``upload_to`` value: ``<prefix>/<year>/<month>/<random>_<safe name>`` (the random part makes
+    stored names unguessable and unique). Serialisable in migrations."""
 
-    def _upload_to(instance, filename):
+    def __init__(self, prefix):
+        self.prefix = prefix
+
+    def __call__(self, instance, filename):
         today = timezone.localdate()
-        return f"{prefix}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}_{safe_filename(filename)}"
+        return f"{self.prefix}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}_{safe_filename(filename)}"
 
-    _upload_to.__name__ = f"upload_to_{re.sub(r'[^a-z0-9_]', '_', prefix.lower())}"
-    return _upload_to
+    def __eq__(self, other):
+        return isinstance(other, UploadPath) and other.prefix == self.prefix
+
+
+def upload_path(prefix):
+    return UploadPath(prefix)
 
 
 class UploadField(forms.FileField):
