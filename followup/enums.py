@@ -22,3 +22,38 @@ POSITIVE_SITUATIONS = frozenset({Situation.CDI, Situation.CDD_LONG, Situation.TR
 
 def is_positive(situation):
     return situation in POSITIVE_SITUATIONS
+
+
+def outcome_of(situations):
+    """The outcome of a follow-up from the situations recorded month by month (in month order; blanks
+    ignored). Returns ``(final_situation, positive)``: the last known situation, and whether the young
+    person reached a "sortie positive" (CDI, CDD of six months or more, qualifying training) at any
+    contact within the six months."""
+    known = [s for s in situations if s and s != Situation.UNKNOWN]
+    final = known[-1] if known else ""
+    return final, any(is_positive(s) for s in known)
+
+
+class CallSource(models.TextChoices):
+    COUNSELLOR = "conseiller", "Appel du conseiller"
+    YOUTH = "jeune", "Réponse du jeune (lien personnel)"
+    CLOSING = "cloture", "Clôture du suivi sans réponse"
+
+
+class MessageKind(models.TextChoices):
+    DIGEST = "recapitulatif", "Récapitulatif des appels du conseiller"
+    FOLLOWUP_LINK = "lien_suivi", "Lien de réponse au suivi mensuel"
+    EUROPASS = "europass", "Rappel Europass"
+    RETURN_REPORT = "rapport_retour", "Rappel du rapport d'activité"
+    MEETING = "reunion", "Rappel de réunion (J-2)"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Courriel"
+    SMS = "sms", "SMS"
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente d'envoi"
+    SENT = "envoye", "Envoyé"
+    FAILED = "echec", "Échec définitif"

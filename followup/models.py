@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from .enums import Situation
+from .enums import CallSource, Channel, MessageKind, MessageStatus, Situation, is_positive
+
+
+def max_attempts():
+    """Unanswered attempts after which a young person is flagged unreachable."""
+    return getattr(settings, "IPM_FOLLOWUP_MAX_ATTEMPTS", 3)
 
 
 class FollowUpCall(models.Model):
     """One of the six monthly contacts after return (month 1 to 6). The month-6 contact's situation is
-    the dossier's outcome six months after return."""
+    the dossier's outcome six months after return.
+
+    Created by the daily task when it falls due (``services.create_due_calls``), never ahead of time;
+    the unique constraint (dossier, month) makes that creation idempotent."""
 
     dossier = models.ForeignKey("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="followup_calls")
     month = models.PositiveSmallIntegerField("mois")
@@ -20,6 +29,13 @@ class FollowUpCall(models.Model):
     situation = models.CharField("situation", max_length=30, choices=Situation.choices, blank=True)
     employer = models.CharField("employeur ou organisme de formation", max_length=200, blank=True)
     notes = models.TextField("notes", blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives d'appel", default=0)
+    last_attempt_at = models.DateTimeField("dernière tentative le", null=True, blank=True)
+    source = models.CharField("origine de la réponse", max_length=12, choices=CallSource.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="saisi par", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,3 +50,59 @@ class FollowUpCall(models.Model):
 
     def __str__(self):
         return f"Suivi mois {self.month} — {self.dossier}"
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self):
+        return not self.is_done and self.due_date < timezone.localdate()
+
+    @property
+    def unreachable(self):
+        """Flagged: still not reached after the configured number of attempts."""
+        return not self.reached and self.attempts >= max_attempts()
+
+    @property
+    def positive(self):
+        return bool(self.reached) and is_positive(self.situation)
+
+
+class SentMessage(models.Model):
+    """A record of every message (email or SMS) the scheduled tasks send: one row per kind, channel,
+    object and period. The row is inserted first, under the unique constraint, and only the task that
+    inserted it sends; so a task run twice, or on two workers at once, sends nothing twice. Failed
+    sends are retried with backoff; a final failure stays visible to staff (page « Messages »)."""
+
+    kind = models.CharField("type", max_length=20, choices=MessageKind.choices)
+    channel = models.CharField("canal", max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    # What the message is about, e.g. "call:12", "stay:4", "user:3", "invitation:9".
+    object_key = models.CharField("objet", max_length=60)
+    # The period it covers: a day (2026-11-23), an ISO week (2026-S48), or empty for "once".
+    period = models.CharField("période", max_length=20, blank=True, default="")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name="dossier", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="sent_messages",
+    )
+    recipient = models.CharField("destinataire", max_length=254)
+    subject = models.CharField("objet du message", max_length=255, blank=True)
+    body = models.TextField("texte")
+    status = models.CharField("statut", max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField("tentatives d'envoi", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "message envoyé"
+        verbose_name_plural = "messages envoyés"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "channel", "object_key", "period"], name="sentmessage_once_per_period"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_channel_display()}) → {self.recipient}"
