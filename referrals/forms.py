@@ -60,10 +60,18 @@ class ReferralForm(forms.ModelForm):
             "consent": "Le jeune a été informé du traitement de ses données par la plateforme et l'accepte.",
         }
 
-    def __init__(self, *args, submitting=False, **kwargs):
+    def __init__(self, *args, submitting=False, choose_structure=False, **kwargs):
         self.submitting = submitting
         super().__init__(*args, **kwargs)
         self.warnings = []
+        if choose_structure:
+            # Users attached to no structure (administrators) say for which prescriber they enter the fiche.
+            from .models import Structure
+
+            self.fields["structure"] = forms.ModelChoiceField(
+                label="Structure prescriptrice", queryset=Structure.objects.filter(active=True),
+                initial=self.instance.structure_id if self.instance.pk else None,
+            )
         for name in ("sex",):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
         for name in REQUIRED_ON_SUBMIT:
@@ -73,6 +81,7 @@ class ReferralForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            *(["structure"] if choose_structure else []),
             Fieldset("Identité du jeune",
                      Div(Div("last_name", css_class="col-md-4"), Div("first_name", css_class="col-md-4"),
                          Div("birth_date", css_class="col-md-4"), css_class="row"),

@@ -14,14 +14,18 @@ from .services import ReferralError, find_youth, submit_referral
 
 def _save_referral(request, referral):
     submitting = request.POST.get("action") == "submit"
-    form = ReferralForm(request.POST, instance=referral, submitting=submitting)
+    form = ReferralForm(request.POST, instance=referral, submitting=submitting,
+                        choose_structure=request.user.structure_id is None)
     if not form.is_valid():
         messages.error(request, "La fiche n'a pas été enregistrée : corrigez les champs signalés en rouge ci-dessous.")
         return render(request, "referrals/referral_form.html", {"form": form, "referral": referral}, status=200)
     with transaction.atomic():
         referral = form.save(commit=False)
-        if referral.pk is None:
+        if "structure" in form.cleaned_data:
+            referral.structure = form.cleaned_data["structure"]
+        elif referral.pk is None:
             referral.structure = request.user.structure
+        if referral.pk is None:
             referral.counsellor = request.user
         referral.save()
         for warning in form.warnings:
@@ -46,7 +50,8 @@ def referral_create(request):
         from .models import Referral
 
         return _save_referral(request, Referral())
-    return render(request, "referrals/referral_form.html", {"form": ReferralForm(), "referral": None})
+    form = ReferralForm(choose_structure=request.user.structure_id is None)
+    return render(request, "referrals/referral_form.html", {"form": form, "referral": None})
 
 
 @capability_required("submit_referral")
@@ -56,7 +61,7 @@ def referral_edit(request, pk):
         return redirect(referral.get_absolute_url())
     if request.method == "POST":
         return _save_referral(request, referral)
-    form = ReferralForm(instance=referral)
+    form = ReferralForm(instance=referral, choose_structure=request.user.structure_id is None)
     known = None
     if referral.birth_date and referral.first_name:
         known = find_youth(referral.last_name, referral.first_name, referral.birth_date)

@@ -192,3 +192,12 @@ def test_my_youths_lists_only_own_structure(client_for, users):
     assert "STÉPHANOIS" in page and "LYONNAIS" not in page
     page = client.get(reverse("referrals:my_youths"), {"q": "lyon"}).content.decode()
     assert "Aucun dossier" in page
+
+
+def test_administrator_without_structure_chooses_the_prescriber(client_for, other_structure):
+    client = client_for("admin")
+    response = client.post(reverse("referrals:create"), fiche_data())
+    assert "Ce champ est obligatoire" in response.content.decode()
+    assert not Dossier.objects.exists()
+    client.post(reverse("referrals:create"), fiche_data(structure=other_structure.pk))
+    assert Dossier.objects.get().structure == other_structure
