@@ -6,6 +6,12 @@ from ipm.factories import TEST_PASSWORD, UserFactory
 from referrals.factories import StructureFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Hashing passwords the production way takes ~0.3 s a user: tests use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def structure(db):
     return StructureFactory(name="Mission Locale de Saint-Étienne", department="42")
