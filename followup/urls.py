@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "followup"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.call_list, name="calls"),
+    path("appels/<int:pk>/", views.call_record, name="record"),
+    path("dossiers/<int:pk>/clore/", views.close_dossier, name="close"),
+    path("reponse/<str:token>/", views.answer, name="answer"),
+    path("messages/", views.message_list, name="messages"),
+    path("messages/<int:pk>/renvoyer/", views.message_resend, name="resend"),
+]

@@ -1,0 +1,34 @@
+from django import template
+
+from dossiers.workflow import State
+
+from ..enums import Situation
+from ..services import CLOSABLE_STATES, due_date, dossier_outcome
+
+register = template.Library()
+
+
+@register.simple_tag
+def followup_summary(dossier):
+    """The six months of a dossier's follow-up (a call, or the date it will fall due) and its outcome."""
+    calls = {c.month: c for c in dossier.followup_calls.select_related("assigned_to")}
+    stay = getattr(dossier, "stay", None)
+    return_date = getattr(stay, "return_date", None)
+    months = []
+    for month in range(1, 7):
+        months.append({
+            "month": month,
+            "call": calls.get(month),
+            "due": calls[month].due_date if month in calls else (due_date(return_date, month) if return_date else None),
+        })
+    final, positive = dossier_outcome(dossier)
+    return {
+        "months": months,
+        "return_date": return_date,
+        "started": bool(calls) or dossier.state in (State.RETURNED, State.FOLLOW_UP, State.INTERRUPTED),
+        "final": Situation(final).label if final else "",
+        "positive": positive,
+        "has_outcome": bool(final),
+        "closable": dossier.state in CLOSABLE_STATES and 6 in calls,
+        "closed": dossier.state == State.CLOSED,
+    }
