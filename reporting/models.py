@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .enums import SETTLED, ImportStatus
+
+
+class ImportJob(models.Model):
+    """One legacy file uploaded from the import page: first checked (a dry run, whose summary and
+    errors are kept here), then — when the manager confirms — imported. A Celery task does the work for
+    large files and writes its progress here; the page polls it."""
+
+    file = models.FileField("fichier", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("nom du fichier", max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="déposé par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField("état", max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField("lignes", default=0)
+    processed_rows = models.PositiveIntegerField("lignes traitées", default=0)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    summary = models.JSONField("résumé", default=dict, blank=True)
+    message = models.TextField("message", blank=True)
+    created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de l'historique"
+        verbose_name_plural = "imports de l'historique"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Import {self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reporting:import_detail", args=[self.pk])
+
+    @property
+    def settled(self):
+        return self.status in SETTLED
+
+    @property
+    def percent(self):
+        if self.status in (ImportStatus.DONE, ImportStatus.CHECKED, ImportStatus.REFUSED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, round(self.processed_rows * 100 / self.total_rows))

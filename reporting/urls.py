@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("erasmus/", views.erasmus_export, name="erasmus"),
+    path("import/", views.import_upload, name="import"),
+    path("import/modele.<str:fmt>", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/progression/", views.import_progress, name="import_progress"),
+    path("import/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
+    path("<slug:name>/", views.report_page, name="report"),
+    path("<slug:name>/telecharger.<str:fmt>", views.report_download, name="download"),
+]

@@ -1,0 +1,67 @@
+"""Erasmus+ Beneficiary Module export: the departures of one scheme and one year, one row per
+participant, with the fields the EU Beneficiary Module's mobility import asks for. Column → field
+mapping in docs/reporting.md."""
+from django.conf import settings
+
+from dossiers.enums import old_level
+
+from .filters import ReportFilters
+from .renderers import write_xlsx
+
+COLUMNS = [
+    "Participant ID", "Gender", "Date of birth", "Nationality", "Fewer opportunities",
+    "Sending organisation", "Receiving organisation", "Receiving country", "Receiving city",
+    "Start date", "End date", "Duration (days, travel days included)",
+]
+GENDERS = {"F": "Female", "M": "Male"}
+# Host organisation: the first of these Stay fields that exists (added by the departures app).
+HOST_FIELDS = ("host_organisation", "host_name", "host", "employer")
+
+
+def fewer_opportunities(youth):
+    """Rule (documented): no qualification beyond level V (VI, Vbis, V or 2019 level 3), or lives in a
+    priority urban area (QPV), or in a rural revitalisation area (ZRR). Unknown values count as no."""
+    return old_level(youth.qualification_level) in {"VI", "Vbis", "V"} or youth.qpv is True or youth.zrr is True
+
+
+def host_of(stay):
+    for name in HOST_FIELDS:
+        value = getattr(stay, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def participant_id(dossier):
+    return dossier.legacy_reference if dossier.imported and dossier.legacy_reference else f"IPM-{dossier.pk}"
+
+
+def rows(scheme, year, user=None):
+    filters = ReportFilters(scheme=scheme, year_from=year, year_to=year, user=user)
+    stays = (
+        filters.stays().filter(departure_date__year=year)
+        .select_related("dossier__youth").order_by("departure_date", "pk")
+    )
+    for stay in stays:
+        youth = stay.dossier.youth
+        end = stay.return_date or stay.planned_end
+        yield [
+            participant_id(stay.dossier),
+            GENDERS.get(youth.sex, "Undefined"),
+            youth.birth_date,
+            youth.nationality.code or "",
+            "Yes" if fewer_opportunities(youth) else "No",
+            settings.IPM_PLATFORM_NAME,
+            host_of(stay),
+            stay.country.code or "",
+            stay.city,
+            stay.departure_date,
+            end,
+            (end - stay.departure_date).days + 1 if end else None,
+        ]
+
+
+def export(scheme, year, user=None):
+    data = list(rows(scheme, year, user))
+    widths = [16, 10, 14, 12, 20, 40, 40, 18, 20, 12, 12, 22]
+    return write_xlsx([(f"Mobilities {year}", COLUMNS, data, ["data"] * len(data), widths)])

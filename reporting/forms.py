@@ -1,0 +1,70 @@
+from django import forms
+from django.conf import settings
+
+from departures.models import Scheme
+from referrals.models import Structure
+
+from .filters import ReportFilters, funder_choices
+
+
+class ReportFilterForm(forms.Form):
+    year_from = forms.IntegerField(label="Année (ou début)", min_value=1990, max_value=2100, required=False,
+                                   help_text="Vide : toutes les années qui ont des données.")
+    year_to = forms.IntegerField(label="Jusqu'à l'année", min_value=1990, max_value=2100, required=False)
+    scheme = forms.ModelChoiceField(label="Dispositif", queryset=Scheme.objects.all(), required=False,
+                                    empty_label="Tous les dispositifs")
+    funder = forms.ChoiceField(label="Financeur", required=False)
+    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.all(), required=False,
+                                       empty_label="Toutes les structures")
+    department = forms.CharField(label="Département", max_length=3, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        funders = funder_choices()
+        if funders:
+            self.fields["funder"].choices = [("", "Tous les financeurs"), *funders]
+        else:
+            del self.fields["funder"]
+        if user is not None and ReportFilters(user=user).restricted_structure is not None:
+            # A counsellor's reports are always those of their own structure.
+            del self.fields["structure"]
+            del self.fields["department"]
+
+    def clean(self):
+        data = super().clean()
+        year_from, year_to = data.get("year_from"), data.get("year_to")
+        if year_to is not None and year_from is None:
+            self.add_error("year_from", "Indiquez aussi l'année de début.")
+        if year_from is not None and year_to is not None and year_to < year_from:
+            self.add_error("year_to", "L'année de fin doit suivre l'année de début.")
+        return data
+
+    def filters(self):
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        year_from = data.get("year_from")
+        year_to = data.get("year_to") or year_from
+        return ReportFilters(
+            year_from=year_from, year_to=year_to, scheme=data.get("scheme"), funder=data.get("funder") or "",
+            structure=data.get("structure"), department=(data.get("department") or "").strip(), user=self.user,
+        )
+
+
+class ErasmusExportForm(forms.Form):
+    scheme = forms.ModelChoiceField(label="Dispositif", queryset=Scheme.objects.all(),
+                                    empty_label="Choisissez un dispositif")
+    year = forms.IntegerField(label="Année de départ", min_value=1990, max_value=2100)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Fichier de l'historique (CSV ou XLSX)",
+                           help_text="Le modèle de colonnes est téléchargeable ci-dessous.")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not (name.endswith(".csv") or name.endswith(".xlsx")):
+            raise forms.ValidationError("Déposez un fichier .csv ou .xlsx (le modèle est téléchargeable ci-dessous).")
+        if upload.size > getattr(settings, "IPM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024):
+            raise forms.ValidationError("Fichier trop volumineux : découpez-le en plusieurs fichiers.")
+        return upload

@@ -1,0 +1,496 @@
+"""The funder reports: each one a function ``(filters) -> Report`` built from a few aggregate queries.
+
+The number of queries of a report does not depend on the number of dossiers: every count is made by
+the database (COUNT … GROUP BY), Python only lays out the (bounded) grouped results. Reports never
+write. The layouts are the contract of ``contracts/reports.md``; how each figure is counted is
+documented in ``docs/reporting.md``.
+"""
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from dossiers.enums import EmploymentStatus, old_level
+from dossiers.models import DossierEvent
+from dossiers.workflow import State
+from followup.enums import Situation, is_positive
+from followup.models import FollowUpCall
+
+from .filters import period_label
+
+# Row kinds: "data" and "total" rows are in every format; a "heading" row opens a block (CSV: the
+# block name alone in the first column); a "subtotal" row is shown on screen, in XLSX and PDF only.
+DATA, TOTAL, HEADING, SUBTOTAL = "data", "total", "heading", "subtotal"
+
+
+@dataclass
+class Row:
+    cells: list
+    kind: str = DATA
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    columns: list
+    rows: list
+    years: list
+    filters: list = field(default_factory=list)
+    chart: dict | None = None
+    notes: list = field(default_factory=list)
+
+    @property
+    def period(self):
+        return period_label(self.years)
+
+
+def pct(count, total):
+    """A percentage with one decimal (half up), 0.0 when the total is zero."""
+    if not total:
+        return Decimal("0.0")
+    return (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- shared expressions ----------------------------------------------------------------------------
+
+def age_expression(birth_path, day_path):
+    """Age in whole years at ``day_path`` of someone born at ``birth_path``, computed by the database."""
+    birthday_not_reached = Q(**{"_age_dm__lt": F("_age_bm")}) | Q(_age_dm=F("_age_bm"), _age_dd__lt=F("_age_bd"))
+    return {
+        "_age_dm": ExtractMonth(day_path),
+        "_age_bm": ExtractMonth(birth_path),
+        "_age_dd": ExtractDay(day_path),
+        "_age_bd": ExtractDay(birth_path),
+        "_age_ny": ExtractYear(day_path),
+        "_age_by": ExtractYear(birth_path),
+    }, birthday_not_reached
+
+
+def annotate_age(queryset, birth_path, day_path, name="age"):
+    parts, not_reached = age_expression(birth_path, day_path)
+    return queryset.annotate(**parts).annotate(
+        **{name: F("_age_ny") - F("_age_by") - Case(When(not_reached, then=Value(1)), default=Value(0),
+                                                      output_field=IntegerField())}
+    )
+
+
+def first_per_youth(queryset, youth_path, date_path, same_year=False):
+    """Keep, for each young person, only their first row of ``queryset`` (by date then id): a young
+    person counts once, at their first fiche (or departure) of the period — or of each year."""
+    earlier = queryset.filter(**{youth_path: OuterRef(youth_path)}).filter(
+        Q(**{f"{date_path}__lt": OuterRef(date_path)}) | Q(**{date_path: OuterRef(date_path), "pk__lt": OuterRef("pk")})
+    )
+    if same_year:
+        earlier = earlier.filter(**{f"{date_path}__year": OuterRef("_year")})
+        queryset = queryset.annotate(_year=ExtractYear(date_path))
+    return queryset.exclude(Exists(earlier))
+
+
+def in_years(queryset, date_path, years):
+    return queryset.filter(**{f"{date_path}__year__gte": years[0], f"{date_path}__year__lte": years[-1]})
+
+
+# --- departures ------------------------------------------------------------------------------------
+
+def departures(filters):
+    """Departures (stays that started) per scheme and year of the departure date."""
+    stays = filters.stays()
+    years = filters.years(stays, "departure_date")
+    grouped = (
+        in_years(stays, "departure_date", years)
+        .values("scheme__name", year=ExtractYear("departure_date"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table = {}
+    for item in grouped:
+        table.setdefault(item["scheme__name"], {})[item["year"]] = item["n"]
+    rows = []
+    totals = [0] * len(years)
+    for scheme in sorted(table, key=lambda name: name.casefold()):
+        counts = [table[scheme].get(year, 0) for year in years]
+        totals = [a + b for a, b in zip(totals, counts)]
+        rows.append(Row([scheme, *counts, sum(counts)]))
+    rows.append(Row(["Total", *totals, sum(totals)], TOTAL))
+    chart = {
+        "type": "bar",
+        "stacked": True,
+        "labels": [str(y) for y in years],
+        "datasets": [{"label": r.cells[0], "data": r.cells[1:-1]} for r in rows[:-1]],
+    }
+    return Report(
+        "departures", "Départs par dispositif et par année", ["Dispositif", *[str(y) for y in years], "Total"],
+        rows, years, filters.describe(), chart,
+        notes=["Départs : séjours commencés (date de départ renseignée, séjours interrompus compris), "
+               "comptés l'année de la date de départ."],
+    )
+
+
+# --- funnel ----------------------------------------------------------------------------------------
+
+def _departed(prefix="stay__"):
+    """The dossier's stay started (a departure date, not in the future) — as in the departures report."""
+    return Q(**{f"{prefix}departure_date__isnull": False, f"{prefix}departure_date__lte": timezone.localdate()})
+
+
+def _reached(*states):
+    """The dossier's timeline holds an event into one of ``states``."""
+    return Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), to_state__in=list(states)))
+
+
+def _follow_up_complete():
+    """The month-6 contact was made and recorded a known situation."""
+    return Exists(
+        FollowUpCall.objects.filter(dossier=OuterRef("pk"), month=6, done_at__isnull=False)
+        .exclude(situation__in=["", Situation.UNKNOWN])
+    )
+
+FUNNEL_STEPS = [
+    ("fiches", "fiches reçues"),
+    ("youths", "jeunes distincts"),
+    ("info", "présents en information collective"),
+    ("diagnosed", "diagnostics réalisés"),
+    ("commission", "dossiers présentés en commission"),
+    ("accepted", "dossiers acceptés"),
+    ("departed", "départs"),
+    ("returned", "retours"),
+    ("followed", "suivis à six mois complets"),
+]
+
+
+def funnel(filters):
+    """From fiche to departure, for the dossiers whose fiche was received in the period."""
+    dossiers = filters.dossiers()
+    years = filters.years(dossiers, "received_on")
+    cohort = in_years(dossiers, "received_on", years).annotate(
+        r_info=_reached(State.INFO_DONE),
+        r_diag=_reached(State.DIAGNOSED, State.ORIENTED),
+        r_com=_reached(State.ACCEPTED, State.REFUSED, State.POSTPONED),
+        r_acc=_reached(State.ACCEPTED),
+        r_fol=_follow_up_complete(),
+    )
+    counts = cohort.aggregate(
+        fiches=Count("pk"),
+        youths=Count("youth", distinct=True),
+        info=Count("pk", filter=Q(r_info=True)),
+        diagnosed=Count("pk", filter=Q(r_diag=True)),
+        commission=Count("pk", filter=Q(r_com=True)),
+        accepted=Count("pk", filter=Q(r_acc=True)),
+        departed=Count("pk", filter=_departed()),
+        returned=Count("pk", filter=_departed() & Q(stay__return_date__isnull=False)),
+        followed=Count("pk", filter=Q(r_fol=True)),
+    )
+    first = counts["fiches"]
+    rows = [Row([label, counts[key], pct(counts[key], first)]) for key, label in FUNNEL_STEPS]
+    chart = {
+        "type": "bar",
+        "horizontal": True,
+        "labels": [label for _key, label in FUNNEL_STEPS],
+        "datasets": [{"label": "Nombre", "data": [counts[key] for key, _label in FUNNEL_STEPS]}],
+    }
+    return Report(
+        "funnel", "De la fiche au départ", ["Etape", "Nombre", "Taux"], rows, years, filters.describe(), chart,
+        notes=["Dossiers dont la fiche a été reçue dans la période ; chaque étape compte les dossiers dont "
+               "l'historique atteint l'étape, quelle que soit sa date. Taux : pourcentage des fiches reçues."],
+    )
+
+
+# --- profile ---------------------------------------------------------------------------------------
+
+AGE_BANDS = ["moins de 18", "18-19", "20-24", "25-26", "plus de 26"]
+LEVELS = ["VI", "Vbis", "V", "IV", "III", "I-II", "inconnu"]
+YES_NO = ["oui", "non", "inconnu"]
+PROFILE_SECTIONS = [
+    ("sexe", ["F", "M"]),
+    ("age", AGE_BANDS),
+    ("niveau", LEVELS),
+    ("qpv", YES_NO),
+    ("zrr", YES_NO),
+]
+
+
+def age_band(age):
+    if age < 18:
+        return "moins de 18"
+    if age <= 19:
+        return "18-19"
+    if age <= 24:
+        return "20-24"
+    if age <= 26:
+        return "25-26"
+    return "plus de 26"
+
+
+def profile_level(level):
+    old = old_level(level)
+    if old in ("I", "II"):
+        return "I-II"
+    return old if old in LEVELS else "inconnu"
+
+
+def yes_no(value):
+    return {True: "oui", False: "non"}.get(value, "inconnu")
+
+
+def _profile_groups(queryset, youth_prefix, day_path):
+    """One grouped query: (sex, age, level, qpv, zrr) → number of rows (one row per young person)."""
+    queryset = annotate_age(queryset, f"{youth_prefix}birth_date", day_path)
+    return list(
+        queryset.values(
+            "age",
+            sex=F(f"{youth_prefix}sex"),
+            level=F(f"{youth_prefix}qualification_level"),
+            qpv=F(f"{youth_prefix}qpv"),
+            zrr=F(f"{youth_prefix}zrr"),
+        ).annotate(n=Count("pk")).order_by()
+    )
+
+
+def _profile_count(groups):
+    counts = {section: dict.fromkeys(categories, 0) for section, categories in PROFILE_SECTIONS}
+    for g in groups:
+        n = g["n"]
+        if g["sex"] in counts["sexe"]:
+            counts["sexe"][g["sex"]] += n
+        counts["age"][age_band(g["age"])] += n
+        counts["niveau"][profile_level(g["level"])] += n
+        counts["qpv"][yes_no(g["qpv"])] += n
+        counts["zrr"][yes_no(g["zrr"])] += n
+    return counts
+
+
+def profile(filters):
+    """Who the public is: distinct young people received (fiche in the period, at their first fiche)
+    and departed (departure in the period, at their first departure)."""
+    dossiers = filters.dossiers()
+    years = filters.years(dossiers, "received_on")
+    received = first_per_youth(in_years(dossiers, "received_on", years), "youth", "received_on")
+    departed = first_per_youth(in_years(filters.stays(), "departure_date", years), "dossier__youth", "departure_date")
+    rec = _profile_count(_profile_groups(received, "youth__", "received_on"))
+    dep = _profile_count(_profile_groups(departed, "dossier__youth__", "departure_date"))
+    rows = []
+    for section, categories in PROFILE_SECTIONS:
+        rec_total = sum(rec[section].values())
+        dep_total = sum(dep[section].values())
+        for category in categories:
+            r, d = rec[section][category], dep[section][category]
+            rows.append(Row([section, category, r, pct(r, rec_total), d, pct(d, dep_total)]))
+        rows.append(Row([section, "total", rec_total, pct(rec_total, rec_total), dep_total, pct(dep_total, dep_total)],
+                        SUBTOTAL))
+    charts = []
+    for section, categories in PROFILE_SECTIONS:
+        charts.append({
+            "title": {"sexe": "Sexe", "age": "Âge", "niveau": "Niveau", "qpv": "QPV", "zrr": "ZRR"}[section],
+            "labels": categories,
+            "datasets": [
+                {"label": "Reçus", "data": [rec[section][c] for c in categories]},
+                {"label": "Partis", "data": [dep[section][c] for c in categories]},
+            ],
+        })
+    return Report(
+        "profile", "Profil du public", ["section", "categorie", "recus", "recus_pct", "partis", "partis_pct"],
+        rows, years, filters.describe(), {"type": "bar", "multiple": charts},
+        notes=["Reçus : jeunes distincts dont une fiche a été reçue dans la période (âge à la première fiche). "
+               "Partis : jeunes distincts partis dans la période (âge au premier départ). "
+               "Pourcentages : part du total de la colonne dans la section."],
+    )
+
+
+# --- outcomes --------------------------------------------------------------------------------------
+
+OUTCOME_ROWS = [
+    "emploi_cdi", "emploi_cdd_6_mois_plus", "emploi_cdd_moins_6_mois", "formation_qualifiante",
+    "etudes", "recherche_emploi", "autre", "inconnu",
+]
+# Situations recorded in the application that the funders' list does not hold.
+OUTCOME_FOLDS = {Situation.TEMPORARY: "emploi_cdd_moins_6_mois", Situation.CIVIC_SERVICE: "autre", "": "inconnu",
+                 None: "inconnu"}
+ALL_SCHEMES = "Tous dispositifs"
+
+
+def outcome_of(situation):
+    return OUTCOME_FOLDS.get(situation, situation if situation in OUTCOME_ROWS else "inconnu")
+
+
+def outcomes(filters):
+    """Situation six months after return, for the stays that ended (return date) in the period."""
+    stays = filters.stays().filter(return_date__isnull=False)
+    years = filters.years(stays, "return_date")
+    month6 = FollowUpCall.objects.filter(dossier=OuterRef("dossier"), month=6).values("situation")[:1]
+    grouped = (
+        in_years(stays, "return_date", years)
+        .annotate(situation6=Subquery(month6))
+        .values("scheme__name", "situation6")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    blocks = {}
+    for item in grouped:
+        block = blocks.setdefault(item["scheme__name"], dict.fromkeys(OUTCOME_ROWS, 0))
+        block[outcome_of(item["situation6"])] += item["n"]
+    combined = dict.fromkeys(OUTCOME_ROWS, 0)
+    for block in blocks.values():
+        for key, n in block.items():
+            combined[key] += n
+
+    def block_rows(counts):
+        total = sum(counts.values())
+        positive = sum(n for key, n in counts.items() if is_positive(key))
+        rows = [Row([key, counts[key], pct(counts[key], total)]) for key in OUTCOME_ROWS]
+        rows.append(Row(["sortie positive", positive, pct(positive, total)], TOTAL))
+        rows.append(Row(["total", total, pct(total, total)], SUBTOTAL))
+        return rows
+
+    rows = []
+    if filters.scheme is not None:
+        rows = block_rows(combined)
+    else:
+        for name in sorted(blocks, key=str.casefold):
+            rows.append(Row([name, "", ""], HEADING))
+            rows.extend(block_rows(blocks[name]))
+        rows.append(Row([ALL_SCHEMES, "", ""], HEADING))
+        rows.extend(block_rows(combined))
+    chart = {
+        "type": "doughnut",
+        "labels": [dict(Situation.choices).get(k, k) for k in OUTCOME_ROWS],
+        "datasets": [{"label": "Séjours", "data": [combined[k] for k in OUTCOME_ROWS]}],
+    }
+    return Report(
+        "outcomes", "Situation six mois après le retour", ["Situation", "Nombre", "Pourcentage"], rows, years,
+        filters.describe(), chart,
+        notes=["Séjours terminés dans la période (date de retour, séjours interrompus compris) ; situation "
+               "relevée au contact du sixième mois (inconnu quand il n'a pas eu lieu). Sortie positive : CDI, "
+               "CDD de six mois ou plus, formation qualifiante."],
+    )
+
+
+# --- FEJ -------------------------------------------------------------------------------------------
+
+FEJ_SITUATIONS = [
+    ("Demandeurs d'emploi", {EmploymentStatus.JOB_SEEKER}),
+    ("Actifs occupés", {EmploymentStatus.EMPLOYED}),
+    ("Étudiants", {EmploymentStatus.STUDENT}),
+    ("Autres", None),  # other and unknown
+]
+FEJ_LEVELS = [
+    ("Infra V", {"VI", "Vbis"}),
+    ("Niveau V", {"V"}),
+    ("Niveau IV", {"IV"}),
+    ("Niveau III", {"III"}),
+    ("Niveau II", {"II"}),
+    ("Niveau I", {"I"}),
+]
+
+
+def fej_age_band(age):
+    if age < 18:
+        return "16-18"
+    if age <= 25:
+        return "18-25"
+    return "Autres"
+
+
+def _fej_column(groups, headline):
+    column = {"Jeunes": headline["departed"], "Nombre total de bénéficiaires": headline["entered"],
+              "Nombre d'abandons ou exclusions": headline["dropped"]}
+    for key in ("16-18", "18-25", "Autres (âge)", "Demandeurs d'emploi", "Actifs occupés", "Étudiants",
+                "Autres (situation)", "Filles", "Garçons", *[label for label, _ in FEJ_LEVELS]):
+        column[key] = 0
+    for g in groups:
+        n = g["n"]
+        band = fej_age_band(g["age"])
+        column["Autres (âge)" if band == "Autres" else band] += n
+        for label, statuses in FEJ_SITUATIONS:
+            if statuses is None:
+                column["Autres (situation)"] += n
+                break
+            if g["status"] in statuses:
+                column[label] += n
+                break
+        level = old_level(g["level"])
+        for label, levels in FEJ_LEVELS:
+            if level in levels:
+                column[label] += n
+        if g["sex"] == "F":
+            column["Filles"] += n
+        elif g["sex"] == "M":
+            column["Garçons"] += n
+    return column
+
+
+FEJ_ROWS = [
+    ("Jeunes", "Jeunes"),
+    ("Nombre total de bénéficiaires", "Nombre total de bénéficiaires"),
+    ("Nombre d'abandons ou exclusions", "Nombre d'abandons ou exclusions"),
+    ("16-18", "16-18"), ("18-25", "18-25"), ("Autres (âge)", "Autres"),
+    ("Demandeurs d'emploi", "Demandeurs d'emploi"), ("Actifs occupés", "Actifs occupés"),
+    ("Étudiants", "Étudiants"), ("Autres (situation)", "Autres"),
+    *[(label, label) for label, _ in FEJ_LEVELS],
+    ("Filles", "Filles"), ("Garçons", "Garçons"),
+]
+
+
+def fej(filters):
+    """The Fonds d'expérimentation pour la jeunesse beneficiaries table, by year of entry (fiche)."""
+    dossiers = filters.dossiers()
+    years = filters.years(dossiers, "received_on")
+    period = in_years(dossiers, "received_on", years)
+    departed = _departed()
+    dropped = Q(state=State.DROPPED) | (Q(stay__interrupted=True) & _departed())
+    headline_fields = dict(
+        entered=Count("youth", distinct=True),
+        departed=Count("youth", distinct=True, filter=departed),
+        dropped=Count("youth", distinct=True, filter=dropped),
+    )
+    per_year = {
+        item["year"]: item
+        for item in period.values(year=ExtractYear("received_on")).annotate(**headline_fields).order_by()
+    }
+    overall = period.aggregate(**headline_fields)
+
+    def groups(queryset, by_year):
+        queryset = annotate_age(queryset, "youth__birth_date", "received_on")
+        keys = dict(sex=F("youth__sex"), level=F("youth__qualification_level"), status=F("youth__employment_status"))
+        if by_year:
+            keys["year"] = ExtractYear("received_on")
+        return list(queryset.values("age", **keys).annotate(n=Count("pk")).order_by())
+
+    year_groups = groups(first_per_youth(period, "youth", "received_on", same_year=True), by_year=True)
+    total_groups = groups(first_per_youth(period, "youth", "received_on"), by_year=False)
+    empty = {"entered": 0, "departed": 0, "dropped": 0}
+    columns = [
+        _fej_column([g for g in year_groups if g["year"] == year], per_year.get(year, empty)) for year in years
+    ]
+    total_column = _fej_column(total_groups, overall)
+    rows = [Row([label, *[c[key] for c in columns], total_column[key]]) for key, label in FEJ_ROWS]
+    return Report(
+        "fej", "Tableau des bénéficiaires (FEJ)", ["Bénéficiaires", *[str(y) for y in years], "Total"], rows, years,
+        filters.describe(), None,
+        notes=["Par année d'entrée (année de la fiche). Un jeune entré plusieurs années compte dans chacune, "
+               "une seule fois dans la colonne Total. Âge à la première fiche ; niveau, situation et sexe "
+               "actuels du jeune. Les niveaux inconnus ne figurent dans aucune ligne de niveau."],
+    )
+
+
+REPORTS = {
+    "departures": departures,
+    "funnel": funnel,
+    "profile": profile,
+    "outcomes": outcomes,
+    "fej": fej,
+}
+
+REPORT_TITLES = {
+    "departures": "Départs par dispositif et par année",
+    "funnel": "De la fiche au départ",
+    "profile": "Profil du public",
+    "outcomes": "Situation six mois après le retour",
+    "fej": "Tableau des bénéficiaires (FEJ)",
+}
+
+
+def build(name, filters):
+    return REPORTS[name](filters)

@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ipm.access import capability_required
+
+from . import erasmus, legacy, renderers, reports, tasks
+from .enums import ImportStatus
+from .forms import ErasmusExportForm, ImportUploadForm, ReportFilterForm
+from .models import ImportJob
+
+# Files up to this size are checked and imported during the request; larger ones by the Celery worker,
+# the page showing the progress.
+SYNC_MAX_BYTES = getattr(settings, "IPM_IMPORT_SYNC_MAX_BYTES", 200 * 1024)
+
+
+def _download(content, content_type, name):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@capability_required("reports")
+def index(request):
+    return render(request, "reporting/index.html", {"titles": reports.REPORT_TITLES})
+
+
+def _report(request, name):
+    if name not in reports.REPORTS:
+        raise Http404("Rapport inconnu.")
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    return form, reports.build(name, form.filters())
+
+
+@capability_required("reports")
+def report_page(request, name):
+    form, report = _report(request, name)
+    query = request.GET.urlencode()
+    return render(request, "reporting/report.html", {
+        "form": form, "report": report, "name": name, "title": reports.REPORT_TITLES.get(name, ""),
+        "query": query, "formats": renderers.FORMATS,
+    })
+
+
+@capability_required("reports")
+def report_download(request, name, fmt):
+    if fmt not in renderers.FORMATS:
+        raise Http404("Format inconnu.")
+    form, report = _report(request, name)
+    if report is None:
+        messages.error(request, "Corrigez les filtres avant de télécharger le rapport.")
+        return redirect(f"{reverse('reporting:report', args=[name])}?{request.GET.urlencode()}")
+    return _download(renderers.render(report, fmt, request), renderers.CONTENT_TYPES[fmt],
+                     renderers.filename(report, fmt))
+
+
+@capability_required("read_all")
+def erasmus_export(request):
+    form = ErasmusExportForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        scheme, year = form.cleaned_data["scheme"], form.cleaned_data["year"]
+        content = erasmus.export(scheme, year, request.user)
+        slug = "".join(c if c.isalnum() else "-" for c in scheme.name.lower()).strip("-")
+        return _download(content, renderers.CONTENT_TYPES["xlsx"], f"erasmus-mobilites-{slug}-{year}.xlsx")
+    return render(request, "reporting/erasmus.html", {"form": form, "columns": erasmus.COLUMNS})
+
+
+# --- legacy import ---------------------------------------------------------------------------------
+
+@capability_required("import")
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
+        if upload.size <= SYNC_MAX_BYTES:
+            tasks.check_job(job.pk)
+        else:
+            transaction.on_commit(lambda: tasks.check_legacy_file.delay(job.pk))
+        return redirect(job)
+    jobs = ImportJob.objects.select_related("created_by")[:10]
+    return render(request, "reporting/import_upload.html", {
+        "form": form, "jobs": jobs, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
+    })
+
+
+@capability_required("import")
+def import_template(request, fmt):
+    if fmt == "csv":
+        return _download(legacy.template_csv(), renderers.CONTENT_TYPES["csv"], "modele-import-historique.csv")
+    if fmt == "xlsx":
+        return _download(legacy.template_xlsx(), renderers.CONTENT_TYPES["xlsx"], "modele-import-historique.xlsx")
+    raise Http404("Format inconnu.")
+
+
+@capability_required("import")
+def import_detail(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(request, "reporting/import_detail.html", {"job": job, "statuses": ImportStatus})
+
+
+@capability_required("import")
+def import_progress(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    response = render(request, "reporting/_import_progress.html", {"job": job, "statuses": ImportStatus})
+    if job.settled and request.headers.get("HX-Request"):
+        # Reload the whole page once the work is over (summary, errors, buttons).
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@capability_required("import")
+def import_confirm(request, pk):
+    with transaction.atomic():
+        job = get_object_or_404(ImportJob.objects.select_for_update(), pk=pk)
+        if job.status != ImportStatus.CHECKED:
+            messages.error(request, "Ce fichier n'est pas prêt à être importé (déjà importé, refusé ou en cours).")
+            return redirect(job)
+        job.status = ImportStatus.QUEUED
+        job.save(update_fields=["status"])
+    if job.file.size <= SYNC_MAX_BYTES:
+        status = tasks.import_job(job.pk)
+        if status == ImportStatus.DONE:
+            messages.success(request, "Historique importé.")
+        else:
+            messages.error(request, "L'import a été refusé : rien n'a été enregistré.")
+    else:
+        transaction.on_commit(lambda: tasks.import_legacy_file.delay(job.pk))
+        messages.info(request, "Import lancé : la progression s'affiche ci-dessous.")
+    return redirect(job)
