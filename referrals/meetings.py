@@ -81,6 +81,7 @@ def record_attendance(invitation, status, user, comment=""):
     "information collective faite"; absent or excused sends it back to "fiche reçue", to be invited
     again. Returns the invitation."""
     status = Attendance(status)
+    original = invitation
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().select_related("meeting", "dossier").get(pk=invitation.pk)
         invitation.status = status
@@ -105,6 +106,8 @@ def record_attendance(invitation, status, user, comment=""):
                         dossier, State.RECEIVED, user,
                         comment=f"{status.label} : {meeting} — à réinviter",
                     )
+    for name in ("status", "attendance_by", "attendance_at", "comment"):
+        setattr(original, name, getattr(invitation, name))
     return invitation
 
 

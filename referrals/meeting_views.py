@@ -1,0 +1,156 @@
+"""Meeting pages: list, create/edit, detail with invitations and attendance, bulk invite, .ics file."""
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dossiers.workflow import TransitionError
+from ipm.access import capability_required, has_capability, visible_dossiers
+from ipm.lists import paginate
+
+from . import meetings
+from .meeting_enums import SEAT_HOLDING, Attendance
+from .meeting_forms import MeetingFilterForm, MeetingForm
+from .models import Invitation, Meeting
+
+
+def upcoming_meetings(kinds=None):
+    qs = Meeting.objects.filter(date__gte=timezone.localdate()).annotate(
+        taken=Count("invitations", filter=Q(invitations__status__in=SEAT_HOLDING))
+    ).order_by("date", "start_time")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return qs
+
+
+@capability_required("casework", "read_all")
+def meeting_list(request):
+    form = MeetingFilterForm(request.GET or None)
+    qs = Meeting.objects.select_related("facilitator").annotate(
+        taken=Count("invitations", filter=Q(invitations__status__in=SEAT_HOLDING)),
+        present=Count("invitations", filter=Q(invitations__status=Attendance.PRESENT)),
+    )
+    when = "a_venir"
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            qs = qs.filter(kind=form.cleaned_data["kind"])
+        when = form.cleaned_data["when"] or "a_venir"
+    today = timezone.localdate()
+    if when == "a_venir":
+        qs = qs.filter(date__gte=today).order_by("date", "start_time")
+    elif when == "passees":
+        qs = qs.filter(date__lt=today).order_by("-date", "-start_time")
+    else:
+        qs = qs.order_by("-date", "-start_time")
+    context = {"form": form}
+    context.update(paginate(request, qs))
+    return render(request, "referrals/meetings/meeting_list.html", context)
+
+
+@capability_required("casework")
+def meeting_edit(request, pk=None):
+    meeting = get_object_or_404(Meeting, pk=pk) if pk else None
+    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
+    form = MeetingForm(request.POST or None, instance=meeting, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            meeting = form.save(commit=False)
+            if meeting.pk is None:
+                meeting.created_by = request.user
+            meeting.save()
+            messages.success(request, f"Réunion enregistrée : {meeting}.")
+            return redirect(meeting)
+        messages.error(request, "La réunion n'a pas été enregistrée : corrigez les champs signalés en rouge.")
+    return render(request, "referrals/meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@capability_required("casework", "read_all")
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("facilitator", "scheme"), pk=pk)
+    invitations = (
+        Invitation.objects.filter(meeting=meeting, dossier__in=visible_dossiers(request.user))
+        .select_related("dossier__youth", "dossier__structure", "dossier__referring_counsellor")
+        .order_by("dossier__youth__last_name", "dossier__youth__first_name")
+    )
+    return render(request, "referrals/meetings/meeting_detail.html", {
+        "meeting": meeting, "invitations": invitations, "attendance_choices": Attendance.choices,
+        "staff": has_capability(request.user, "casework"), "moves_wheel": meetings.moves_wheel(meeting),
+    })
+
+
+@require_POST
+@capability_required("casework")
+def meeting_delete(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if meeting.invitations.exists():
+        messages.error(request, "Des jeunes sont invités à cette réunion : elle ne peut pas être supprimée.")
+        return redirect(meeting)
+    meeting.delete()
+    messages.success(request, "Réunion supprimée.")
+    return redirect("referrals:meeting_list")
+
+
+@require_POST
+@capability_required("casework")
+def attendance(request, pk):
+    """Save the attendance of every invitation listed on the meeting page (one radio group each)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    invitations = Invitation.objects.filter(meeting=meeting, dossier__in=visible_dossiers(request.user))
+    changed = 0
+    errors = []
+    for invitation in invitations.select_related("dossier__youth"):
+        value = request.POST.get(f"presence_{invitation.pk}")
+        if not value or value == invitation.status or value not in Attendance.values:
+            continue
+        try:
+            meetings.record_attendance(invitation, value, request.user)
+        except TransitionError as exc:
+            errors.append(f"{invitation.dossier.youth} : {exc}")
+        else:
+            changed += 1
+    for error in errors:
+        messages.error(request, error)
+    if changed:
+        messages.success(request, f"Présences enregistrées ({changed} modification{'s' if changed > 1 else ''}).")
+    elif not errors:
+        messages.info(request, "Aucune modification des présences.")
+    return redirect(meeting)
+
+
+@require_POST
+@capability_required("casework")
+def invite(request):
+    """Bulk invitation from the inbox or the "to invite" work list (checkboxes + a meeting)."""
+    meeting = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = "dossiers:inbox"
+    if meeting is None:
+        messages.error(request, "Choisissez la réunion à laquelle inviter les jeunes cochés.")
+        return redirect(back)
+    ids = request.POST.getlist("dossiers")
+    dossiers = list(visible_dossiers(request.user).filter(pk__in=ids).select_related("youth"))
+    if not dossiers:
+        messages.error(request, "Cochez au moins un jeune à inviter.")
+        return redirect(back)
+    result = meetings.invite(meeting, dossiers, request.user)
+    if result.invited:
+        count = len(result.invited)
+        messages.success(
+            request,
+            f"{count} jeune{'s' if count > 1 else ''} invité{'s' if count > 1 else ''} à : {meeting}. "
+            "Les invitations partent par courriel (copie au conseiller prescripteur).",
+        )
+    for dossier, reason in result.skipped:
+        messages.warning(request, f"{dossier.youth} non invité : {reason}.")
+    return redirect(back)
+
+
+@capability_required("casework", "read_all")
+def meeting_ics(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    response = HttpResponse(meetings.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.pk}.ics"'
+    return response
