@@ -1,16 +1,76 @@
 from django.contrib import admin
 
-from .models import Scheme, Stay
+from .models import (
+    Contract,
+    CoPayment,
+    FundingAgreement,
+    HostOrganisation,
+    Incident,
+    Payment,
+    QuotaOverrun,
+    Scheme,
+    SiteVisit,
+    Stay,
+)
 
 
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
-    list_display = ("name", "format", "typical_duration_weeks", "europass_cadence", "active")
+    list_display = ("name", "format", "typical_duration_weeks", "contract_variant", "europass_cadence", "active")
     search_fields = ("name",)
+
+
+@admin.register(FundingAgreement)
+class FundingAgreementAdmin(admin.ModelAdmin):
+    list_display = ("funder", "funder_name", "year", "scheme", "places", "amount", "amount_per_participant")
+    list_filter = ("year", "funder", "scheme")
+
+
+@admin.register(QuotaOverrun)
+class QuotaOverrunAdmin(admin.ModelAdmin):
+    list_display = ("dossier", "scheme", "year", "places_used", "places_granted", "confirmed_by", "confirmed_at")
+    list_filter = ("year", "scheme")
+    raw_id_fields = ("dossier",)
+
+
+@admin.register(HostOrganisation)
+class HostOrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "country", "town", "sector", "contact_name", "active")
+    list_filter = ("country", "active")
+    search_fields = ("name", "town", "sector")
+
+
+class SiteVisitInline(admin.TabularInline):
+    model = SiteVisit
+    extra = 0
+
+
+class IncidentInline(admin.TabularInline):
+    model = Incident
+    extra = 0
 
 
 @admin.register(Stay)
 class StayAdmin(admin.ModelAdmin):
-    list_display = ("dossier", "scheme", "country", "city", "departure_date", "return_date", "interrupted")
+    list_display = ("dossier", "scheme", "host", "country", "city", "departure_date", "return_date", "interrupted")
     list_filter = ("scheme", "interrupted", "country")
     raw_id_fields = ("dossier",)
+    inlines = [SiteVisitInline, IncidentInline]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("dossier", "version", "generated_at", "signed_on")
+    raw_id_fields = ("dossier",)
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+
+
+@admin.register(CoPayment)
+class CoPaymentAdmin(admin.ModelAdmin):
+    list_display = ("dossier", "amount_due", "waived")
+    raw_id_fields = ("dossier",)
+    inlines = [PaymentInline]

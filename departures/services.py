@@ -53,14 +53,11 @@ class QuotaRow:
     granted: int
     used: int
     amount: Decimal | None = None
+    has_quota: bool = False  # at least one funding agreement for this scheme and year
 
     @property
     def left(self):
         return self.granted - self.used
-
-    @property
-    def has_quota(self):
-        return self.granted > 0
 
     @property
     def over(self):
@@ -114,7 +111,7 @@ def quota_summary(year=None):
     return [
         QuotaRow(
             scheme=scheme, year=year, granted=granted.get(scheme.pk, (0, None))[0], used=used.get(scheme.pk, 0),
-            amount=granted.get(scheme.pk, (0, None))[1],
+            amount=granted.get(scheme.pk, (0, None))[1], has_quota=scheme.pk in granted,
         )
         for scheme in schemes
     ]
@@ -122,8 +119,10 @@ def quota_summary(year=None):
 
 def quota_for(scheme, year=None):
     year = year or timezone.localdate().year
-    granted, amount = places_granted(year, scheme).get(scheme.pk, (0, None))
-    return QuotaRow(scheme=scheme, year=year, granted=granted, used=places_used(year, scheme).get(scheme.pk, 0), amount=amount)
+    granted = places_granted(year, scheme)
+    places, amount = granted.get(scheme.pk, (0, None))
+    return QuotaRow(scheme=scheme, year=year, granted=places, used=places_used(year, scheme).get(scheme.pk, 0),
+                    amount=amount, has_quota=scheme.pk in granted)
 
 
 def accept_dossier(dossier, user, comment="", confirm_over_quota=False):

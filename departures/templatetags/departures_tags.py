@@ -1,0 +1,43 @@
+from django import template
+from django.utils import timezone
+
+from dossiers.workflow import State
+
+from .. import services
+from ..models import CoPayment, Stay
+
+register = template.Library()
+
+# States where the departures panel shows on the dossier page.
+PANEL_STATES = frozenset({
+    State.IN_COMMISSION, State.ACCEPTED, State.CONTRACT_SIGNED, State.ABROAD, State.INTERRUPTED,
+    State.RETURNED, State.FOLLOW_UP, State.CLOSED, State.DROPPED,
+})
+
+
+@register.inclusion_tag("departures/_quota_panel_content.html", takes_context=True)
+def quota_panel(context, year=None):
+    year = int(year) if year else timezone.localdate().year
+    return {"year": year, "rows": services.quota_summary(year), "request": context.get("request")}
+
+
+@register.inclusion_tag("departures/_dossier_panel_content.html", takes_context=True)
+def departure_panel(context, dossier):
+    can = context.get("can") or {}
+    stay = Stay.objects.filter(dossier=dossier).select_related("host", "scheme").first()
+    contracts = list(dossier.contracts.select_related("generated_by").order_by("-version"))
+    copayment = CoPayment.objects.filter(dossier=dossier).first()
+    show = dossier.state in PANEL_STATES and (
+        dossier.state not in (State.CLOSED, State.DROPPED) or stay or contracts or copayment
+    )
+    data = {
+        "show": show, "dossier": dossier, "can": can, "stay": stay, "contracts": contracts,
+        "latest_contract": contracts[0] if contracts else None, "copayment": copayment,
+        "visits": list(stay.visits.select_related("visited_by")) if stay else [],
+        "incidents": list(stay.incidents.select_related("recorded_by")) if stay else [],
+        "State": {s.name: s.value for s in State},
+        "quota_row": None, "preparation": [],
+    }
+    if dossier.state == State.IN_COMMISSION and dossier.scheme_id:
+        data["quota_row"] = services.quota_for(dossier.scheme)
+    return data
