@@ -29,3 +29,45 @@ class DossierAdmin(admin.ModelAdmin):
     readonly_fields = ("state", "state_changed_at")
     raw_id_fields = ("youth", "referring_counsellor", "platform_counsellor")
     inlines = [DossierEventInline]
+
+
+# --- Reference data of the stages before departure: the checklist per scheme, the commission grid. -----
+from .models import CommissionCriterion, CommissionSession, DocumentType, SensitiveAccess  # noqa: E402
+
+
+@admin.register(DocumentType)
+class DocumentTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "scheme", "required", "order", "active")
+    list_filter = ("scheme", "required", "active")
+    list_editable = ("order", "active")
+
+
+@admin.register(CommissionCriterion)
+class CommissionCriterionAdmin(admin.ModelAdmin):
+    list_display = ("name", "max_score", "order", "active")
+    list_editable = ("max_score", "order", "active")
+
+
+@admin.register(CommissionSession)
+class CommissionSessionAdmin(admin.ModelAdmin):
+    list_display = ("date", "place", "status")
+    filter_horizontal = ("members",)
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(admin.ModelAdmin):
+    """The read log of the sensitive items: read-only, for the data-protection officer."""
+
+    list_display = ("accessed_at", "user", "dossier", "action")
+    list_filter = ("action",)
+    search_fields = ("user__username", "dossier__id")
+    readonly_fields = ("accessed_at", "user", "dossier", "action")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

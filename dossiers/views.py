@@ -1,14 +1,27 @@
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ipm.access import capability_required, get_visible_dossier, visible_dossiers
+from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability, visible_dossiers
 from ipm.lists import paginate
 from referrals.forms import DossierFilterForm
-from referrals.models import Structure
+from referrals.meeting_enums import WHEEL_INFO_KINDS
+from referrals.models import Invitation, Structure
 
-from . import workflow
+from . import services, workflow
+from .models import CommissionReview
 from .queries import filter_dossiers, list_queryset
+from .workflow import State
+
+
+def _invite_meetings(user):
+    """Upcoming information meetings proposed for the bulk invitation (staff only)."""
+    if not has_capability(user, "casework"):
+        return []
+    from referrals.meeting_views import upcoming_meetings
+
+    return list(upcoming_meetings(WHEEL_INFO_KINDS))
 
 
 @capability_required("read_all")
@@ -21,6 +34,8 @@ def inbox(request):
     context = {"form": form}
     context.update(paginate(request, list_queryset(dossiers).order_by("-received_on", "-id")))
     context["new_count"] = visible_dossiers(request.user).filter(state=workflow.State.RECEIVED).count()
+    context["invite_meetings"] = _invite_meetings(request.user)
+    context["selectable"] = bool(context["invite_meetings"])
     return render(request, "dossiers/inbox.html", context)
 
 
@@ -43,8 +58,83 @@ def dossier_detail(request, pk):
         "events": dossier.events.select_related("actor"),
         "other_dossiers": other_dossiers,
         "transitions": workflow.allowed_transitions(dossier, request.user),
+        "staff": has_capability(request.user, "casework"),
+        "sees_sensitive": can_see_sensitive(request.user),
+        "invitations": Invitation.objects.filter(dossier=dossier).select_related("meeting").order_by("-meeting__date"),
+        "diagnostic": getattr(dossier, "diagnostic", None),
+        "project": getattr(dossier, "project", None),
+        "completeness": services.completeness(dossier),
+        "reviews": CommissionReview.objects.filter(dossier=dossier).select_related("session", "postponed_to")
+        .order_by("-session__date"),
+        "long_haul_warning": services.first_departure_warning(dossier),
+        "next_steps": next_steps(dossier),
     }
     return render(request, "dossiers/dossier_detail.html", context)
+
+
+def next_steps(dossier):
+    """What to do now on this dossier, in plain French (the panel "Prochaines étapes")."""
+    state = dossier.state
+    if state == State.RECEIVED:
+        return "Inviter le jeune à une information collective (depuis la liste « À inviter » ou la boîte de réception)."
+    if state == State.INVITED:
+        return "Noter sa présence à l'information collective."
+    if state == State.INFO_DONE:
+        return "Réaliser le diagnostic de mobilité avec un conseiller mobilité."
+    if state == State.DIAGNOSED:
+        return "Compléter le projet de mobilité puis commencer le montage du dossier."
+    if state == State.ORIENTED:
+        return "Le jeune est orienté vers une étape intermédiaire ; il pourra revenir dans la roue."
+    if state in (State.FILE_BUILDING, State.POSTPONED):
+        missing = services.completeness(dossier).missing
+        if missing:
+            return "Pièces à recevoir ou valider : " + ", ".join(line.document_type.name for line in missing) + "."
+        return "Dossier complet : l'inscrire à l'ordre du jour d'une commission."
+    if state == State.IN_COMMISSION:
+        return "En attente de la décision de la commission."
+    return ""
+
+
+WORKLISTS = [
+    ("a_inviter", "À inviter", "Fiches reçues : à inviter en information collective"),
+    ("diagnostics", "Diagnostics à faire", "Information collective faite : diagnostic à réaliser"),
+    ("incomplets", "Dossiers incomplets", "En montage : des pièces manquent ou restent à valider"),
+    ("commission", "Prêts pour la commission", "Dossiers complets (ou ajournés) à inscrire en commission"),
+]
+
+
+def _split_by_completeness(queryset):
+    complete, incomplete = [], []
+    for dossier in queryset.prefetch_related("documents"):
+        (complete if services.completeness(dossier).complete else incomplete).append(dossier.pk)
+    return complete, incomplete
+
+
+@capability_required("read_all")
+def worklists(request):
+    """Work lists per stage for platform staff."""
+    name = request.GET.get("liste", "a_inviter")
+    if name not in {key for key, _label, _title in WORKLISTS}:
+        name = "a_inviter"
+    base = list_queryset(visible_dossiers(request.user))
+    building = base.filter(state=State.FILE_BUILDING)
+    complete, incomplete = _split_by_completeness(building)
+    querysets = {
+        "a_inviter": base.filter(state=State.RECEIVED).order_by("received_on", "id"),
+        "diagnostics": base.filter(state=State.INFO_DONE).order_by("state_changed_at", "id"),
+        "incomplets": base.filter(pk__in=incomplete).order_by("state_changed_at", "id"),
+        "commission": base.filter(Q(pk__in=complete) | Q(state=State.POSTPONED)).order_by("state_changed_at", "id"),
+    }
+    counts = {key: qs.count() for key, qs in querysets.items()}
+    context = {
+        "lists": [(key, label, counts[key]) for key, label, _title in WORKLISTS],
+        "current": name,
+        "title": next(title for key, _label, title in WORKLISTS if key == name),
+        "invite_meetings": _invite_meetings(request.user) if name == "a_inviter" else [],
+    }
+    context["selectable"] = bool(context["invite_meetings"])
+    context.update(paginate(request, querysets[name]))
+    return render(request, "dossiers/worklists.html", context)
 
 
 @require_POST

@@ -75,6 +75,17 @@ def _is_docx(uploaded):
     return "[Content_Types].xml" in names and "word/document.xml" in names and not has_macros
 
 
+def _has_macros(uploaded):
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        uploaded.seek(0)
+
+
 def detect_kind(uploaded):
     """The accepted kind read from the content (``pdf``, ``jpg``, ``png``, ``docx``) or None."""
     head = _read_head(uploaded)
@@ -145,6 +156,12 @@ def validate_upload(uploaded):
             code="extension",
         )
     kind = detect_kind(uploaded)
+    if kind is None and _has_macros(uploaded):
+        raise ValidationError(
+            "Ce document contient des macros : il est refusé. Enregistrez-le au format .docx (sans macros) "
+            "ou en PDF, puis déposez-le.",
+            code="macros",
+        )
     if kind is None:
         raise ValidationError(_refusal_for_unknown(_read_head(uploaded), extension), code="content")
     if kind != EXTENSIONS[extension]:

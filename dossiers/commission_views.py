@@ -1,0 +1,177 @@
+"""Commission pages: sessions, agenda, evaluation grid and decisions, minutes PDF."""
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from departures.models import Scheme
+from ipm.access import capability_required, get_visible_dossier, has_capability, visible_dossiers
+from ipm.lists import paginate
+from ipm.uploads import safe_filename
+
+from . import services
+from .enums import CommissionStatus
+from .forms import AgendaAddForm, CommissionSessionForm, ReviewForm
+from .models import CommissionCriterion, CommissionReview, CommissionSession
+from .workflow import State
+
+
+@capability_required("casework", "read_all")
+def commission_list(request):
+    sessions = CommissionSession.objects.annotate(
+        dossier_count=Count("reviews"),
+        accepted=Count("reviews", filter=Q(reviews__decision="accepte")),
+        refused=Count("reviews", filter=Q(reviews__decision="refuse")),
+        postponed=Count("reviews", filter=Q(reviews__decision="ajourne")),
+    ).order_by("-date", "-id")
+    status = request.GET.get("status", "")
+    if status in CommissionStatus.values:
+        sessions = sessions.filter(status=status)
+    context = {"status": status, "statuses": CommissionStatus.choices}
+    context.update(paginate(request, sessions))
+    return render(request, "dossiers/commission/list.html", context)
+
+
+@capability_required("casework")
+def commission_edit(request, pk=None):
+    session = get_object_or_404(CommissionSession, pk=pk) if pk else None
+    form = CommissionSessionForm(request.POST or None, instance=session)
+    if request.method == "POST":
+        if form.is_valid():
+            session = form.save()
+            messages.success(request, f"{session} enregistrée.")
+            return redirect(session)
+        messages.error(request, "La commission n'a pas été enregistrée : corrigez les champs signalés en rouge.")
+    return render(request, "dossiers/commission/form.html", {"form": form, "session": session})
+
+
+def _ready_dossiers(user, session):
+    """Dossiers that may be put on the agenda: in montage or postponed, complete first."""
+    candidates = (
+        visible_dossiers(user).filter(state__in=services.AGENDA_SOURCE_STATES)
+        .exclude(commission_reviews__session=session)
+        .select_related("youth", "structure", "scheme")
+        .order_by("youth__last_name", "youth__first_name")
+    )
+    rows = [(dossier, services.completeness(dossier)) for dossier in candidates]
+    rows.sort(key=lambda row: (not row[1].complete, row[0].youth.last_name))
+    return rows
+
+
+@capability_required("casework", "read_all")
+def commission_detail(request, pk):
+    session = get_object_or_404(CommissionSession.objects.prefetch_related("members"), pk=pk)
+    reviews = (
+        session.reviews.select_related("dossier__youth", "dossier__structure", "dossier__scheme", "postponed_to")
+        .prefetch_related("scores")
+        .order_by("dossier__youth__last_name", "dossier__youth__first_name")
+    )
+    staff = has_capability(request.user, "casework")
+    context = {
+        "session": session,
+        "reviews": reviews,
+        "candidates": _ready_dossiers(request.user, session) if staff else [],
+        "add_form": AgendaAddForm(),
+        "staff": staff,
+        # For the places panel (departures/_quota_panel.html).
+        "year": session.date.year,
+        "schemes": Scheme.objects.filter(active=True).order_by("name"),
+    }
+    return render(request, "dossiers/commission/detail.html", context)
+
+
+@require_POST
+@capability_required("casework")
+def agenda_add(request, pk):
+    session = get_object_or_404(CommissionSession, pk=pk)
+    ids = request.POST.getlist("dossiers")
+    form = AgendaAddForm(request.POST)
+    reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
+    if not ids:
+        messages.error(request, "Cochez au moins un dossier à inscrire.")
+        return redirect(session)
+    added = 0
+    for dossier in visible_dossiers(request.user).filter(pk__in=ids).select_related("youth"):
+        try:
+            services.add_to_agenda(session, dossier, request.user, reason)
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            added += 1
+    if added:
+        messages.success(request, f"{added} dossier{'s' if added > 1 else ''} inscrit{'s' if added > 1 else ''} à l'ordre du jour.")
+    return redirect(session)
+
+
+@require_POST
+@capability_required("casework")
+def agenda_remove(request, pk, review_pk):
+    review = get_object_or_404(CommissionReview.objects.select_related("dossier", "session"), session_id=pk, pk=review_pk)
+    get_visible_dossier(request.user, review.dossier_id)
+    try:
+        services.remove_from_agenda(review, request.user)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Dossier retiré de l'ordre du jour : il revient en montage.")
+    return redirect("dossiers:commission_detail", pk=pk)
+
+
+@capability_required("casework", "read_all")
+def review(request, pk, review_pk):
+    """One dossier in commission: the evaluation grid and the decision."""
+    item = get_object_or_404(
+        CommissionReview.objects.select_related("session", "dossier__youth", "dossier__structure", "dossier__scheme"),
+        session_id=pk, pk=review_pk,
+    )
+    dossier = get_visible_dossier(request.user, item.dossier_id)
+    criteria = CommissionCriterion.objects.filter(active=True)
+    staff = has_capability(request.user, "casework")
+    initial = {
+        "decision": item.decision, "comment": item.comment, "orientation": item.orientation,
+        "orientation_details": item.orientation_details, "postponed_to": item.postponed_to_id,
+    }
+    form = ReviewForm(request.POST or None, initial=initial, session=item.session, criteria=criteria, review=item)
+    if request.method == "POST":
+        if not staff:
+            messages.error(request, "Votre rôle ne permet pas de saisir la grille ou la décision.")
+            return redirect("dossiers:commission_detail", pk=pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.save_scores(item, form.scores())
+                if data["decision"] and not item.decision:
+                    services.record_decision(
+                        item, data["decision"], request.user, data["comment"], data["orientation"],
+                        data["orientation_details"], data["postponed_to"],
+                    )
+                    messages.success(request, f"Décision enregistrée pour {dossier.youth} : {item.get_decision_display().lower()}. "
+                                              "Le conseiller prescripteur est prévenu par courriel.")
+                else:
+                    if item.decision and data["comment"] != item.comment:
+                        item.comment = data["comment"]
+                        item.save(update_fields=["comment"])
+                    messages.success(request, "Grille d'évaluation enregistrée.")
+            except services.ServiceError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("dossiers:commission_detail", pk=pk)
+        else:
+            messages.error(request, "Rien n'a été enregistré : corrigez les champs signalés en rouge.")
+    return render(request, "dossiers/commission/review.html", {
+        "review": item, "session": item.session, "dossier": dossier, "youth": dossier.youth, "form": form,
+        "staff": staff, "completeness": services.completeness(dossier),
+        "in_commission": dossier.state == State.IN_COMMISSION,
+    })
+
+
+@capability_required("casework", "read_all")
+def minutes(request, pk):
+    session = get_object_or_404(CommissionSession, pk=pk)
+    pdf = services.minutes_pdf(session)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = safe_filename(f"proces-verbal-commission-{session.date:%Y-%m-%d}.pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

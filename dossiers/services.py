@@ -1,0 +1,373 @@
+"""Multi-step operations on a dossier before departure: diagnostic, application file, commission.
+
+Views, commands and tests call these; every change of state goes through ``workflow.apply_transition``.
+"""
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ipm.access import can_see_sensitive
+
+from . import workflow
+from .enums import Decision, DiagnosticOutcome, DocumentStatus
+from .models import (
+    CommissionCriterion,
+    CommissionReview,
+    CommissionScore,
+    Diagnostic,
+    Document,
+    DocumentType,
+    Dossier,
+    SensitiveAccess,
+    SensitiveDiagnostic,
+    is_long_haul,
+)
+from .workflow import State
+
+
+class ServiceError(Exception):
+    """A refused operation; the message is French and meant for the user."""
+
+
+# --- Sensitive diagnostic items -----------------------------------------------------------------------
+
+
+def log_sensitive_access(user, dossier, action=SensitiveAccess.READ):
+    return SensitiveAccess.objects.create(user=user, dossier=dossier, action=action)
+
+
+def read_sensitive(user, dossier):
+    """The sensitive items of ``dossier`` for ``user``: None (and nothing logged) when the user may not
+    see them; otherwise the record (created empty if needed) and a logged read."""
+    if not can_see_sensitive(user):
+        return None
+    diagnostic = getattr(dossier, "diagnostic", None)
+    sensitive = None
+    if diagnostic is not None:
+        sensitive = SensitiveDiagnostic.objects.filter(diagnostic=diagnostic).first()
+    log_sensitive_access(user, dossier, SensitiveAccess.READ)
+    return sensitive
+
+
+# --- Diagnostic ---------------------------------------------------------------------------------------
+
+
+def first_departure_warning(dossier):
+    """The French warning when a young person with no mobility experience is proposed a destination
+    outside Europe (a first departure is never long-haul), else ''."""
+    diagnostic = getattr(dossier, "diagnostic", None)
+    project = getattr(dossier, "project", None)
+    if project is None or not is_long_haul(project.country):
+        return ""
+    if diagnostic is not None and diagnostic.mobility_experience:
+        return ""
+    return (
+        f"Première mobilité : la destination proposée ({project.country.name}) est hors d'Europe. "
+        "Un premier départ se fait en Europe ; choisissez une destination européenne ou vérifiez "
+        "l'expérience de mobilité du jeune dans le diagnostic."
+    )
+
+
+def save_diagnostic(dossier, diagnostic, sensitive, user):
+    """Save the grid (``diagnostic`` and its ``sensitive`` part, unsaved model instances from the
+    forms) and, when a conclusion is given and the dossier is waiting for its diagnostic, move it:
+    ready → "diagnostic fait", not yet → "orienté". Returns the ``DossierEvent`` or None."""
+    if diagnostic.outcome == DiagnosticOutcome.NOT_YET and not diagnostic.orientation:
+        raise ServiceError("Choisissez une orientation quand le jeune n'est pas encore prêt à partir.")
+    with transaction.atomic():
+        diagnostic.dossier = dossier
+        if diagnostic.conducted_by_id is None:
+            diagnostic.conducted_by = user
+        diagnostic.save()
+        if sensitive is not None:
+            if not can_see_sensitive(user):
+                raise ServiceError("Votre rôle ne permet pas de modifier les éléments sensibles.")
+            sensitive.diagnostic = diagnostic
+            sensitive.save()
+            log_sensitive_access(user, dossier, SensitiveAccess.WRITE)
+        event = None
+        if diagnostic.outcome and dossier.state == State.INFO_DONE:
+            if diagnostic.outcome == DiagnosticOutcome.READY:
+                event = workflow.apply_transition(dossier, State.DIAGNOSED, user, "Diagnostic : prêt à partir")
+            else:
+                comment = f"Diagnostic : pas encore prêt — {diagnostic.get_orientation_display().lower()}"
+                if diagnostic.orientation_details:
+                    comment += f" ({diagnostic.orientation_details})"
+                if diagnostic.come_back_on:
+                    comment += f" ; retour envisagé le {diagnostic.come_back_on:%d/%m/%Y}"
+                event = workflow.apply_transition(dossier, State.ORIENTED, user, comment)
+        if dossier.platform_counsellor_id is None:
+            Dossier.objects.filter(pk=dossier.pk).update(platform_counsellor=user)
+    return event
+
+
+def save_project(dossier, project):
+    """Save the mobility project and copy its scheme onto the dossier (the checklist depends on it)."""
+    with transaction.atomic():
+        project.dossier = dossier
+        project.save()
+        Dossier.objects.filter(pk=dossier.pk).update(scheme=project.scheme)
+        dossier.scheme = project.scheme
+    return project
+
+
+# --- Application file ---------------------------------------------------------------------------------
+
+
+def checklist_types(scheme):
+    """The pieces asked for a scheme: the default checklist plus the scheme's own pieces."""
+    condition = Q(scheme__isnull=True)
+    if scheme is not None:
+        condition |= Q(scheme=scheme)
+    return DocumentType.objects.filter(condition, active=True).select_related("scheme").order_by("order", "name")
+
+
+@dataclass
+class ChecklistLine:
+    document_type: DocumentType
+    document: Document | None
+
+    @property
+    def status(self):
+        return self.document.status if self.document else DocumentStatus.MISSING
+
+    @property
+    def status_label(self):
+        return DocumentStatus(self.status).label
+
+    @property
+    def done(self):
+        return self.status == DocumentStatus.VALIDATED
+
+
+@dataclass
+class Completeness:
+    lines: list
+
+    @property
+    def required(self):
+        return [line for line in self.lines if line.document_type.required]
+
+    @property
+    def validated_count(self):
+        return sum(1 for line in self.required if line.done)
+
+    @property
+    def missing(self):
+        """Required pieces not validated yet (missing, to check, or rejected)."""
+        return [line for line in self.required if not line.done]
+
+    @property
+    def complete(self):
+        return not self.missing
+
+    @property
+    def percent(self):
+        return int(100 * self.validated_count / len(self.required)) if self.required else 100
+
+
+def completeness(dossier):
+    documents = {d.document_type_id: d for d in dossier.documents.select_related("uploaded_by", "reviewed_by")}
+    lines = [ChecklistLine(t, documents.get(t.pk)) for t in checklist_types(dossier.scheme)]
+    return Completeness(lines)
+
+
+def upload_document(dossier, document_type, uploaded, user):
+    """Store ``uploaded`` (already validated by ``UploadField``) as the piece ``document_type`` of
+    ``dossier``; a new upload replaces the previous file and waits for checking again."""
+    if not checklist_types(dossier.scheme).filter(pk=document_type.pk).exists():
+        raise ServiceError("Cette pièce n'est pas demandée pour ce dossier.")
+    with transaction.atomic():
+        document = Document.objects.select_for_update().filter(dossier=dossier, document_type=document_type).first()
+        old_file = document.file.name if document and document.file else None
+        if document is None:
+            document = Document(dossier=dossier, document_type=document_type)
+        document.file = uploaded
+        document.original_name = uploaded.name[:255]
+        document.size = uploaded.size
+        document.status = DocumentStatus.RECEIVED
+        document.uploaded_by = user
+        document.uploaded_at = timezone.now()
+        document.reviewed_by = None
+        document.reviewed_at = None
+        document.rejection_reason = ""
+        document.full_clean(exclude=["dossier", "document_type"])
+        document.save()
+        if old_file and old_file != document.file.name:
+            storage = document.file.storage
+            transaction.on_commit(lambda: storage.delete(old_file))
+    return document
+
+
+def review_document(document, status, user, reason=""):
+    status = DocumentStatus(status)
+    if status == DocumentStatus.REJECTED and not reason.strip():
+        raise ServiceError("Indiquez le motif du refus de la pièce, pour que le jeune puisse la corriger.")
+    if status not in (DocumentStatus.VALIDATED, DocumentStatus.REJECTED, DocumentStatus.RECEIVED):
+        raise ServiceError("Statut inconnu.")
+    document.status = status
+    document.reviewed_by = user if status != DocumentStatus.RECEIVED else None
+    document.reviewed_at = timezone.now() if status != DocumentStatus.RECEIVED else None
+    document.rejection_reason = reason.strip() if status == DocumentStatus.REJECTED else ""
+    document.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+    return document
+
+
+# --- Commission ---------------------------------------------------------------------------------------
+
+AGENDA_SOURCE_STATES = (State.FILE_BUILDING, State.POSTPONED)
+
+
+def add_to_agenda(session, dossier, user, override_reason=""):
+    """Put ``dossier`` on ``session``'s agenda (→ "en commission"). An incomplete file needs an
+    explicit reason, recorded on the agenda line and in the timeline."""
+    override_reason = (override_reason or "").strip()
+    if dossier.state not in AGENDA_SOURCE_STATES:
+        raise ServiceError(
+            f"Le dossier de {dossier.youth} est « {dossier.get_state_display()} » : seul un dossier en montage "
+            "ou ajourné peut être inscrit en commission."
+        )
+    if CommissionReview.objects.filter(session=session, dossier=dossier).exists():
+        raise ServiceError(f"Le dossier de {dossier.youth} est déjà à l'ordre du jour de cette commission.")
+    state = completeness(dossier)
+    if not state.complete and not override_reason:
+        missing = ", ".join(line.document_type.name for line in state.missing)
+        raise ServiceError(
+            f"Le dossier de {dossier.youth} est incomplet (pièces non validées : {missing}). "
+            "Pour l'inscrire quand même, indiquez le motif."
+        )
+    with transaction.atomic():
+        review = CommissionReview.objects.create(
+            session=session, dossier=dossier, added_by=user,
+            incomplete_override=not state.complete, override_reason=override_reason if not state.complete else "",
+        )
+        comment = f"Inscrit à l'ordre du jour : {session}"
+        if not state.complete:
+            comment += f" — dossier incomplet, inscrit malgré tout : {override_reason}"
+        workflow.apply_transition(dossier, State.IN_COMMISSION, user, comment)
+    return review
+
+
+def remove_from_agenda(review, user):
+    if review.decision:
+        raise ServiceError("La décision est déjà prise : ce dossier ne peut plus être retiré de l'ordre du jour.")
+    with transaction.atomic():
+        dossier = review.dossier
+        if dossier.state == State.IN_COMMISSION:
+            workflow.apply_transition(dossier, State.FILE_BUILDING, user, f"Retiré de l'ordre du jour : {review.session}")
+        review.delete()
+
+
+def save_scores(review, scores):
+    """``scores``: {criterion_id: (score or None, comment)}."""
+    criteria = {c.pk: c for c in CommissionCriterion.objects.filter(pk__in=scores)}
+    for criterion_id, (score, comment) in scores.items():
+        criterion = criteria[criterion_id]
+        if score is not None and not 0 <= score <= criterion.max_score:
+            raise ServiceError(f"« {criterion.name} » : la note doit être entre 0 et {criterion.max_score}.")
+        CommissionScore.objects.update_or_create(
+            review=review, criterion=criterion, defaults={"score": score, "comment": comment or ""}
+        )
+
+
+def record_decision(review, decision, user, comment="", orientation="", orientation_details="", postponed_to=None):
+    """The commission's decision on one dossier. Accepted → "accepté"; refused → "refusé" then
+    "orienté" (an orientation is required); postponed → "ajourné", and put on the agenda of
+    ``postponed_to`` when a later session is given. The referring counsellor is told by email."""
+    decision = Decision(decision)
+    if review.decision:
+        raise ServiceError("La décision de la commission est déjà enregistrée pour ce dossier.")
+    if decision == Decision.REFUSED and not orientation:
+        raise ServiceError("Un refus demande une orientation : choisissez vers quoi orienter le jeune.")
+    if postponed_to is not None:
+        if decision != Decision.POSTPONED:
+            postponed_to = None
+        elif postponed_to.pk == review.session_id or postponed_to.date < review.session.date:
+            raise ServiceError("Choisissez une commission postérieure pour le report.")
+    with transaction.atomic():
+        dossier = review.dossier
+        review.decision = decision
+        review.comment = comment
+        review.orientation = orientation if decision == Decision.REFUSED else ""
+        review.orientation_details = orientation_details if decision == Decision.REFUSED else ""
+        review.postponed_to = postponed_to
+        review.decided_by = user
+        review.decided_at = timezone.now()
+        review.save()
+        text = f"{review.session} : {decision.label.lower()}" + (f" — {comment}" if comment else "")
+        target = {Decision.ACCEPTED: State.ACCEPTED, Decision.REFUSED: State.REFUSED, Decision.POSTPONED: State.POSTPONED}
+        workflow.apply_transition(dossier, target[decision], user, text)
+        if decision == Decision.REFUSED:
+            label = review.get_orientation_display().lower()
+            workflow.apply_transition(
+                dossier, State.ORIENTED, user,
+                f"Orientation après le refus : {label}" + (f" ({orientation_details})" if orientation_details else ""),
+            )
+        if postponed_to is not None:
+            add_to_agenda(postponed_to, dossier, user, override_reason="Reporté par la commission précédente")
+        transaction.on_commit(lambda: notify_decision(review.pk))
+    return review
+
+
+def notify_decision(review_id):
+    """Tell the referring counsellor the commission's decision (no sensitive item in the email)."""
+    review = CommissionReview.objects.select_related(
+        "session", "dossier__youth", "dossier__referring_counsellor", "postponed_to"
+    ).get(pk=review_id)
+    counsellor = review.dossier.referring_counsellor
+    if counsellor is None or not counsellor.email:
+        return 0
+    youth = review.dossier.youth
+    url = settings.IPM_BASE_URL.rstrip("/") + reverse("dossiers:detail", args=[review.dossier_id])
+    lines = [
+        f"Bonjour {counsellor.first_name or counsellor},",
+        "",
+        f"La commission du {review.session.date:%d/%m/%Y} a examiné le dossier de {youth.first_name} "
+        f"{youth.last_name.upper()} (dossier n° {review.dossier_id}).",
+        f"Décision : {review.get_decision_display()}.",
+    ]
+    if review.comment:
+        lines.append(f"Motivation : {review.comment}")
+    if review.decision == Decision.REFUSED:
+        lines.append(
+            f"Orientation proposée : {review.get_orientation_display()}"
+            + (f" ({review.orientation_details})" if review.orientation_details else "")
+            + ". Un refus n'est jamais définitif : le jeune pourra revenir vers la plateforme."
+        )
+    if review.decision == Decision.POSTPONED and review.postponed_to:
+        lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
+    lines += ["", f"Voir le dossier : {url}", "", f"— {settings.IPM_PLATFORM_NAME}"]
+    return send_mail(
+        f"Décision de la commission — dossier n° {review.dossier_id}", "\n".join(lines), None, [counsellor.email]
+    )
+
+
+def minutes_pdf(session):
+    """The minutes (procès-verbal) of a session as PDF bytes (WeasyPrint)."""
+    from weasyprint import HTML
+
+    reviews = (
+        session.reviews.select_related("dossier__youth", "dossier__structure", "dossier__scheme", "postponed_to")
+        .prefetch_related("scores__criterion")
+        .order_by("dossier__youth__last_name", "dossier__youth__first_name")
+    )
+    counts = {d: sum(1 for r in reviews if r.decision == d) for d in Decision.values}
+    html = render_to_string(
+        "dossiers/commission/minutes_pdf.html",
+        {
+            "session": session,
+            "reviews": reviews,
+            "members": session.members.all(),
+            "criteria": CommissionCriterion.objects.filter(active=True),
+            "counts": {Decision(d).label: n for d, n in counts.items()},
+            "platform_name": settings.IPM_PLATFORM_NAME,
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,172 @@
+"""Pages of the stages before departure on one dossier: diagnostic, mobility project, application file."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability
+from ipm.uploads import serve_file
+
+from . import services
+from .forms import DiagnosticForm, DocumentReviewForm, DocumentUploadForm, MobilityProjectForm, SensitiveDiagnosticForm
+from .models import Diagnostic, Document, DocumentType, MobilityProject, SensitiveDiagnostic
+
+
+@capability_required("casework", "read_all")
+def diagnostic(request, pk):
+    """The diagnostic grid: mobility staff fill it (sensitive items included, each read logged); other
+    platform staff and managers read its non-sensitive part."""
+    dossier = get_visible_dossier(request.user, pk)
+    instance = Diagnostic.objects.filter(dossier=dossier).first() or Diagnostic(dossier=dossier)
+    may_edit = can_see_sensitive(request.user)
+    sensitive_instance = None
+    if may_edit:
+        sensitive_instance = services.read_sensitive(request.user, dossier) or SensitiveDiagnostic()
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied("Seuls les conseillers mobilité de la plateforme remplissent le diagnostic.")
+        form = DiagnosticForm(request.POST, instance=instance)
+        sensitive_form = SensitiveDiagnosticForm(request.POST, instance=sensitive_instance)
+        if form.is_valid() and sensitive_form.is_valid():
+            try:
+                event = services.save_diagnostic(
+                    dossier, form.save(commit=False), sensitive_form.save(commit=False), request.user
+                )
+            except services.ServiceError as exc:
+                messages.error(request, str(exc))
+            else:
+                if event is not None:
+                    messages.success(request, f"Diagnostic enregistré : dossier passé à l'étape « {dossier.state_label} ».")
+                else:
+                    messages.success(request, "Diagnostic enregistré.")
+                warning = services.first_departure_warning(dossier)
+                if warning:
+                    messages.warning(request, warning)
+                return redirect(dossier)
+        else:
+            messages.error(request, "Le diagnostic n'a pas été enregistré : corrigez les champs signalés en rouge.")
+    else:
+        form = DiagnosticForm(instance=instance)
+        sensitive_form = SensitiveDiagnosticForm(instance=sensitive_instance) if may_edit else None
+    return render(request, "dossiers/diagnostic.html", {
+        "dossier": dossier, "youth": dossier.youth, "form": form, "sensitive_form": sensitive_form,
+        "may_edit": may_edit, "diagnostic": instance if instance.pk else None,
+        "warning": services.first_departure_warning(dossier),
+    })
+
+
+@capability_required("casework")
+def project(request, pk):
+    dossier = get_visible_dossier(request.user, pk)
+    instance = MobilityProject.objects.filter(dossier=dossier).first() or MobilityProject(
+        dossier=dossier, scheme=dossier.scheme
+    )
+    form = MobilityProjectForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_project(dossier, form.save(commit=False))
+            messages.success(request, "Projet de mobilité enregistré.")
+            warning = services.first_departure_warning(dossier)
+            if warning:
+                messages.warning(request, warning)
+            return redirect(dossier)
+        messages.error(request, "Le projet n'a pas été enregistré : corrigez les champs signalés en rouge.")
+    return render(request, "dossiers/project_form.html", {
+        "dossier": dossier, "youth": dossier.youth, "form": form,
+        "warning": services.first_departure_warning(dossier),
+    })
+
+
+@capability_required("casework", "read_all", "submit_referral")
+def documents(request, pk):
+    """The application file: the checklist with each piece's status, upload and review (staff)."""
+    dossier = get_visible_dossier(request.user, pk)
+    return render(request, "dossiers/documents.html", _documents_context(request, dossier))
+
+
+def _documents_context(request, dossier, upload_forms=None, review_forms=None):
+    state = services.completeness(dossier)
+    staff = has_capability(request.user, "casework")
+    upload_forms = upload_forms or {}
+    review_forms = review_forms or {}
+    rows = []
+    for line in state.lines:
+        type_id = line.document_type.pk
+        rows.append({
+            "line": line,
+            "upload_form": upload_forms.get(type_id) or DocumentUploadForm(prefix=f"piece{type_id}") if staff else None,
+            "review_form": (review_forms.get(type_id) or DocumentReviewForm(prefix=f"verif{type_id}"))
+            if staff and line.document else None,
+        })
+    return {"dossier": dossier, "youth": dossier.youth, "completeness": state, "rows": rows, "staff": staff}
+
+
+@require_POST
+@capability_required("casework")
+def document_upload(request, pk, type_pk):
+    dossier = get_visible_dossier(request.user, pk)
+    document_type = get_object_or_404(services.checklist_types(dossier.scheme), pk=type_pk)
+    form = DocumentUploadForm(request.POST, request.FILES, prefix=f"piece{type_pk}")
+    if form.is_valid():
+        try:
+            services.upload_document(dossier, document_type, form.cleaned_data["file"], request.user)
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Pièce « {document_type.name} » déposée : elle reste à vérifier.")
+            return redirect("dossiers:documents", pk=dossier.pk)
+    else:
+        messages.error(request, f"« {document_type.name} » n'a pas été déposée : " + " ".join(form.errors.get("file", [])))
+    context = _documents_context(request, dossier, upload_forms={document_type.pk: form})
+    return render(request, "dossiers/documents.html", context, status=400)
+
+
+@require_POST
+@capability_required("casework")
+def document_review(request, pk, doc_pk):
+    dossier = get_visible_dossier(request.user, pk)
+    document = get_object_or_404(Document.objects.select_related("document_type"), dossier=dossier, pk=doc_pk)
+    prefix = f"verif{document.document_type_id}"
+    form = DocumentReviewForm(request.POST, prefix=prefix)
+    if form.is_valid():
+        services.review_document(document, form.cleaned_data["status"], request.user, form.cleaned_data["reason"])
+        messages.success(request, f"« {document.document_type.name} » : {document.get_status_display().lower()}.")
+        return redirect("dossiers:documents", pk=dossier.pk)
+    messages.error(request, "La vérification n'a pas été enregistrée : " + " ".join(form.errors.get("reason", [])))
+    context = _documents_context(request, dossier, review_forms={document.document_type_id: form})
+    return render(request, "dossiers/documents.html", context, status=400)
+
+
+@require_POST
+@capability_required("casework")
+def document_delete(request, pk, doc_pk):
+    dossier = get_visible_dossier(request.user, pk)
+    document = get_object_or_404(Document, dossier=dossier, pk=doc_pk)
+    name = document.document_type.name
+    stored = document.file.name
+    storage = document.file.storage
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(stored))
+    messages.success(request, f"Pièce « {name} » supprimée.")
+    return redirect("dossiers:documents", pk=dossier.pk)
+
+
+@capability_required("casework")
+def document_download(request, pk, doc_pk):
+    """Serve a piece to platform staff only, after the access check: a dossier outside the user's
+    scope, or a piece that does not belong to this dossier, is a 404. (Pieces such as the health form
+    hold health data: counsellors and managers see the checklist status, not the files.)"""
+    dossier = get_visible_dossier(request.user, pk)
+    document = get_object_or_404(Document.objects.select_related("document_type"), dossier=dossier, pk=doc_pk)
+    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else ""
+    name = f"dossier{dossier.pk}-{document.document_type.name}.{extension}"
+    return serve_file(document.file, name)
+
+
+@capability_required("manage_schemes", "casework")
+def checklist(request):
+    """The checklists per scheme (read-only here; edited in the administration)."""
+    types = DocumentType.objects.select_related("scheme").order_by("scheme__name", "order", "name")
+    return render(request, "dossiers/checklist.html", {"types": types})
