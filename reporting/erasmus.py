@@ -14,8 +14,6 @@ COLUMNS = [
     "Start date", "End date", "Duration (days, travel days included)",
 ]
 GENDERS = {"F": "Female", "M": "Male"}
-# Host organisation: the first of these Stay fields that exists (added by the departures app).
-HOST_FIELDS = ("host_organisation", "host_name", "host", "employer")
 
 
 def fewer_opportunities(youth):
@@ -25,11 +23,7 @@ def fewer_opportunities(youth):
 
 
 def host_of(stay):
-    for name in HOST_FIELDS:
-        value = getattr(stay, name, None)
-        if value:
-            return str(value)
-    return ""
+    return stay.host.name if stay.host_id else ""
 
 
 def participant_id(dossier):
@@ -40,7 +34,7 @@ def rows(scheme, year, user=None):
     filters = ReportFilters(scheme=scheme, year_from=year, year_to=year, user=user)
     stays = (
         filters.stays().filter(departure_date__year=year)
-        .select_related("dossier__youth").order_by("departure_date", "pk")
+        .select_related("dossier__youth", "host").order_by("departure_date", "pk")
     )
     for stay in stays:
         youth = stay.dossier.youth
@@ -53,8 +47,8 @@ def rows(scheme, year, user=None):
             "Yes" if fewer_opportunities(youth) else "No",
             settings.IPM_PLATFORM_NAME,
             host_of(stay),
-            stay.country.code or "",
-            stay.city,
+            stay.country.code or (stay.host.country.code if stay.host_id else ""),
+            stay.city or (stay.host.town if stay.host_id else ""),
             stay.departure_date,
             end,
             (end - stay.departure_date).days + 1 if end else None,
