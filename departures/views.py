@@ -1,17 +1,20 @@
 """Departures pages: the dossier's contract, co-payment, stay, visits and return; the lists of stays,
 departures to come, host organisations, funding agreements and schemes."""
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dossiers.workflow import State
-from ipm.access import capability_required, get_visible_dossier, scope
+from ipm.access import capability_required, get_visible_dossier, has_capability, scope
 from ipm.lists import paginate
 from ipm.text import fold
 from ipm.uploads import serve_file
+from referrals.meeting_enums import MeetingKind
+from referrals.meeting_views import upcoming_meetings
+from referrals.models import Invitation
 
 from . import services
 from .forms import (
@@ -405,10 +408,14 @@ def upcoming_departures(request):
             dossiers = dossiers.filter(scheme=data["scheme"])
         if data.get("country"):
             dossiers = dossiers.filter(Q(stay__country__iexact=data["country"].strip()) | Q(stay__city__icontains=data["country"].strip()))
-    dossiers = dossiers.select_related("youth", "structure", "scheme", "stay", "stay__host", "copayment").order_by(
-        "stay__planned_start", "state_changed_at"
-    )
-    context = {"form": form}
+    dossiers = dossiers.select_related("youth", "structure", "scheme", "stay", "stay__host", "copayment").prefetch_related(
+        Prefetch(
+            "invitations", to_attr="preparation",
+            queryset=Invitation.objects.filter(meeting__kind=MeetingKind.PREPARATION).select_related("meeting"),
+        )
+    ).order_by("stay__planned_start", "state_changed_at")
+    invite_meetings = list(upcoming_meetings([MeetingKind.PREPARATION])) if has_capability(request.user, "casework") else []
+    context = {"form": form, "invite_meetings": invite_meetings, "selectable": bool(invite_meetings)}
     context.update(paginate(request, dossiers))
     return render(request, "departures/upcoming.html", context)
 

@@ -2,6 +2,9 @@ from django import template
 from django.utils import timezone
 
 from dossiers.workflow import State
+from referrals.meeting_enums import MeetingKind
+from referrals.meeting_views import upcoming_meetings
+from referrals.models import Invitation
 
 from .. import services
 from ..models import CoPayment, Stay
@@ -36,8 +39,16 @@ def departure_panel(context, dossier):
         "visits": list(stay.visits.select_related("visited_by")) if stay else [],
         "incidents": list(stay.incidents.select_related("recorded_by")) if stay else [],
         "State": {s.name: s.value for s in State},
-        "quota_row": None, "preparation": [],
+        "quota_row": None, "preparation": [], "preparation_meetings": None,
     }
+    data["preparation"] = list(
+        Invitation.objects.filter(dossier=dossier, meeting__kind=MeetingKind.PREPARATION).select_related("meeting")
+        .order_by("-meeting__date")
+    )
+    if can.get("casework") and dossier.state in (State.ACCEPTED, State.CONTRACT_SIGNED):
+        data["preparation_meetings"] = list(upcoming_meetings([MeetingKind.PREPARATION]))
+        data["request"] = context.get("request")
+        data["csrf_token"] = context.get("csrf_token")
     if dossier.state == State.IN_COMMISSION and dossier.scheme_id:
         data["quota_row"] = services.quota_for(dossier.scheme)
     return data

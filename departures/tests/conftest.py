@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from departures.factories import HostOrganisationFactory, SchemeFactory
-from departures.models import Stay
+from departures.factories import SchemeFactory
+from departures.models import HostOrganisation, Stay
 from dossiers.factories import dossier_in_state
 from dossiers.models import DossierEvent
 
@@ -30,7 +30,8 @@ def make_dossier(users, structure, scheme):
 def planned_stay():
     def make(dossier, **kwargs):
         today = timezone.localdate()
-        host = kwargs.pop("host", None) or HostOrganisationFactory(name="Harbour Hotel", country="IE", town="Dublin")
+        host = kwargs.pop("host", None) or HostOrganisation.objects.get_or_create(
+            name="Harbour Hotel", country="IE", town="Dublin", defaults={"sector": "Hôtellerie-restauration"})[0]
         defaults = dict(scheme=dossier.scheme, host=host, country="IE", city="Dublin",
                         planned_start=today + datetime.timedelta(days=20), planned_end=today + datetime.timedelta(days=110))
         defaults.update(kwargs)
