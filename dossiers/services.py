@@ -47,10 +47,7 @@ def read_sensitive(user, dossier):
     see them; otherwise the record (created empty if needed) and a logged read."""
     if not can_see_sensitive(user):
         return None
-    diagnostic = getattr(dossier, "diagnostic", None)
-    sensitive = None
-    if diagnostic is not None:
-        sensitive = SensitiveDiagnostic.objects.filter(diagnostic=diagnostic).first()
+    sensitive = SensitiveDiagnostic.objects.filter(diagnostic__dossier=dossier).first()
     log_sensitive_access(user, dossier, SensitiveAccess.READ)
     return sensitive
 
