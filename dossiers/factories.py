@@ -37,3 +37,26 @@ def dossier_in_state(state, actor, **kwargs):
     for step in workflow.path_to(state):
         workflow.apply_transition(dossier, step, actor)
     return dossier
+
+
+def validate_all_pieces(dossier, actor):
+    """Give ``dossier`` every required piece of its checklist, validated (a complete file)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from ipm.uploads import MINIMAL_PDF
+
+    from .enums import DocumentStatus
+    from .models import Document
+    from .services import checklist_types
+
+    for document_type in checklist_types(dossier.scheme).filter(required=True):
+        document, _ = Document.objects.get_or_create(
+            dossier=dossier, document_type=document_type,
+            defaults={"file": ContentFile(MINIMAL_PDF, name="piece.pdf"), "original_name": "piece.pdf",
+                      "size": len(MINIMAL_PDF), "uploaded_by": actor},
+        )
+        document.status = DocumentStatus.VALIDATED
+        document.reviewed_by = actor
+        document.reviewed_at = timezone.now()
+        document.save()
