@@ -449,3 +449,27 @@ def meeting_messages(day=None):
         created += _to_youth(MessageKind.MEETING, f"invitation:{invitation.pk}", meeting.date.isoformat(), youth,
                              invitation.dossier, f"Rappel : {label} {when}", body, text)
     return created
+
+
+def commission_messages(day=None):
+    """Two days before a planned commission, remind each young person whose dossier is on its agenda
+    and not yet decided. Keyed on the agenda line and the session date."""
+    from dossiers.enums import CommissionStatus
+    from dossiers.models import CommissionReview
+
+    day = as_day(day)
+    created = 0
+    reviews = (CommissionReview.objects.filter(decision="", session__status=CommissionStatus.PLANNED,
+                                               session__date__gt=day,
+                                               session__date__lte=day + datetime.timedelta(days=2))
+               .select_related("session", "dossier__youth"))
+    for review in reviews:
+        session, youth = review.session, review.dossier.youth
+        when = f"le {session.date:%d/%m/%Y}" + (f" à {session.time:%H:%M}" if session.time else "")
+        where = session.place or "lieu communiqué par votre conseiller"
+        body = (f"Bonjour {youth.first_name},\n\nVotre dossier de mobilité passe en commission {when}.\n"
+                f"Lieu : {where}\n\nVotre conseiller vous tiendra informé de la décision.\n\n{platform_name()}")
+        text = f"{platform_name()} : votre dossier passe en commission {when} ({where})."
+        created += _to_youth(MessageKind.MEETING, f"review:{review.pk}", session.date.isoformat(), youth,
+                             review.dossier, f"Rappel : commission {when}", body, text)
+    return created

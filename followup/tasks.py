@@ -35,7 +35,8 @@ def return_report_reminders(day=None):
 
 @shared_task(name="followup.meeting_reminders")
 def meeting_reminders(day=None):
-    return services.meeting_messages(day)
+    """Two days before: information collectives, interviews, preparation meetings, commissions."""
+    return services.meeting_messages(day) + services.commission_messages(day)
 
 
 @shared_task(name="followup.deliver_message", bind=True, max_retries=20, acks_late=True)

@@ -212,3 +212,30 @@ def test_meeting_reminder_two_days_before(users, eager_celery):
     Meeting.objects.filter(pk=meeting.pk).update(date=D(2026, 5, 20))
     tasks.meeting_reminders(day="2026-05-18")
     assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commission_reminder_two_days_before(users, eager_celery):
+    from dossiers.models import CommissionReview, CommissionSession
+
+    dossier = dossier_in_state(State.IN_COMMISSION, users["admin"], youth__email="com@exemple.fr")
+    session = CommissionSession.objects.create(date=D(2026, 6, 4), time=datetime.time(9, 30), place="Siège")
+    CommissionReview.objects.create(session=session, dossier=dossier)
+    for day in ("2026-06-01", "2026-06-02", "2026-06-02", "2026-06-03", "2026-06-04"):
+        tasks.meeting_reminders(day=day)
+    assert [m.to for m in mail.outbox] == [["com@exemple.fr"]]
+    assert "commission le 04/06/2026 à 09:30" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_periodic_tasks_are_data():
+    from django_celery_beat.models import PeriodicTask
+
+    tasks_by_name = dict(PeriodicTask.objects.values_list("task", "enabled"))
+    for name in ("followup.daily_followup", "followup.europass_reminders", "followup.return_report_reminders",
+                 "followup.meeting_reminders", "followup.resend_pending_messages"):
+        assert tasks_by_name.get(name) is True
+    from ipm.celery import app
+
+    app.loader.import_default_modules()
+    assert {n for n in tasks_by_name if n.startswith("followup.")} <= set(app.tasks)
