@@ -33,7 +33,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def date_field(label, **kwargs):
+class TypedDateInput(forms.DateInput):
+    """A text field for dates typed the French way (JJ/MM/AAAA), e.g. a birth date: quicker than a
+    calendar for a date decades ago, and the same in every browser."""
+
+    def __init__(self, attrs=None):
+        attrs = {"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+def date_field(label, typed=False, **kwargs):
+    if typed:
+        kwargs.setdefault("help_text", "Au format JJ/MM/AAAA, par exemple 14/07/2004.")
+        return forms.DateField(label=label, widget=TypedDateInput(),
+                               input_formats=["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"], **kwargs)
+    return _native_date_field(label, **kwargs)
+
+
+def _native_date_field(label, **kwargs):
     return forms.DateField(
         label=label, widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"], **kwargs
     )

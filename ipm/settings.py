@@ -144,7 +144,8 @@ STORAGES = {
 
 # Uploaded files live outside the static area and are only served by views that check permissions.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None
+# No URL pattern serves this prefix: files are only reachable through the permission-checked views.
+MEDIA_URL = "/_media-non-servi/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IPM_UPLOAD_MAX_BYTES = int(os.environ.get("IPM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

@@ -27,7 +27,7 @@ def age_on(birth_date, day):
 
 
 class ReferralForm(forms.ModelForm):
-    birth_date = date_field("Date de naissance", required=False)
+    birth_date = date_field("Date de naissance", typed=True, required=False)
     consent_date = date_field("Date du consentement", required=False)
     qpv = NullBooleanRadio(label="Habite en quartier prioritaire de la politique de la ville (QPV)")
     zrr = NullBooleanRadio(label="Habite en zone de revitalisation rurale (ZRR)")
@@ -75,9 +75,13 @@ class ReferralForm(forms.ModelForm):
         for name in ("sex",):
             self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
         for name in REQUIRED_ON_SUBMIT:
-            # Shown as required (asterisk) but checked in clean(), so that a draft can be saved.
-            self.fields[name].label_suffix = ""
-            self.fields[name].widget.attrs["aria-required"] = "true"
+            # Required to send (shown with an asterisk); a draft may leave them empty.
+            field = self.fields[name]
+            field.required = submitting or not self.is_bound
+            field.error_messages["required"] = (
+                "Le consentement du jeune est obligatoire pour envoyer la fiche." if name == "consent"
+                else "Ce champ est obligatoire pour envoyer la fiche."
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -146,14 +150,6 @@ class ReferralForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.submitting:
-            for name in REQUIRED_ON_SUBMIT:
-                if name in self.errors:
-                    continue
-                value = cleaned.get(name)
-                if value in (None, "", False):
-                    message = ("Le consentement du jeune est obligatoire pour envoyer la fiche."
-                               if name == "consent" else "Ce champ est obligatoire pour envoyer la fiche.")
-                    self.add_error(name, message)
             if not cleaned.get("email") and not cleaned.get("phone") and "email" not in self.errors and "phone" not in self.errors:
                 self.add_error("phone", "Indiquez au moins un moyen de contact : téléphone ou courriel.")
         if cleaned.get("consent") and not cleaned.get("consent_date"):

@@ -17,7 +17,6 @@ def _save_referral(request, referral):
     form = ReferralForm(request.POST, instance=referral, submitting=submitting,
                         choose_structure=request.user.structure_id is None)
     if not form.is_valid():
-        messages.error(request, "La fiche n'a pas été enregistrée : corrigez les champs signalés en rouge ci-dessous.")
         return render(request, "referrals/referral_form.html", {"form": form, "referral": referral}, status=200)
     with transaction.atomic():
         referral = form.save(commit=False)

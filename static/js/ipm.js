@@ -1,5 +1,8 @@
 // Ipm — small behaviours, no inline scripts (the Content-Security-Policy forbids them).
 document.addEventListener("DOMContentLoaded", function () {
+  // A refused form: bring the summary of what to fix into view and focus, for keyboard and screen readers.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
   // Ask before any destructive or irreversible action: <button data-confirm="Question ?">.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (event) {
