@@ -1,0 +1,142 @@
+"""Every transition of the stages before departure and who may apply it; work lists; the dossier page."""
+import pytest
+from django.urls import reverse
+
+from dossiers import workflow
+from dossiers.factories import DossierFactory, dossier_in_state, validate_all_pieces
+from dossiers.workflow import State
+
+pytestmark = pytest.mark.django_db
+
+STAFF = ["reception", "mobility", "assistant", "admin"]
+MOBILITY = ["mobility", "admin"]
+NOBODY_ELSE = ["counsellor", "manager"]
+
+# (source, target, roles allowed) for the stages of this issue: information meeting to commission.
+STAGE_TRANSITIONS = [
+    (State.RECEIVED, State.INVITED, STAFF),
+    (State.RECEIVED, State.INFO_DONE, STAFF),
+    (State.INVITED, State.INFO_DONE, STAFF),
+    (State.INVITED, State.RECEIVED, STAFF),
+    (State.INFO_DONE, State.DIAGNOSED, MOBILITY),
+    (State.INFO_DONE, State.ORIENTED, MOBILITY),
+    (State.DIAGNOSED, State.ORIENTED, MOBILITY),
+    (State.DIAGNOSED, State.FILE_BUILDING, STAFF),
+    (State.ORIENTED, State.RECEIVED, STAFF),
+    (State.ORIENTED, State.INFO_DONE, STAFF),
+    (State.FILE_BUILDING, State.IN_COMMISSION, STAFF),
+    (State.IN_COMMISSION, State.ACCEPTED, STAFF),
+    (State.IN_COMMISSION, State.REFUSED, STAFF),
+    (State.IN_COMMISSION, State.POSTPONED, STAFF),
+    (State.IN_COMMISSION, State.FILE_BUILDING, STAFF),
+    (State.POSTPONED, State.IN_COMMISSION, STAFF),
+    (State.POSTPONED, State.FILE_BUILDING, STAFF),
+    (State.REFUSED, State.ORIENTED, STAFF),
+]
+
+
+def test_the_table_holds_these_transitions():
+    for source, target, _roles in STAGE_TRANSITIONS:
+        assert (source, target) in workflow.TRANSITION_TABLE
+
+
+@pytest.mark.parametrize("source,target,allowed", STAGE_TRANSITIONS, ids=lambda v: str(v) if isinstance(v, str) else None)
+def test_transition_permission_per_role(users, structure, source, target, allowed):
+    for role in STAFF + NOBODY_ELSE:
+        dossier = dossier_in_state(source, users["admin"], structure=structure)
+        if role in allowed:
+            workflow.apply_transition(dossier, target, users[role])
+            dossier.refresh_from_db()
+            assert dossier.state == target, role
+            event = dossier.events.last()
+            assert (event.actor, event.from_state, event.to_state) == (users[role], source, target)
+        else:
+            with pytest.raises(workflow.TransitionError):
+                workflow.apply_transition(dossier, target, users[role])
+            dossier.refresh_from_db()
+            assert dossier.state == source, role
+
+
+def test_counsellor_cannot_post_a_transition(client_for, users, structure):
+    dossier = DossierFactory(structure=structure, referring_counsellor=users["counsellor"])
+    response = client_for("counsellor").post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.INVITED})
+    assert response.status_code == 403
+    dossier.refresh_from_db()
+    assert dossier.state == State.RECEIVED
+
+
+# --- Work lists ---------------------------------------------------------------------------------------
+
+
+def test_work_lists_per_stage(client_for, users, structure):
+    to_invite = DossierFactory(structure=structure)
+    to_diagnose = dossier_in_state(State.INFO_DONE, users["admin"], structure=structure)
+    incomplete = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    complete = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    validate_all_pieces(complete, users["assistant"])
+    postponed = dossier_in_state(State.POSTPONED, users["admin"], structure=structure)
+    client = client_for("reception")
+    expected = {
+        "a_inviter": {to_invite}, "diagnostics": {to_diagnose}, "incomplets": {incomplete},
+        "commission": {complete, postponed},
+    }
+    for name, dossiers in expected.items():
+        response = client.get(reverse("dossiers:worklists"), {"liste": name})
+        assert response.status_code == 200
+        assert set(response.context["object_list"]) == dossiers, name
+        counts = {key: count for key, _label, count in response.context["lists"]}
+        assert counts == {key: len(value) for key, value in expected.items()}
+
+
+def test_work_lists_closed_to_counsellors(client_for):
+    assert client_for("counsellor").get(reverse("dossiers:worklists")).status_code == 403
+
+
+def test_manager_reads_work_lists_without_invite_form(client_for, users, structure):
+    DossierFactory(structure=structure)
+    content = client_for("manager").get(reverse("dossiers:worklists")).content.decode()
+    assert 'name="dossiers"' not in content
+
+
+# --- The dossier page ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", STAFF + ["manager", "counsellor"])
+def test_dossier_page_renders_for_every_role_at_every_stage(client_for, users, structure, role):
+    for state in (State.RECEIVED, State.INFO_DONE, State.FILE_BUILDING, State.IN_COMMISSION, State.ORIENTED):
+        dossier = dossier_in_state(state, users["admin"], structure=structure, referring_counsellor=users["counsellor"])
+        response = client_for(role).get(reverse("dossiers:detail", args=[dossier.pk]))
+        assert response.status_code == 200
+        assert "Prochaine étape" in response.content.decode() or state == State.ORIENTED
+
+
+def test_counsellor_of_another_structure_gets_404(client_for, users, structure):
+    dossier = DossierFactory(structure=structure)
+    for name in ("detail", "documents"):
+        assert client_for("other_counsellor").get(reverse(f"dossiers:{name}", args=[dossier.pk])).status_code == 404
+
+
+def test_every_page_of_these_stages_renders(client_for, users, structure):
+    import datetime
+
+    from dossiers.models import CommissionSession
+    from dossiers.services import add_to_agenda
+    from referrals.models import Meeting
+
+    meeting = Meeting.objects.create(date=datetime.date.today(), start_time=datetime.time(9), place="Salle 1")
+    session = CommissionSession.objects.create(date=datetime.date.today())
+    dossier = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    review = add_to_agenda(session, dossier, users["admin"], "démonstration")
+    client = client_for("mobility")
+    urls = [
+        reverse("dossiers:worklists"), reverse("dossiers:checklist"), reverse("dossiers:commission_list"),
+        reverse("dossiers:commission_create"), reverse("dossiers:commission_detail", args=[session.pk]),
+        reverse("dossiers:commission_edit", args=[session.pk]), reverse("dossiers:review", args=[session.pk, review.pk]),
+        reverse("dossiers:diagnostic", args=[dossier.pk]), reverse("dossiers:project", args=[dossier.pk]),
+        reverse("dossiers:documents", args=[dossier.pk]), reverse("referrals:meeting_list"),
+        reverse("referrals:meeting_create"), reverse("referrals:meeting_detail", args=[meeting.pk]),
+        reverse("referrals:meeting_edit", args=[meeting.pk]), reverse("referrals:meeting_ics", args=[meeting.pk]),
+        reverse("dossiers:inbox"), reverse("dossiers:detail", args=[dossier.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
