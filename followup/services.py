@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -85,11 +85,22 @@ def create_due_calls(day=None):
             if due > day:
                 break
             candidates.append(FollowUpCall(dossier_id=dossier_id, month=month, due_date=due, assigned_to_id=counsellor_id))
+    reassign_open_calls()
     if not candidates:
         return 0
     before = FollowUpCall.objects.count()
     FollowUpCall.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=500)
     return FollowUpCall.objects.count() - before
+
+
+def reassign_open_calls():
+    """Calls still to make follow the dossier's platform counsellor when it changes."""
+    from dossiers.models import Dossier
+
+    stale = open_calls().filter(dossier__platform_counsellor__isnull=False).exclude(
+        assigned_to=F("dossier__platform_counsellor"))
+    return stale.update(assigned_to=Subquery(
+        Dossier.objects.filter(pk=OuterRef("dossier_id")).values("platform_counsellor")[:1]))
 
 
 def open_calls():

@@ -239,3 +239,16 @@ def test_periodic_tasks_are_data():
 
     app.loader.import_default_modules()
     assert {n for n in tasks_by_name if n.startswith("followup.")} <= set(app.tasks)
+
+
+@pytest.mark.django_db
+def test_open_calls_follow_the_dossier_counsellor(users):
+    dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"])
+    other = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=None)
+    services.create_due_calls(D(2026, 3, 10))
+    services.record_call(dossier.followup_calls.get(month=1), users["mobility"], reached=True, situation=Situation.CDI)
+    type(dossier).objects.filter(pk=dossier.pk).update(platform_counsellor=users["assistant"])
+    services.create_due_calls(D(2026, 3, 11))
+    assert dict(dossier.followup_calls.values_list("month", "assigned_to")) == {
+        1: users["mobility"].pk, 2: users["assistant"].pk}  # the call already made keeps its author
+    assert set(other.followup_calls.values_list("assigned_to", flat=True)) == {None}
