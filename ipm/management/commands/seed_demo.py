@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from departures.models import Scheme, Stay
 from dossiers import workflow
+from dossiers.demo import seed_wheel
 from dossiers.models import Dossier, DossierEvent, Youth
 from dossiers.workflow import State
 from followup.enums import Situation
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             raise CommandError("Refusé : DEBUG est désactivé (production ?). Ajoutez --force pour charger quand même.")
         if User.objects.filter(username="accueil").exists():
             self.stdout.write("Données de démonstration déjà présentes : rien à faire.")
+            seed_wheel(random.Random(options["seed"]))
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -103,6 +105,7 @@ class Command(BaseCommand):
                 for n, w, f, d in SCHEMES
             ]
             self.make_dossiers(rng, options["dossiers"], structures, users, schemes)
+            seed_wheel(rng)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
