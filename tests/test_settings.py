@@ -37,3 +37,12 @@ def test_seed_demo_refuses_production_without_force():
     })
     assert result.returncode != 0
     assert "DEBUG est désactivé" in result.stderr
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/comptes/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"

@@ -43,6 +43,8 @@ def page(browser, live_server, request):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation (an inline script or style slipped in) counts as an error.
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "Content Security Policy" in msg.text else None)
     page.js_errors = errors
     yield page
     report = getattr(request.node, "rep_call", None)
