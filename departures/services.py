@@ -148,6 +148,27 @@ def accept_dossier(dossier, user, comment="", confirm_over_quota=False):
     return event
 
 
+# The transitions that have their own page here (dates, reasons, quota, files to record with them).
+# The generic "next actions" list of the dossier page should send users to these pages rather than
+# apply the bare transition: ``transition_page(dossier, target)`` gives the URL, or None.
+TRANSITION_PAGES = {
+    (State.IN_COMMISSION, State.ACCEPTED): "departures:accept",
+    (State.ACCEPTED, State.CONTRACT_SIGNED): "departures:contract_sign",
+    (State.CONTRACT_SIGNED, State.ABROAD): "departures:departure",
+    (State.ABROAD, State.INTERRUPTED): "departures:early_return",
+    (State.ABROAD, State.RETURNED): "departures:return",
+    (State.RETURNED, State.FOLLOW_UP): "departures:review",
+    (State.INTERRUPTED, State.FOLLOW_UP): "departures:review",
+}
+
+
+def transition_page(dossier, target):
+    from django.urls import reverse
+
+    name = TRANSITION_PAGES.get((dossier.state, target))
+    return reverse(name, args=[dossier.pk]) if name else None
+
+
 # --- Stay planning ---------------------------------------------------------------------------------
 
 def get_or_start_stay(dossier):

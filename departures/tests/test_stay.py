@@ -208,3 +208,10 @@ def test_visits_and_incidents_are_recorded_on_the_stay(make_dossier, planned_sta
     assert Incident.objects.get().kind == "logement"
     page = client.get(f"/dossiers/{dossier.pk}/").content.decode()
     assert "Bonne intégration" in page and "Colocation bruyante" in page
+
+
+def test_transition_pages_are_given_for_the_departure_transitions(make_dossier):
+    dossier = make_dossier(State.ABROAD)
+    assert services.transition_page(dossier, State.RETURNED) == f"/departs/dossier/{dossier.pk}/retour/"
+    assert services.transition_page(dossier, State.INTERRUPTED) == f"/departs/dossier/{dossier.pk}/retour-anticipe/"
+    assert services.transition_page(dossier, State.DROPPED) is None

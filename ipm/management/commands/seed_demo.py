@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from departures.demo import seed_departures
 from departures.models import Scheme, Stay
 from dossiers import workflow
 from dossiers.demo import seed_wheel
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         if User.objects.filter(username="accueil").exists():
             self.stdout.write("Données de démonstration déjà présentes : rien à faire.")
             seed_wheel(random.Random(options["seed"]))
+            seed_departures(random.Random(options["seed"]))
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -106,6 +108,7 @@ class Command(BaseCommand):
             ]
             self.make_dossiers(rng, options["dossiers"], structures, users, schemes)
             seed_wheel(rng)
+            seed_departures(rng)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
