@@ -125,27 +125,35 @@ def quota_for(scheme, year=None):
                     amount=amount, has_quota=scheme.pk in granted)
 
 
-def accept_dossier(dossier, user, comment="", confirm_over_quota=False):
-    """The commission accepts ``dossier``: checks the places left on its scheme this year.
+def check_quota(dossier, user, confirm_over_quota=False, comment=""):
+    """The quota check of an acceptance, for any code that accepts a dossier (the commission decision
+    too). Call it inside the transaction that applies the transition to "accepté".
 
-    With no place left, raises ``QuotaExceeded`` unless ``confirm_over_quota``; when confirmed, the
-    overrun is recorded (who, when, which dossier) with the acceptance, in one transaction.
+    With no place left on the dossier's scheme this year, raises ``QuotaExceeded`` unless
+    ``confirm_over_quota``; when confirmed, records the ``QuotaOverrun`` (who, when, which dossier) and
+    returns it. Returns None when within quota (or no scheme / no funding agreement).
     """
+    if not dossier.scheme_id:
+        return None
+    # Lock the scheme row so that two acceptances at once cannot both take the last place.
+    scheme = Scheme.objects.select_for_update().get(pk=dossier.scheme_id)
+    row = quota_for(scheme)
+    if not row.has_quota or row.left > 0:
+        return None
+    if not confirm_over_quota:
+        raise QuotaExceeded(row)
+    return QuotaOverrun.objects.create(
+        dossier=dossier, scheme=row.scheme, year=row.year, places_granted=row.granted,
+        places_used=row.used, confirmed_by=user, comment=comment,
+    )
+
+
+def accept_dossier(dossier, user, comment="", confirm_over_quota=False):
+    """The commission accepts ``dossier``: quota check (see ``check_quota``) and the transition to
+    "accepté", in one transaction."""
     with transaction.atomic():
-        row = None
-        if dossier.scheme_id:
-            # Lock the scheme row so that two acceptances at once cannot both take the last place.
-            scheme = Scheme.objects.select_for_update().get(pk=dossier.scheme_id)
-            row = quota_for(scheme)
-            if row.has_quota and row.left <= 0 and not confirm_over_quota:
-                raise QuotaExceeded(row)
-        event = _move(dossier, State.ACCEPTED, user, comment)
-        if row is not None and row.has_quota and row.left <= 0:
-            QuotaOverrun.objects.create(
-                dossier=dossier, scheme=row.scheme, year=row.year, places_granted=row.granted,
-                places_used=row.used, confirmed_by=user, comment=comment,
-            )
-    return event
+        check_quota(dossier, user, confirm_over_quota, comment)
+        return _move(dossier, State.ACCEPTED, user, comment)
 
 
 # The transitions that have their own page here (dates, reasons, quota, files to record with them).

@@ -468,10 +468,13 @@ def host_edit(request, pk=None):
 # --- Funding agreements and schemes ----------------------------------------------------------------
 
 def _year(request):
-    form = YearForm(request.GET or None)
     year = timezone.localdate().year
+    data = request.GET.copy()
+    if not data.get("year"):
+        data["year"] = year
+    form = YearForm(data)
     scheme = None
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         year = form.cleaned_data.get("year") or year
         scheme = form.cleaned_data.get("scheme")
     return form, year, scheme

@@ -153,3 +153,11 @@ def test_dossier_without_scheme_is_not_counted(users):
     for step in workflow.path_to(State.ACCEPTED):
         workflow.apply_transition(dossier, step, users["admin"])
     assert all(r.used == 0 for r in services.quota_summary(THIS_YEAR))
+
+
+def test_a_refused_transition_records_no_overrun(make_dossier, scheme, users):
+    FundingAgreementFactory(scheme=scheme, places=0)
+    dossier = make_dossier(State.FILE_BUILDING)  # not in commission: the acceptance is refused
+    with pytest.raises(services.DepartureError):
+        services.accept_dossier(dossier, users["mobility"], confirm_over_quota=True)
+    assert not QuotaOverrun.objects.exists()
