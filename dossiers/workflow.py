@@ -172,9 +172,15 @@ def step_index(state):
     return -1
 
 
+# Detours a typical dossier does not take on its way to another state.
+DETOURS = frozenset({State.ORIENTED, State.REFUSED, State.POSTPONED, State.INTERRUPTED, State.DROPPED})
+
+
 def path_to(target, start=State.RECEIVED):
     """The shortest list of states leading from ``start`` to ``target`` through allowed transitions
-    (``start`` excluded). Used by demo data and tests to bring a dossier to any state."""
+    (``start`` excluded), going through no detour (orientation, refusal, postponement, interruption,
+    abandon) unless it is the target: a closed dossier came back from its stay and was followed up.
+    Used by demo data, generated data and tests to bring a dossier to any state."""
     from collections import deque
 
     target = State(target)
@@ -185,6 +191,8 @@ def path_to(target, start=State.RECEIVED):
         if state == target:
             break
         for transition in TRANSITIONS:
+            if transition.target in DETOURS and transition.target != target:
+                continue
             if transition.source == state and transition.target not in previous:
                 previous[transition.target] = state
                 queue.append(transition.target)
