@@ -128,15 +128,19 @@ def record_call(call, user, *, reached, situation="", employer="", notes="", sou
         call = FollowUpCall.objects.select_for_update().get(pk=call.pk)
         if reached and not situation:
             raise FollowUpError("Indiquez la situation du jeune.")
-        call.attempts += 1
-        call.last_attempt_at = now
+        editing = call.done_at is not None
+        if editing and not reached:
+            raise FollowUpError("Ce suivi est déjà renseigné : pour le corriger, indiquez la situation du jeune.")
+        if not editing:  # correcting a month already done is not a new attempt
+            call.attempts += 1
+            call.last_attempt_at = now
         call.recorded_by = user
         if notes:
             stamp = timezone.localtime(now).strftime("%d/%m/%Y %H:%M")
             call.notes = (call.notes + "\n" if call.notes else "") + f"[{stamp}] {notes}"
         if reached:
             call.reached = True
-            call.done_at = now
+            call.done_at = call.done_at or now
             call.situation = situation
             call.employer = employer
             call.source = source
@@ -144,7 +148,7 @@ def record_call(call, user, *, reached, situation="", employer="", notes="", sou
             call.reached = False
         call.save()
         event = None
-        if reached and call.month == 6:
+        if reached and call.month == 6 and not editing:
             event = close_followup(call.dossier, user, strict=False)
     return call, event
 

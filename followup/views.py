@@ -78,7 +78,8 @@ def call_record(request, pk):
     call = get_object_or_404(
         visible_calls(request.user).select_related("dossier__youth", "dossier__structure", "assigned_to"), pk=pk
     )
-    form = CallForm(request.POST or None)
+    initial = {"reached": "oui", "situation": call.situation, "employer": call.employer} if call.done_at and call.reached else {}
+    form = CallForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

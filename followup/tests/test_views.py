@@ -156,3 +156,18 @@ def test_counsellor_sees_panel_read_only(client_for, users, structure):
     page = client_for("counsellor").get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Suivi à six mois" in page and "Enregistrer l'appel" not in page
     assert FollowUpCall.objects.filter(dossier=dossier).count() == 2
+
+
+def test_correcting_a_done_month(client_for, due_calls):
+    call, _ = due_calls
+    client = client_for("mobility")
+    url = reverse("followup:record", args=[call.pk])
+    client.post(url, {"reached": "oui", "situation": Situation.CDD_SHORT, "employer": "Intermarché"})
+    page = client.get(url).content.decode()
+    assert "déjà renseigné" in page and 'value="Intermarché"' in page
+    client.post(url, {"reached": "oui", "situation": Situation.CDD_LONG, "employer": "Intermarché"})
+    call.refresh_from_db()
+    assert call.situation == Situation.CDD_LONG and call.attempts == 1
+    client.post(url, {"reached": "non"})
+    call.refresh_from_db()
+    assert call.reached and call.done_at and call.situation == Situation.CDD_LONG
