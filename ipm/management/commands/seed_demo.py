@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from departures.demo import seed_departures
+from followup.demo import seed_followup
 from departures.models import Scheme, Stay
 from dossiers import workflow
 from dossiers.demo import seed_wheel
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             self.stdout.write("Données de démonstration déjà présentes : rien à faire.")
             seed_wheel(random.Random(options["seed"]))
             seed_departures(random.Random(options["seed"]))
+            seed_followup(random.Random(options["seed"]))
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -109,6 +111,7 @@ class Command(BaseCommand):
             self.make_dossiers(rng, options["dossiers"], structures, users, schemes)
             seed_wheel(rng)
             seed_departures(rng)
+            seed_followup(rng)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
