@@ -78,7 +78,7 @@ class MobilityProjectForm(forms.ModelForm):
 
 
 class DocumentUploadForm(forms.Form):
-    file = UploadField(label="Fichier")
+    file = UploadField(label="Fichier", help_text="")
 
 
 class DocumentReviewForm(forms.Form):

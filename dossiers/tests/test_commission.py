@@ -123,7 +123,6 @@ def test_commission_screen_agenda_and_places_panel(client_for, users, structure,
     assert page.status_code == 200
     content = page.content.decode()
     assert str(complete.youth) in content and str(incomplete.youth) in content
-    assert "Places 2026 par dispositif" in content
     assert page.context["year"] == 2026 and "schemes" in page.context
     # Incomplete without reason: refused, said why; with a reason: recorded.
     client.post(reverse("dossiers:agenda_add", args=[session.pk]), {"dossiers": [complete.pk, incomplete.pk]})
