@@ -40,9 +40,6 @@ from .forms import (
 )
 from .models import Contract, CoPayment, FundingAgreement, HostOrganisation, Scheme, Stay
 
-FORM_ERROR = "Rien n'a été enregistré : corrigez les champs signalés en rouge ci-dessous."
-
-
 def _dossier(request, pk):
     return get_visible_dossier(request.user, pk)
 
@@ -115,7 +112,6 @@ def stay_edit(request, pk):
             stay.save()
             messages.success(request, "Séjour enregistré.")
             return redirect(dossier)
-        messages.error(request, FORM_ERROR)
     return _form_page(request, dossier, form, "Le séjour", "Enregistrer le séjour",
                       intro="Destination, structure d'accueil, dates prévues, hébergement et voyage.")
 
@@ -164,8 +160,6 @@ def contract_sign(request, pk):
             )
             if response:
                 return response
-        else:
-            messages.error(request, FORM_ERROR)
     intro = (f"La signature porte sur la dernière version du contrat (version {latest.version}, "
              f"générée le {timezone.localtime(latest.generated_at):%d/%m/%Y}).") if latest else \
         "Aucun contrat n'a encore été généré : générez-le d'abord depuis le dossier."
@@ -182,7 +176,6 @@ def contract_scan_upload(request, pk, version):
             services.attach_signed_scan(contract, form.cleaned_data["scan"])
             messages.success(request, f"Copie signée du contrat (version {version}) ajoutée.")
             return redirect(dossier)
-        messages.error(request, FORM_ERROR)
     return _form_page(request, dossier, form, f"Copie signée du contrat (version {version})", "Déposer la copie", multipart=True)
 
 
@@ -221,7 +214,6 @@ def copayment(request, pk):
             services.cancel_waiver(dossier)
             messages.success(request, "Dispense annulée : la participation est de nouveau due.")
             return redirect("departures:copayment", pk=dossier.pk)
-        messages.error(request, FORM_ERROR)
     return render(request, "departures/copayment.html", {
         "dossier": dossier, "youth": dossier.youth, "copayment": current,
         "payments": current.payments.select_related("recorded_by") if current else [],
@@ -244,8 +236,6 @@ def departure(request, pk):
             )
             if response:
                 return response
-        else:
-            messages.error(request, FORM_ERROR)
     balance = None
     copayment_obj = CoPayment.objects.filter(dossier=dossier).first()
     if copayment_obj and copayment_obj.balance > 0:
@@ -267,8 +257,6 @@ def early_return(request, pk):
             )
             if response:
                 return response
-        else:
-            messages.error(request, FORM_ERROR)
     return _form_page(request, dossier, form, "Retour anticipé (séjour interrompu)", "Enregistrer le retour anticipé",
                       intro="Le dossier passera à l'étape « Séjour interrompu ». Le bilan de retour pourra ensuite être fait.")
 
@@ -286,8 +274,6 @@ def return_home(request, pk):
             )
             if response:
                 return response
-        else:
-            messages.error(request, FORM_ERROR)
     return _form_page(request, dossier, form, "Retour du séjour", "Enregistrer le retour",
                       intro="Le dossier passera à l'étape « De retour ».")
 
@@ -313,8 +299,6 @@ def return_review(request, pk):
             )
             if response:
                 return response
-        else:
-            messages.error(request, FORM_ERROR)
     return _form_page(request, dossier, form, "Bilan de retour", "Enregistrer le bilan", multipart=True,
                       intro="Le dossier passera à l'étape « En suivi » : le suivi mensuel des six mois commence.")
 
@@ -342,7 +326,6 @@ def _stay_record(request, pk, form_class, title, success, field):
             record.save()
             messages.success(request, success)
             return redirect(dossier)
-        messages.error(request, FORM_ERROR)
     return _form_page(request, dossier, form, title, "Enregistrer")
 
 
@@ -459,7 +442,6 @@ def host_edit(request, pk=None):
             host = form.save()
             messages.success(request, f"Structure d'accueil « {host.name} » enregistrée.")
             return redirect(host)
-        messages.error(request, FORM_ERROR)
     title = f"Modifier « {host.name} »" if host.pk else "Nouvelle structure d'accueil"
     return _form_page(request, None, form, title, "Enregistrer",
                       extra={"cancel_url": host.get_absolute_url() if host.pk else reverse("departures:hosts")})
@@ -506,7 +488,6 @@ def funding_edit(request, pk=None):
             agreement = form.save()
             messages.success(request, "Convention de financement enregistrée.")
             return redirect(reverse("departures:funding") + f"?year={agreement.year}")
-        messages.error(request, FORM_ERROR)
     title = "Modifier la convention de financement" if agreement.pk else "Nouvelle convention de financement"
     return _form_page(request, None, form, title, "Enregistrer", extra={"cancel_url": reverse("departures:funding"),
                                                                        "delete_url": _delete_url(agreement)})
@@ -558,7 +539,6 @@ def scheme_edit(request, pk=None):
             scheme = form.save()
             messages.success(request, f"Dispositif « {scheme.name} » enregistré.")
             return redirect("departures:schemes")
-        messages.error(request, FORM_ERROR)
     title = f"Modifier le dispositif « {scheme.name} »" if scheme.pk else "Nouveau dispositif"
     checklist = scheme.document_types.all() if scheme.pk and hasattr(scheme, "document_types") else None
     return _form_page(request, None, form, title, "Enregistrer",
