@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability, visible_dossiers
@@ -13,6 +14,48 @@ from . import services, workflow
 from .models import CommissionReview
 from .queries import filter_dossiers, list_queryset
 from .workflow import State
+
+
+# Transitions that need their own screen (they record more than a state): the action panel links
+# there instead of offering a bare button, and the generic endpoint refuses them.
+GUIDED = {
+    (State.INFO_DONE, State.DIAGNOSED): ("dossiers:diagnostic", "Remplir le diagnostic"),
+    (State.INFO_DONE, State.ORIENTED): ("dossiers:diagnostic", "Remplir le diagnostic"),
+    (State.FILE_BUILDING, State.IN_COMMISSION): ("dossiers:commission_list", "Inscrire en commission"),
+    (State.POSTPONED, State.IN_COMMISSION): ("dossiers:commission_list", "Inscrire en commission"),
+    (State.IN_COMMISSION, State.ACCEPTED): (None, ""),
+    (State.IN_COMMISSION, State.REFUSED): (None, ""),
+    (State.IN_COMMISSION, State.POSTPONED): (None, ""),
+    (State.IN_COMMISSION, State.FILE_BUILDING): (None, ""),
+}
+
+
+def guided_link(dossier, source, target):
+    """(url, label) of the screen that performs this transition, or None for a plain transition."""
+    if (source, target) not in GUIDED:
+        return None
+    name, label = GUIDED[(source, target)]
+    if name is None:  # decided on the commission's agenda line
+        review = CommissionReview.objects.filter(dossier=dossier, decision="").select_related("session").last()
+        if review is None:
+            return (reverse("dossiers:commission_list"), "Ouvrir la commission")
+        return (reverse("dossiers:review", args=[review.session_id, review.pk]), f"Décider : {review.session}")
+    if name == "dossiers:diagnostic":
+        return (reverse(name, args=[dossier.pk]), label)
+    return (reverse(name), label)
+
+
+def _actions(dossier, user):
+    """The next actions of the panel: plain transitions as buttons, guided ones as links (deduplicated)."""
+    actions, seen = [], set()
+    for transition in workflow.allowed_transitions(dossier, user):
+        link = guided_link(dossier, transition.source, transition.target)
+        if link is None:
+            actions.append({"transition": transition, "target": transition.target, "label": transition.label})
+        elif link not in seen:
+            seen.add(link)
+            actions.append({"url": link[0], "label": link[1]})
+    return actions
 
 
 def _invite_meetings(user):
@@ -57,7 +100,7 @@ def dossier_detail(request, pk):
         "referral": referral,
         "events": dossier.events.select_related("actor"),
         "other_dossiers": other_dossiers,
-        "transitions": workflow.allowed_transitions(dossier, request.user),
+        "transitions": _actions(dossier, request.user),
         "staff": has_capability(request.user, "casework"),
         "sees_sensitive": can_see_sensitive(request.user),
         "invitations": Invitation.objects.filter(dossier=dossier).select_related("meeting").order_by("-meeting__date"),
@@ -145,6 +188,10 @@ def dossier_transition(request, pk):
     if target not in workflow.State.values:
         messages.error(request, "Action inconnue : rechargez la page et réessayez.")
         return redirect(dossier)
+    link = guided_link(dossier, dossier.state, target)
+    if link is not None:
+        messages.error(request, f"Cette étape se fait depuis son écran : « {link[1]} ».")
+        return redirect(link[0])
     try:
         workflow.apply_transition(
             dossier, target, request.user, comment=request.POST.get("comment", "").strip(),

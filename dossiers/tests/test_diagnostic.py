@@ -83,15 +83,16 @@ def test_counsellors_have_no_diagnostic_grid_page(client_for, dossier, role):
     assert client_for(role).get(reverse("dossiers:diagnostic", args=[dossier.pk])).status_code == 403
 
 
-def test_diagnostic_transitions_are_reserved_to_mobility_roles(client_for, dossier):
-    """The generic action buttons follow the same rule as the grid."""
-    for role in ("reception", "assistant"):
-        client_for(role).post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.DIAGNOSED})
+def test_diagnostic_outcome_goes_through_the_grid(client_for, dossier):
+    """The generic action endpoint refuses the diagnostic transitions and points to the grid, which
+    records the diagnostic with the state (mobility roles only, see above)."""
+    page = client_for("mobility").get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert reverse("dossiers:diagnostic", args=[dossier.pk]) in page
+    for role in ("reception", "mobility"):
+        response = client_for(role).post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.DIAGNOSED})
+        assert response.status_code == 302 and response["Location"] == reverse("dossiers:diagnostic", args=[dossier.pk])
         dossier.refresh_from_db()
         assert dossier.state == State.INFO_DONE
-    client_for("mobility").post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.DIAGNOSED})
-    dossier.refresh_from_db()
-    assert dossier.state == State.DIAGNOSED
 
 
 @pytest.fixture

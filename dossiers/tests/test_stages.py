@@ -140,3 +140,26 @@ def test_every_page_of_these_stages_renders(client_for, users, structure):
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+
+
+def test_commission_transitions_go_through_the_commission_screens(client_for, users, structure):
+    import datetime
+
+    from dossiers.models import CommissionSession
+    from dossiers.services import add_to_agenda
+
+    dossier = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    client = client_for("assistant")
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.IN_COMMISSION})
+    assert response["Location"] == reverse("dossiers:commission_list")
+    dossier.refresh_from_db()
+    assert dossier.state == State.FILE_BUILDING
+    session = CommissionSession.objects.create(date=datetime.date.today())
+    review = add_to_agenda(session, dossier, users["assistant"], "test")
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    decide = reverse("dossiers:review", args=[session.pk, review.pk])
+    assert decide in page
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.ACCEPTED})
+    assert response["Location"] == decide
+    dossier.refresh_from_db()
+    assert dossier.state == State.IN_COMMISSION
