@@ -8,8 +8,7 @@ from .filters import ReportFilters, funder_choices
 
 
 class ReportFilterForm(forms.Form):
-    year_from = forms.IntegerField(label="Année (ou début)", min_value=1990, max_value=2100, required=False,
-                                   help_text="Vide : toutes les années qui ont des données.")
+    year_from = forms.IntegerField(label="Année (ou début)", min_value=1990, max_value=2100, required=False)
     year_to = forms.IntegerField(label="Jusqu'à l'année", min_value=1990, max_value=2100, required=False)
     scheme = forms.ModelChoiceField(label="Dispositif", queryset=Scheme.objects.all(), required=False,
                                     empty_label="Tous les dispositifs")

@@ -41,6 +41,8 @@ class Report:
     filters: list = field(default_factory=list)
     chart: dict | None = None
     notes: list = field(default_factory=list)
+    # On screen and in the PDF, row labels are shown in words (the CSV and XLSX keep the contract's codes).
+    labels: dict = field(default_factory=dict)
 
     @property
     def period(self):
@@ -293,6 +295,8 @@ def profile(filters):
     return Report(
         "profile", "Profil du public", ["section", "categorie", "recus", "recus_pct", "partis", "partis_pct"],
         rows, years, filters.describe(), {"type": "bar", "multiple": charts},
+        labels={"sexe": "Sexe", "age": "Âge", "niveau": "Niveau", "qpv": "QPV", "zrr": "ZRR", "F": "Femmes",
+                "M": "Hommes", "total": "Total"},
         notes=["Reçus : jeunes distincts dont une fiche a été reçue dans la période (âge à la première fiche). "
                "Partis : jeunes distincts partis dans la période (âge au premier départ). "
                "Pourcentages : part du total de la colonne dans la section."],
@@ -358,9 +362,12 @@ def outcomes(filters):
         "labels": [dict(Situation.choices).get(k, k) for k in OUTCOME_ROWS],
         "datasets": [{"label": "Séjours", "data": [combined[k] for k in OUTCOME_ROWS]}],
     }
+    labels = {key: dict(Situation.choices)[key] for key in OUTCOME_ROWS}
+    labels["sortie positive"] = "Sortie positive (CDI, CDD de six mois ou plus, formation qualifiante)"
+    labels["total"] = "Total des séjours terminés"
     return Report(
         "outcomes", "Situation six mois après le retour", ["Situation", "Nombre", "Pourcentage"], rows, years,
-        filters.describe(), chart,
+        filters.describe(), chart, labels=labels,
         notes=["Séjours terminés dans la période (date de retour, séjours interrompus compris) ; situation "
                "relevée au contact du sixième mois (inconnu quand il n'a pas eu lieu). Sortie positive : CDI, "
                "CDD de six mois ou plus, formation qualifiante."],

@@ -11,3 +11,16 @@ def report_cell(value):
     if isinstance(value, Decimal):
         return f"{value:.1f}".replace(".", ",") + " %"
     return value
+
+
+@register.filter
+def cell_align(value):
+    return "text-end" if isinstance(value, (int, Decimal)) else "text-start"
+
+
+@register.filter
+def row_label(value, labels):
+    """The words for a row label code (e.g. 'emploi_cdi' → 'En emploi — CDI'), else the value."""
+    if isinstance(value, str) and labels:
+        return labels.get(value, value)
+    return value

@@ -123,7 +123,7 @@ def test_download_views_match_the_renderers(world, client_for):
     response = client.get(reverse("reporting:download", args=["profile", "xlsx"]) + "?year_from=2022")
     assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "section"
     response = client.get(reverse("reporting:download", args=["outcomes", "pdf"]) + "?year_from=2022")
-    assert "sortie positive" in pdf_text(response.content)
+    assert "Sortie positive (CDI" in pdf_text(response.content)
     assert client.get(reverse("reporting:download", args=["departures", "doc"])).status_code == 404
 
 

@@ -50,9 +50,13 @@
     var spec = JSON.parse(source.textContent);
     if (!spec) { return; }
     if (spec.multiple) {
+      container.classList.add("row");
       spec.multiple.forEach(function (part) {
         part.type = part.type || spec.type;
-        drawChart(container, part, part.title);
+        var cell = document.createElement("div");
+        cell.className = "col-md-6";
+        container.appendChild(cell);
+        drawChart(cell, part, part.title);
       });
     } else {
       drawChart(container, spec, "");
