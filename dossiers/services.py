@@ -20,7 +20,6 @@ from .models import (
     CommissionCriterion,
     CommissionReview,
     CommissionScore,
-    Diagnostic,
     Document,
     DocumentType,
     Dossier,

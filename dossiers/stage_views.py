@@ -153,12 +153,15 @@ def document_delete(request, pk, doc_pk):
     return redirect("dossiers:documents", pk=dossier.pk)
 
 
-@capability_required("casework")
+@capability_required("casework", "read_all", "submit_referral")
 def document_download(request, pk, doc_pk):
-    """Serve a piece to platform staff only, after the access check: a dossier outside the user's
-    scope, or a piece that does not belong to this dossier, is a 404. (Pieces such as the health form
-    hold health data: counsellors and managers see the checklist status, not the files.)"""
+    """Serve a piece to platform staff only, after the access check. A dossier outside the user's
+    scope (e.g. another structure's), or a piece that does not belong to this dossier, is a 404; the
+    counsellor of the structure and managers see the checklist status but not the files (pieces such
+    as the health form hold health data): 403."""
     dossier = get_visible_dossier(request.user, pk)
+    if not has_capability(request.user, "casework"):
+        raise PermissionDenied("Les fichiers des pièces sont réservés à l'équipe de la plateforme.")
     document = get_object_or_404(Document.objects.select_related("document_type"), dossier=dossier, pk=doc_pk)
     extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else ""
     name = f"dossier{dossier.pk}-{document.document_type.name}.{extension}"

@@ -116,7 +116,7 @@ def test_valid_pdf_stored_outside_static_with_safe_name(client_for, dossier, med
 
 @pytest.mark.parametrize("role,status", [
     ("reception", 200), ("mobility", 200), ("assistant", 200), ("admin", 200),
-    ("counsellor", 403), ("manager", 403), ("other_counsellor", 403),
+    ("counsellor", 403), ("manager", 403), ("other_counsellor", 404),
 ])
 def test_pdf_served_only_to_platform_staff(client_for, dossier, role, status):
     upload(client_for("assistant"), dossier, "attestation.pdf", MINIMAL_PDF)
