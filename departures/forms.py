@@ -66,14 +66,19 @@ class StayForm(forms.ModelForm):
         widgets = {"accommodation": forms.Textarea(attrs={"rows": 2}), "travel": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"host": "Absente de la liste ? Créez-la d'abord dans « Structures d'accueil »."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if dossier is not None and dossier.scheme_id:
+            # The scheme is the dossier's (chosen with the mobility project): one place to change it.
+            del self.fields["scheme"]
+            self.instance.scheme_id = dossier.scheme_id
         self.fields["host"].queryset = HostOrganisation.objects.filter(active=True) | HostOrganisation.objects.filter(
             pk=self.instance.host_id or 0
         )
-        self.fields["scheme"].queryset = Scheme.objects.filter(active=True) | Scheme.objects.filter(
-            pk=self.instance.scheme_id or 0
-        )
+        if "scheme" in self.fields:
+            self.fields["scheme"].queryset = Scheme.objects.filter(active=True) | Scheme.objects.filter(
+                pk=self.instance.scheme_id or 0
+            )
 
     def clean(self):
         data = super().clean()

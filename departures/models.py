@@ -198,6 +198,8 @@ class CoPayment(models.Model):
 
     @property
     def paid(self):
+        if "payments" in getattr(self, "_prefetched_objects_cache", {}):  # lists prefetch the payments
+            return sum((p.amount for p in self.payments.all()), Decimal("0"))
         return self.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
     @property

@@ -262,19 +262,18 @@ def generate_contract(dossier, user):
 
 
 def sign_contract(dossier, user, signed_on, scan=None, comment=""):
-    """Record the signature of the latest contract version and move the dossier to "contrat signé"."""
+    """Record the signature of the latest contract version. From "accepté" the dossier moves to
+    "contrat signé"; once signed, a regenerated version (an amendment) is signed without a move."""
     with transaction.atomic():
         contract = Contract.objects.select_for_update().filter(dossier=dossier).order_by("-version").first()
         if contract is None:
             raise DepartureError("Générez d'abord le contrat : la signature porte sur sa dernière version.")
+        if contract.is_signed:
+            raise DepartureError(f"La version {contract.version} du contrat est déjà signée.")
         if signed_on > timezone.localdate():
             raise DepartureError("La date de signature ne peut pas être dans le futur.")
-        try:
-            workflow.apply_transition(
-                dossier, State.CONTRACT_SIGNED, user, comment or f"Contrat v{contract.version} signé le {signed_on:%d/%m/%Y}"
-            )
-        except workflow.TransitionError as exc:
-            raise DepartureError(str(exc)) from exc
+        if dossier.state != State.CONTRACT_SIGNED:
+            _move(dossier, State.CONTRACT_SIGNED, user, comment or f"Contrat v{contract.version} signé le {signed_on:%d/%m/%Y}")
         contract.signed_on = signed_on
         contract.signature_recorded_by = user
         if scan:
@@ -353,7 +352,9 @@ def record_departure(dossier, user, departure_date, comment=""):
         stay = _stay_or_error(dossier)
         _move(dossier, State.ABROAD, user, comment or f"Départ le {departure_date:%d/%m/%Y}")
         stay.departure_date = departure_date
-        stay.save(update_fields=["departure_date", "updated_at"])
+        if dossier.scheme_id:
+            stay.scheme_id = dossier.scheme_id  # the scheme may have changed since the stay was planned
+        stay.save(update_fields=["departure_date", "scheme", "updated_at"])
     return stay
 
 

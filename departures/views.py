@@ -96,15 +96,13 @@ def accept(request, pk):
 def stay_edit(request, pk):
     dossier = _dossier(request, pk)
     stay = services.get_or_start_stay(dossier)
-    if stay.pk is None:
-        project = getattr(dossier, "project", None) if hasattr(dossier, "project") else None
-        initial = {}
-        if project is not None:
-            initial = {"country": project.country, "city": project.town, "planned_start": project.period_start,
-                       "planned_end": project.period_end, "scheme": project.scheme_id or dossier.scheme_id}
-    else:
-        initial = {}
-    form = StayForm(request.POST or None, instance=stay, initial=initial)
+    initial = {}
+    project = getattr(dossier, "project", None) if stay.pk is None else None  # the mobility project (issue 3)
+    if project is not None:
+        # A new stay starts from the mobility project: destination and planned period.
+        initial = {"country": project.country, "city": project.town, "planned_start": project.period_start,
+                   "planned_end": project.period_end, "scheme": project.scheme_id or dossier.scheme_id}
+    form = StayForm(request.POST or None, instance=stay, initial=initial, dossier=dossier)
     if request.method == "POST":
         if form.is_valid():
             stay = form.save(commit=False)
@@ -392,6 +390,7 @@ def upcoming_departures(request):
         if data.get("country"):
             dossiers = dossiers.filter(Q(stay__country__iexact=data["country"].strip()) | Q(stay__city__icontains=data["country"].strip()))
     dossiers = dossiers.select_related("youth", "structure", "scheme", "stay", "stay__host", "copayment").prefetch_related(
+        "copayment__payments",
         Prefetch(
             "invitations", to_attr="preparation",
             queryset=Invitation.objects.filter(meeting__kind=MeetingKind.PREPARATION).select_related("meeting"),

@@ -113,3 +113,17 @@ def test_counsellor_of_the_structure_downloads_the_contract_other_structure_gets
     assert client_for("other_counsellor").get(f"/departs/dossier/{accepted.pk}/contrat/v1.pdf").status_code == 404
     # Counsellors cannot generate or sign
     assert client_for("counsellor").post(f"/departs/dossier/{accepted.pk}/contrat/generer/").status_code == 403
+
+
+def test_a_regenerated_version_after_signature_is_signed_without_moving_the_dossier(accepted, users):
+    services.generate_contract(accepted, users["mobility"])
+    services.sign_contract(accepted, users["mobility"], timezone.localdate())
+    with pytest.raises(services.DepartureError, match="déjà signée"):
+        services.sign_contract(accepted, users["mobility"], timezone.localdate())
+    services.generate_contract(accepted, users["mobility"])  # amended dates, say
+    events = accepted.events.count()
+    amended = services.sign_contract(accepted, users["mobility"], timezone.localdate())
+    accepted.refresh_from_db()
+    assert amended.version == 2 and amended.is_signed
+    assert accepted.state == State.CONTRACT_SIGNED and accepted.events.count() == events
+    assert Contract.objects.get(dossier=accepted, version=1).is_signed

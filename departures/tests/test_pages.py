@@ -119,3 +119,16 @@ def test_schemes_are_data_managers_maintain(client_for):
     scheme = Scheme.objects.get(name="Ready to work")
     assert scheme.europass_cadence == "quotidien" and scheme.contract_variant == "collectif"
     assert "Ready to work" in client_for("reception").get("/departs/dispositifs/").content.decode()
+
+
+def test_upcoming_list_query_count_does_not_grow_with_rows(make_dossier, planned_stay, client_for, users, django_assert_max_num_queries):
+    from departures import services
+
+    client = client_for("mobility")
+    for _ in range(6):
+        dossier = make_dossier(State.ACCEPTED)
+        planned_stay(dossier)
+        services.record_payment(dossier, users["assistant"], TODAY(), 100, "especes")
+    with django_assert_max_num_queries(20):
+        response = client.get("/departs/a-venir/")
+    assert response.content.decode().count("reste 200,00") == 6

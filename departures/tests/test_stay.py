@@ -215,3 +215,14 @@ def test_transition_pages_are_given_for_the_departure_transitions(make_dossier):
     assert services.transition_page(dossier, State.RETURNED) == f"/departs/dossier/{dossier.pk}/retour/"
     assert services.transition_page(dossier, State.INTERRUPTED) == f"/departs/dossier/{dossier.pk}/retour-anticipe/"
     assert services.transition_page(dossier, State.DROPPED) is None
+
+
+def test_a_new_stay_starts_from_the_mobility_project(make_dossier, client_for):
+    from dossiers.models import MobilityProject
+
+    dossier = make_dossier(State.ACCEPTED)
+    MobilityProject.objects.create(dossier=dossier, scheme=dossier.scheme, country="ES", town="Barcelone",
+                                   period_start=TODAY() + datetime.timedelta(days=40))
+    content = client_for("mobility").get(f"/departs/dossier/{dossier.pk}/sejour/").content.decode()
+    assert 'value="Barcelone"' in content
+    assert (TODAY() + datetime.timedelta(days=40)).isoformat() in content
