@@ -8,9 +8,13 @@ from .enums import ImportStatus
 from .models import ImportJob
 
 
-def _progress(job_id):
+def _progress(job_id, share=1.0):
+    """Write progress on the job. ``share``: the part of the bar this phase fills (the import checks the
+    file again — the long part, shown — then writes it in one transaction, whose progress other
+    connections could not see before the commit anyway)."""
+
     def report(done, total):
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total)
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=int(done * share), total_rows=total)
 
     return report
 
@@ -44,9 +48,9 @@ def import_job(job_id):
         job.save(update_fields=["status", "processed_rows"])
     with job.file.open("rb") as handle:
         data = handle.read()
-    plan = legacy.check(data, job.original_name)
+    plan = legacy.check(data, job.original_name, progress=_progress(job_id, share=0.5))
     try:
-        summary = legacy.run(plan, user=job.created_by, progress=_progress(job_id))
+        summary = legacy.run(plan, user=job.created_by)
     except legacy.ImportRefused as refused:
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.REFUSED, errors=legacy.errors_as_dicts(refused.errors), finished_at=timezone.now()
