@@ -23,6 +23,10 @@ urlpatterns = [
     path("dossier/<int:pk>/rapport-activite/", views.activity_report, name="activity_report"),
     path("dossier/<int:pk>/visite/", views.visit_add, name="visit_add"),
     path("dossier/<int:pk>/incident/", views.incident_add, name="incident_add"),
+    path("dossier/<int:pk>/visite/<int:visit_pk>/", views.visit_add, name="visit_edit"),
+    path("dossier/<int:pk>/visite/<int:visit_pk>/supprimer/", views.visit_delete, name="sitevisit_delete"),
+    path("dossier/<int:pk>/incident/<int:incident_pk>/", views.incident_add, name="incident_edit"),
+    path("dossier/<int:pk>/incident/<int:incident_pk>/supprimer/", views.incident_delete, name="incident_delete"),
     # Reference data
     path("structures-accueil/", views.host_list, name="hosts"),
     path("structures-accueil/nouvelle/", views.host_edit, name="host_create"),

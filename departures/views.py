@@ -38,7 +38,7 @@ from .forms import (
     WaiverForm,
     YearForm,
 )
-from .models import Contract, CoPayment, FundingAgreement, HostOrganisation, Scheme, Stay
+from .models import Contract, CoPayment, FundingAgreement, HostOrganisation, Incident, Scheme, SiteVisit, Stay
 
 def _dossier(request, pk):
     return get_visible_dossier(request.user, pk)
@@ -309,32 +309,57 @@ def activity_report(request, pk):
     return serve_file(stay.activity_report, f"rapport-activite-{dossier.youth.last_name}.{ext}")
 
 
-def _stay_record(request, pk, form_class, title, success, field):
+def _stay_record(request, pk, form_class, model, title, success, field, record_pk=None):
+    """Add (or edit) a site visit or an incident of the dossier's stay."""
     dossier = _dossier(request, pk)
     stay = Stay.objects.filter(dossier=dossier).first()
     if stay is None:
         messages.error(request, "Renseignez d'abord le séjour.")
         return redirect(dossier)
-    form = form_class(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            record = form.save(commit=False)
-            record.stay = stay
+    instance = get_object_or_404(model, pk=record_pk, stay=stay) if record_pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.stay = stay
+        if instance is None:
             setattr(record, field, request.user)
-            record.save()
-            messages.success(request, success)
-            return redirect(dossier)
-    return _form_page(request, dossier, form, title, "Enregistrer")
+        record.save()
+        messages.success(request, success)
+        return redirect(dossier)
+    delete_url = reverse(f"departures:{model._meta.model_name}_delete", args=[dossier.pk, instance.pk]) if instance else ""
+    return _form_page(request, dossier, form, title, "Enregistrer",
+                      extra={"delete_url": delete_url, "delete_question": f"Supprimer définitivement : {instance} ?" if instance else ""})
+
+
+def _stay_record_delete(request, pk, model, record_pk, success):
+    dossier = _dossier(request, pk)
+    record = get_object_or_404(model, pk=record_pk, stay__dossier=dossier)
+    record.delete()
+    messages.success(request, success)
+    return redirect(dossier)
 
 
 @capability_required("casework")
-def visit_add(request, pk):
-    return _stay_record(request, pk, SiteVisitForm, "Visite in situ", "Visite enregistrée.", "visited_by")
+def visit_add(request, pk, visit_pk=None):
+    return _stay_record(request, pk, SiteVisitForm, SiteVisit, "Visite in situ", "Visite enregistrée.", "visited_by", visit_pk)
 
 
 @capability_required("casework")
-def incident_add(request, pk):
-    return _stay_record(request, pk, IncidentForm, "Incident pendant le séjour", "Incident enregistré.", "recorded_by")
+def incident_add(request, pk, incident_pk=None):
+    return _stay_record(request, pk, IncidentForm, Incident, "Incident pendant le séjour", "Incident enregistré.",
+                        "recorded_by", incident_pk)
+
+
+@require_POST
+@capability_required("casework")
+def visit_delete(request, pk, visit_pk):
+    return _stay_record_delete(request, pk, SiteVisit, visit_pk, "Visite supprimée.")
+
+
+@require_POST
+@capability_required("casework")
+def incident_delete(request, pk, incident_pk):
+    return _stay_record_delete(request, pk, Incident, incident_pk, "Incident supprimé.")
 
 
 # --- Lists -----------------------------------------------------------------------------------------
@@ -488,8 +513,10 @@ def funding_edit(request, pk=None):
             messages.success(request, "Convention de financement enregistrée.")
             return redirect(reverse("departures:funding") + f"?year={agreement.year}")
     title = "Modifier la convention de financement" if agreement.pk else "Nouvelle convention de financement"
-    return _form_page(request, None, form, title, "Enregistrer", extra={"cancel_url": reverse("departures:funding"),
-                                                                       "delete_url": _delete_url(agreement)})
+    return _form_page(request, None, form, title, "Enregistrer", extra={
+        "cancel_url": reverse("departures:funding"), "delete_url": _delete_url(agreement),
+        "delete_question": "Supprimer définitivement cette convention de financement ?",
+    })
 
 
 def _delete_url(agreement):

@@ -226,3 +226,20 @@ def test_a_new_stay_starts_from_the_mobility_project(make_dossier, client_for):
     content = client_for("mobility").get(f"/departs/dossier/{dossier.pk}/sejour/").content.decode()
     assert 'value="Barcelone"' in content
     assert (TODAY() + datetime.timedelta(days=40)).isoformat() in content
+
+
+def test_a_visit_can_be_corrected_and_deleted(make_dossier, planned_stay, client_for, users):
+    dossier = _prepare(make_dossier, planned_stay, State.ABROAD, departure_date=TODAY() - datetime.timedelta(days=20))
+    visit = SiteVisit.objects.create(stay=dossier.stay, visit_date=TODAY(), assessment="bien", notes="Premier jet",
+                                     visited_by=users["mobility"])
+    client = client_for("assistant")
+    url = f"/departs/dossier/{dossier.pk}/visite/{visit.pk}/"
+    assert "Premier jet" in client.get(url).content.decode()
+    client.post(url, {"visit_date": iso(TODAY()), "assessment": "a_surveiller", "notes": "Texte corrigé"})
+    visit.refresh_from_db()
+    assert visit.notes == "Texte corrigé" and visit.visited_by == users["mobility"]
+    other = _prepare(make_dossier, planned_stay, State.ABROAD, departure_date=TODAY() - datetime.timedelta(days=2))
+    assert client.post(f"/departs/dossier/{other.pk}/visite/{visit.pk}/supprimer/").status_code == 404
+    assert client_for("manager").post(f"{url}supprimer/").status_code == 403
+    assert client_for("assistant").post(f"{url}supprimer/").status_code == 302
+    assert not SiteVisit.objects.exists()
