@@ -2,9 +2,9 @@
 the structure, the department — and who asks (a mission locale counsellor only ever sees their own
 structure). Every report builds its querysets from here, so that the restriction is the same for all.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -22,7 +22,6 @@ class ReportFilters:
     department: str = ""
     funder: str = ""
     user: object = None  # None: no restriction (the command line)
-    extra: dict = field(default_factory=dict)
 
     # --- who asks -------------------------------------------------------------------------------
     @property
@@ -69,8 +68,6 @@ class ReportFilters:
         agreements = funding_agreements()
         if agreements is None:
             return queryset
-        from django.db.models import Exists, OuterRef
-
         return queryset.filter(
             Exists(
                 agreements.filter(
@@ -145,7 +142,3 @@ def funder_choices():
         return [(str(value), str(label)) for value, label in model_field.choices]
     values = agreements.order_by("funder").values_list("funder", flat=True).distinct()
     return [(str(v), str(v)) for v in values]
-
-
-def year_of(path):
-    return ExtractYear(path)

@@ -183,7 +183,7 @@ def test_counsellor_sees_only_their_structure(world, users):
     assert csv_of("departures", year_from=2022, year_to=2023, user=users["manager"]).endswith("Total,1,2,3\n")
 
 
-def test_reports_never_write(world, django_assert_max_num_queries):
+def test_reports_never_write(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
