@@ -109,3 +109,15 @@ def seed_departures(rng):
             review_notes="Bilan de retour : séjour positif, projet professionnel précisé (démonstration).",
             europass_mobility_issued=True, europass_status="complet",
         )
+    # A préparation au départ meeting (the shared meetings of referrals), with the signed contracts invited.
+    from referrals.meeting_enums import MeetingKind
+    from referrals.models import Invitation, Meeting
+
+    meeting, _ = Meeting.objects.get_or_create(
+        kind=MeetingKind.PREPARATION, title="Préparation au départ",
+        defaults={"date": today + datetime.timedelta(days=14), "start_time": datetime.time(14, 0),
+                  "end_time": datetime.time(17, 0), "place": "Plateforme mobilité, salle 2", "capacity": 12,
+                  "facilitator": staff, "created_by": staff},
+    )
+    for dossier in Dossier.objects.filter(state=State.CONTRACT_SIGNED):
+        Invitation.objects.get_or_create(meeting=meeting, dossier=dossier, defaults={"invited_by": staff})
