@@ -15,7 +15,7 @@ class ReportFilterForm(forms.Form):
     funder = forms.ChoiceField(label="Financeur", required=False)
     structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.all(), required=False,
                                        empty_label="Toutes les structures")
-    department = forms.CharField(label="Département", max_length=3, required=False)
+    department = forms.ChoiceField(label="Département", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +25,10 @@ class ReportFilterForm(forms.Form):
             self.fields["funder"].choices = [("", "Tous les financeurs"), *funders]
         else:
             del self.fields["funder"]
+        departments = (
+            Structure.objects.exclude(department="").order_by("department").values_list("department", flat=True).distinct()
+        )
+        self.fields["department"].choices = [("", "Tous")] + [(d, d) for d in departments]
         if user is not None and ReportFilters(user=user).restricted_structure is not None:
             # A counsellor's reports are always those of their own structure.
             del self.fields["structure"]

@@ -19,6 +19,15 @@ def _progress(job_id, share=1.0):
     return report
 
 
+def forget_file(job_id):
+    """The uploaded file holds personal data: once the job is over (imported or refused), it is deleted;
+    the job keeps its name, summary and errors."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job_id).update(file="")
+
+
 def check_job(job_id):
     """Dry run of the job's file: keeps the summary (what would be created) and every error."""
     job = ImportJob.objects.get(pk=job_id)
@@ -34,6 +43,8 @@ def check_job(job_id):
         errors=legacy.errors_as_dicts(plan.errors), summary=plan.summary(),
         finished_at=timezone.now() if plan.errors else None,
     )
+    if plan.errors:
+        forget_file(job_id)
     return status
 
 
@@ -55,15 +66,18 @@ def import_job(job_id):
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.REFUSED, errors=legacy.errors_as_dicts(refused.errors), finished_at=timezone.now()
         )
+        forget_file(job_id)
         return ImportStatus.REFUSED
     except Exception as exc:  # noqa: BLE001 — the manager must see that it failed; nothing was written
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.FAILED, message=f"{type(exc).__name__} : {exc}", finished_at=timezone.now()
         )
+        forget_file(job_id)
         raise
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportStatus.DONE, summary=summary, processed_rows=plan.total_rows, finished_at=timezone.now()
     )
+    forget_file(job_id)
     return ImportStatus.DONE
 
 

@@ -74,6 +74,12 @@ def test_wrong_filters_say_what_to_fix(world, client_for):
     assert response.context["report"] is None
 
 
+def test_department_filter_offers_the_structures_departments(world, client_for):
+    response = client_for("manager").get(reverse("reporting:report", args=["departures"]) + "?department=69")
+    assert [value for value, _label in response.context["form"].fields["department"].choices] == ["", "42", "69"]
+    assert response.context["report"].rows[-1].cells[-1] == 1  # D4 only, in Lyon
+
+
 def test_menu_shows_reports_to_roles_with_the_capability(client_for, users):
     assert 'href="/rapports/"' in client_for("manager").get(reverse("reporting:index")).content.decode()
     assert 'href="/rapports/"' in client_for("counsellor").get(reverse("reporting:index")).content.decode()
@@ -112,10 +118,13 @@ def test_upload_checks_then_confirm_imports_the_whole_file(client_for):
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Ce que l'import créera" in page and "Confirmer l'import" in page
     assert "data-confirm=" in page
+    stored = Path(job.file.path)
+    assert stored.exists()
     response = client.post(reverse("reporting:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Dossier.objects.filter(imported=True).count() == 34
+    assert not stored.exists() and not job.file  # personal data not kept once imported
     # Confirming twice imports nothing more.
     client.post(reverse("reporting:import_confirm", args=[job.pk]))
     assert Dossier.objects.count() == 34
@@ -136,6 +145,7 @@ def test_refused_upload_lists_every_error_and_cannot_be_confirmed(client_for):
     upload(client, content)
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.REFUSED
+    assert not job.file  # the refused file is not kept
     assert {(e["line"], e["column"]) for e in job.errors} == {(2, "dispositif"), (2, "date_depart"), (3, "date_naissance")}
     page = client.get(job.get_absolute_url()).content.decode()
     assert "rien n'a été enregistré" in page and "Confirmer" not in page
