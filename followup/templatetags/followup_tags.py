@@ -2,8 +2,8 @@ from django import template
 
 from dossiers.workflow import State
 
-from ..enums import Situation
-from ..services import CLOSABLE_STATES, due_date, dossier_outcome
+from ..enums import Situation, outcome_of
+from ..services import CLOSABLE_STATES, due_date
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ register = template.Library()
 @register.simple_tag
 def followup_summary(dossier):
     """The six months of a dossier's follow-up (a call, or the date it will fall due) and its outcome."""
-    calls = {c.month: c for c in dossier.followup_calls.select_related("assigned_to")}
+    calls = {c.month: c for c in dossier.followup_calls.all()}
     stay = getattr(dossier, "stay", None)
     return_date = getattr(stay, "return_date", None)
     months = []
@@ -21,7 +21,7 @@ def followup_summary(dossier):
             "call": calls.get(month),
             "due": calls[month].due_date if month in calls else (due_date(return_date, month) if return_date else None),
         })
-    final, positive = dossier_outcome(dossier)
+    final, positive = outcome_of([calls[m].situation for m in sorted(calls) if calls[m].reached])
     return {
         "months": months,
         "return_date": return_date,
