@@ -124,7 +124,8 @@ def import_confirm(request, pk):
             messages.error(request, "Ce fichier n'est pas prêt à être importé (déjà importé, refusé ou en cours).")
             return redirect(job)
         job.status = ImportStatus.QUEUED
-        job.save(update_fields=["status"])
+        job.processed_rows = 0
+        job.save(update_fields=["status", "processed_rows"])
     if job.file.size <= SYNC_MAX_BYTES:
         status = tasks.import_job(job.pk)
         if status == ImportStatus.DONE:

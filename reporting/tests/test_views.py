@@ -181,7 +181,7 @@ def test_large_file_goes_to_celery_with_progress(client_for, monkeypatch, django
         client.post(reverse("reporting:import_confirm", args=[job.pk]))
     assert len(callbacks) == 1
     job.refresh_from_db()
-    assert job.status == ImportStatus.QUEUED
+    assert (job.status, job.percent) == (ImportStatus.QUEUED, 0)
     tasks.import_legacy_file.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and Dossier.objects.count() == 34
