@@ -25,13 +25,22 @@ def is_positive(situation):
 
 
 def outcome_of(situations):
-    """The outcome of a follow-up from the situations recorded month by month (in month order; blanks
-    ignored). Returns ``(final_situation, positive)``: the last known situation, and whether the young
-    person reached a "sortie positive" (CDI, CDD of six months or more, qualifying training) at any
-    contact within the six months."""
-    known = [s for s in situations if s and s != Situation.UNKNOWN]
-    final = known[-1] if known else ""
-    return final, any(is_positive(s) for s in known)
+    """The outcome of a follow-up from ``{month: situation}`` of the contacts where the young person was
+    reached. The outcome is the situation six months after return (the month-6 contact, as the reports
+    count it); ``("", False)`` while it is unknown. Returns ``(situation, positive)``."""
+    final = situations.get(6) or ""
+    if final == Situation.UNKNOWN:
+        final = ""
+    return final, is_positive(final)
+
+
+def latest_situation(situations):
+    """``(month, situation)`` of the latest known situation, or ``(None, "")``."""
+    known = {m: s for m, s in situations.items() if s and s != Situation.UNKNOWN}
+    if not known:
+        return None, ""
+    month = max(known)
+    return month, known[month]
 
 
 class CallSource(models.TextChoices):

@@ -24,7 +24,7 @@ from dossiers import workflow
 from dossiers.workflow import State
 from ipm import sms
 
-from .enums import CallSource, Channel, MessageKind, MessageStatus, Situation, outcome_of
+from .enums import CallSource, Channel, MessageKind, MessageStatus, Situation, latest_situation, outcome_of
 from .models import FollowUpCall, SentMessage
 
 log = logging.getLogger(__name__)
@@ -170,18 +170,24 @@ def record_youth_answer(call, *, situation, employer="", notes=""):
     return call
 
 
+def reached_situations(dossier):
+    return {c.month: c.situation for c in dossier.followup_calls.all() if c.reached and c.situation}
+
+
 def dossier_outcome(dossier):
-    """``(final_situation, positive)`` from the dossier's reached calls (see ``enums.outcome_of``)."""
-    situations = [
-        c.situation for c in sorted(dossier.followup_calls.all(), key=lambda c: c.month) if c.reached and c.situation
-    ]
-    return outcome_of(situations)
+    """``(situation, positive)`` six months after return (see ``enums.outcome_of``)."""
+    return outcome_of(reached_situations(dossier))
 
 
 def outcome_comment(dossier):
-    final, positive = dossier_outcome(dossier)
-    label = Situation(final).label if final else "inconnue"
-    return f"Suivi à six mois terminé — situation : {label}. {'Sortie positive.' if positive else 'Pas de sortie positive.'}"
+    situations = reached_situations(dossier)
+    final, positive = outcome_of(situations)
+    if final:
+        return (f"Suivi à six mois terminé — situation à six mois : {Situation(final).label}. "
+                f"{'Sortie positive.' if positive else 'Pas de sortie positive.'}")
+    month, latest = latest_situation(situations)
+    known = f" (dernière situation connue : {Situation(latest).label}, mois {month})" if latest else ""
+    return f"Suivi à six mois terminé sans contact au mois 6{known}. Résultat à six mois inconnu."
 
 
 def close_followup(dossier, user, strict=True):

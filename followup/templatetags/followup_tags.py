@@ -2,7 +2,7 @@ from django import template
 
 from dossiers.workflow import State
 
-from ..enums import Situation, outcome_of
+from ..enums import Situation, latest_situation, outcome_of
 from ..services import CLOSABLE_STATES, due_date
 
 register = template.Library()
@@ -21,14 +21,17 @@ def followup_summary(dossier):
             "call": calls.get(month),
             "due": calls[month].due_date if month in calls else (due_date(return_date, month) if return_date else None),
         })
-    final, positive = outcome_of([calls[m].situation for m in sorted(calls) if calls[m].reached])
+    situations = {m: c.situation for m, c in calls.items() if c.reached and c.situation}
+    final, positive = outcome_of(situations)
+    latest_month, latest = latest_situation(situations)
     return {
         "months": months,
         "return_date": return_date,
         "started": bool(calls) or dossier.state in (State.RETURNED, State.FOLLOW_UP, State.INTERRUPTED),
         "final": Situation(final).label if final else "",
         "positive": positive,
-        "has_outcome": bool(final),
+        "latest": Situation(latest).label if latest else "",
+        "latest_month": latest_month,
         "closable": dossier.state in CLOSABLE_STATES and 6 in calls,
         "closed": dossier.state == State.CLOSED,
     }

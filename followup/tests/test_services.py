@@ -76,7 +76,8 @@ def test_month_six_reached_closes_dossier_with_outcome(users):
     _, event = services.record_call(calls[6], users["mobility"], reached=True, situation=Situation.STUDIES)
     dossier.refresh_from_db()
     assert dossier.state == State.CLOSED
-    assert event.comment == "Suivi à six mois terminé — situation : Études. Sortie positive."
+    # A qualifying training at months 2–3 does not count: the outcome is the situation at six months.
+    assert event.comment == "Suivi à six mois terminé — situation à six mois : Études. Pas de sortie positive."
     assert DossierEvent.objects.filter(dossier=dossier, to_state=State.CLOSED).count() == 1
     # Months never reached are closed « non joint ».
     assert set(dossier.followup_calls.filter(reached=False).values_list("month", "source")) == {

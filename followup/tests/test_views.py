@@ -100,7 +100,7 @@ def test_close_dossier_from_panel_after_month_six(client_for, users):
     client.post(reverse("followup:close", args=[dossier.pk]))
     dossier.refresh_from_db()
     assert dossier.state == State.CLOSED
-    assert dossier.events.last().comment == "Suivi à six mois terminé — situation : inconnue. Pas de sortie positive."
+    assert dossier.events.last().comment == "Suivi à six mois terminé sans contact au mois 6. Résultat à six mois inconnu."
 
 
 def test_youth_answers_through_signed_link(client, users):
@@ -171,3 +171,20 @@ def test_correcting_a_done_month(client_for, due_calls):
     client.post(url, {"reached": "non"})
     call.refresh_from_db()
     assert call.reached and call.done_at and call.situation == Situation.CDD_LONG
+
+
+def test_panel_outcome_at_six_months(client_for, users):
+    dossier = returned_dossier(users["admin"], timezone.localdate() - datetime.timedelta(days=200),
+                               counsellor=users["mobility"])
+    services.create_due_calls()
+    calls = {c.month: c for c in dossier.followup_calls.all()}
+    services.record_call(calls[2], users["mobility"], reached=True, situation=Situation.TEMPORARY)
+    client = client_for("mobility")
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Situation la plus récente" in page and "résultat à six mois pas encore connu" in page
+    client.post(reverse("followup:record", args=[calls[6].pk]), {"reached": "oui", "situation": Situation.CDI})
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Résultat à six mois" in page and "En emploi — CDI" in page
+    dossier.refresh_from_db()
+    assert dossier.state == State.CLOSED
+    assert dossier.events.last().comment == "Suivi à six mois terminé — situation à six mois : En emploi — CDI. Sortie positive."
