@@ -222,25 +222,27 @@ AGENDA_SOURCE_STATES = (State.FILE_BUILDING, State.POSTPONED)
 
 def add_to_agenda(session, dossier, user, override_reason=""):
     """Put ``dossier`` on ``session``'s agenda (→ "en commission"). An incomplete file needs an
-    explicit reason, recorded on the agenda line and in the timeline."""
+    explicit reason, recorded on the agenda line and in the timeline. The dossier row is locked, so a
+    double click cannot put it twice on the agenda."""
     override_reason = (override_reason or "").strip()
-    if dossier.state not in AGENDA_SOURCE_STATES:
-        raise ServiceError(
-            f"Le dossier de {dossier.youth} est « {dossier.get_state_display()} » : seul un dossier en montage "
-            "ou ajourné peut être inscrit en commission."
-        )
-    if CommissionReview.objects.filter(session=session, dossier=dossier).exists():
-        raise ServiceError(f"Le dossier de {dossier.youth} est déjà à l'ordre du jour de cette commission.")
-    state = completeness(dossier)
-    if not state.complete and not override_reason:
-        missing = ", ".join(line.document_type.name for line in state.missing)
-        raise ServiceError(
-            f"Le dossier de {dossier.youth} est incomplet (pièces non validées : {missing}). "
-            "Pour l'inscrire quand même, indiquez le motif."
-        )
     with transaction.atomic():
+        locked = Dossier.objects.select_for_update().select_related("youth", "scheme").get(pk=dossier.pk)
+        if locked.state not in AGENDA_SOURCE_STATES:
+            raise ServiceError(
+                f"Le dossier de {locked.youth} est « {locked.get_state_display()} » : seul un dossier en montage "
+                "ou ajourné peut être inscrit en commission."
+            )
+        if CommissionReview.objects.filter(session=session, dossier=locked).exists():
+            raise ServiceError(f"Le dossier de {locked.youth} est déjà à l'ordre du jour de cette commission.")
+        state = completeness(locked)
+        if not state.complete and not override_reason:
+            missing = ", ".join(line.document_type.name for line in state.missing)
+            raise ServiceError(
+                f"Le dossier de {locked.youth} est incomplet (pièces non validées : {missing}). "
+                "Pour l'inscrire quand même, indiquez le motif."
+            )
         review = CommissionReview.objects.create(
-            session=session, dossier=dossier, added_by=user,
+            session=session, dossier=locked, added_by=user,
             incomplete_override=not state.complete, override_reason=override_reason if not state.complete else "",
         )
         comment = f"Inscrit à l'ordre du jour : {session}"
@@ -277,8 +279,6 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
     "orienté" (an orientation is required); postponed → "ajourné", and put on the agenda of
     ``postponed_to`` when a later session is given. The referring counsellor is told by email."""
     decision = Decision(decision)
-    if review.decision:
-        raise ServiceError("La décision de la commission est déjà enregistrée pour ce dossier.")
     if decision == Decision.REFUSED and not orientation:
         raise ServiceError("Un refus demande une orientation : choisissez vers quoi orienter le jeune.")
     if postponed_to is not None:
@@ -287,6 +287,9 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
         elif postponed_to.pk == review.session_id or postponed_to.date < review.session.date:
             raise ServiceError("Choisissez une commission postérieure pour le report.")
     with transaction.atomic():
+        # Locked: two members saving at once cannot both decide.
+        if CommissionReview.objects.select_for_update().get(pk=review.pk).decision:
+            raise ServiceError("La décision de la commission est déjà enregistrée pour ce dossier.")
         dossier = review.dossier
         review.decision = decision
         review.comment = comment

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability, visible_dossiers
@@ -143,6 +144,7 @@ WORKLISTS = [
     ("diagnostics", "Diagnostics à faire", "Information collective faite : diagnostic à réaliser"),
     ("incomplets", "Dossiers incomplets", "En montage : des pièces manquent ou restent à valider"),
     ("commission", "Prêts pour la commission", "Dossiers complets (ou ajournés) à inscrire en commission"),
+    ("orientes", "Orientés à recontacter", "Jeunes orientés dont la date de retour envisagée est atteinte (ou non fixée)"),
 ]
 
 
@@ -167,6 +169,9 @@ def worklists(request):
         "diagnostics": base.filter(state=State.INFO_DONE).order_by("state_changed_at", "id"),
         "incomplets": base.filter(pk__in=incomplete).order_by("state_changed_at", "id"),
         "commission": base.filter(Q(pk__in=complete) | Q(state=State.POSTPONED)).order_by("state_changed_at", "id"),
+        "orientes": base.filter(state=State.ORIENTED).filter(
+            Q(diagnostic__come_back_on__lte=timezone.localdate()) | Q(diagnostic__come_back_on__isnull=True)
+        ).order_by("state_changed_at", "id"),
     }
     counts = {key: qs.count() for key, qs in querysets.items()}
     context = {

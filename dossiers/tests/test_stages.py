@@ -1,9 +1,12 @@
 """Every transition of the stages before departure and who may apply it; work lists; the dossier page."""
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from dossiers import workflow
 from dossiers.factories import DossierFactory, dossier_in_state, validate_all_pieces
+from dossiers.models import Diagnostic
 from dossiers.workflow import State
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +78,14 @@ def test_work_lists_per_stage(client_for, users, structure):
     complete = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
     validate_all_pieces(complete, users["assistant"])
     postponed = dossier_in_state(State.POSTPONED, users["admin"], structure=structure)
+    come_back = dossier_in_state(State.ORIENTED, users["admin"], structure=structure)
+    later = dossier_in_state(State.ORIENTED, users["admin"], structure=structure)
+    Diagnostic.objects.create(dossier=come_back, come_back_on=datetime.date.today() - datetime.timedelta(days=1))
+    Diagnostic.objects.create(dossier=later, come_back_on=datetime.date.today() + datetime.timedelta(days=30))
     client = client_for("reception")
     expected = {
         "a_inviter": {to_invite}, "diagnostics": {to_diagnose}, "incomplets": {incomplete},
-        "commission": {complete, postponed},
+        "commission": {complete, postponed}, "orientes": {come_back},
     }
     for name, dossiers in expected.items():
         response = client.get(reverse("dossiers:worklists"), {"liste": name})
@@ -117,8 +124,6 @@ def test_counsellor_of_another_structure_gets_404(client_for, users, structure):
 
 
 def test_every_page_of_these_stages_renders(client_for, users, structure):
-    import datetime
-
     from dossiers.models import CommissionSession
     from dossiers.services import add_to_agenda
     from referrals.models import Meeting
@@ -143,8 +148,6 @@ def test_every_page_of_these_stages_renders(client_for, users, structure):
 
 
 def test_commission_transitions_go_through_the_commission_screens(client_for, users, structure):
-    import datetime
-
     from dossiers.models import CommissionSession
     from dossiers.services import add_to_agenda
 
