@@ -308,6 +308,13 @@ class RowChecker:
             error("date_retour", "la date de retour est avant la date de départ.")
         if departure and received_on and departure < received_on:
             error("date_depart", "la date de départ est avant la date de la fiche.")
+        today = timezone.localdate()
+        if received_on and received_on > today:
+            error("date_fiche", "la date de la fiche est dans le futur.")
+        if departure and departure > today:
+            error("date_depart", "la date de départ est dans le futur : un départ à venir se saisit dans l'application.")
+        if return_date and return_date > today:
+            error("date_retour", "la date de retour est dans le futur.")
         if birth_date and received_on and birth_date >= received_on:
             error("date_naissance", "la date de naissance n'est pas avant la date de la fiche.")
         situation_6 = choice("situation_6_mois", SITUATIONS_6, ", ".join(SITUATIONS_6))

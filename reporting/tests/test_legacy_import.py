@@ -97,6 +97,15 @@ def test_bad_file_writes_nothing_and_names_every_bad_line(tmp_path, capsys):
     assert "Ligne 2" not in err.replace("ligne 2", "")  # the good lines are not blamed
 
 
+def test_dates_in_the_future_are_refused(tmp_path, capsys):
+    path = write(tmp_path, [HEADER, "F1,Futur,Jeune,01/01/2000,F,,,,,ML,01/01/2099,Job,MT,,02/02/2099,,parti,"])
+    with pytest.raises(CommandError):
+        call_command("import_legacy", str(path))
+    err = capsys.readouterr().err
+    assert "Ligne 2, colonne « date_fiche » : la date de la fiche est dans le futur." in err
+    assert "Ligne 2, colonne « date_depart » : la date de départ est dans le futur" in err
+
+
 def test_missing_columns_are_named(tmp_path, capsys):
     path = write(tmp_path, ["reference,nom,prenom", "R1,A,B"])
     with pytest.raises(CommandError):
