@@ -1,20 +1,27 @@
 """Browser journey of platform staff through departures: contract, signature, departure, site visit,
 return and return review, in a real Chromium (Content-Security-Policy and accessibility checked)."""
+import datetime
+
 import pytest
 from django.utils import timezone
 
+from departures.factories import HostOrganisationFactory, SchemeFactory
 from departures.models import Contract, SiteVisit, Stay
+from dossiers.factories import dossier_in_state
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF
-from tests.e2e.conftest import assert_accessible, browser, login, page, pytest_runtest_makereport  # noqa: F401
+
+from .conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_take_an_accepted_young_person_from_contract_to_follow_up(page, make_dossier, planned_stay, settings, tmp_path):
+def test_staff_take_an_accepted_young_person_from_contract_to_follow_up(page, users, structure, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    dossier = make_dossier(State.ACCEPTED)
-    planned_stay(dossier)
+    dossier = dossier_in_state(State.ACCEPTED, users["admin"], structure=structure, scheme=SchemeFactory(name="OUAT"))
+    today = timezone.localdate()
+    Stay.objects.create(dossier=dossier, scheme=dossier.scheme, host=HostOrganisationFactory(name="Harbour Hotel"),
+                        country="IE", city="Dublin", planned_start=today, planned_end=today + datetime.timedelta(days=90))
     login(page, "mobilite")
     page.goto(f"/dossiers/{dossier.pk}/")
     panel = page.locator("section", has=page.get_by_role("heading", name="Départ et séjour"))
