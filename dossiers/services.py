@@ -226,7 +226,7 @@ def add_to_agenda(session, dossier, user, override_reason=""):
     double click cannot put it twice on the agenda."""
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("youth", "scheme").get(pk=dossier.pk)
+        locked = Dossier.objects.select_for_update(of=("self",)).select_related("youth", "scheme").get(pk=dossier.pk)
         if locked.state not in AGENDA_SOURCE_STATES:
             raise ServiceError(
                 f"Le dossier de {locked.youth} est « {locked.get_state_display()} » : seul un dossier en montage "

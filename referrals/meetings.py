@@ -83,7 +83,7 @@ def record_attendance(invitation, status, user, comment=""):
     status = Attendance(status)
     original = invitation
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("meeting", "dossier").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting", "dossier").get(pk=invitation.pk)
         invitation.status = status
         invitation.attendance_by = user
         invitation.attendance_at = timezone.now() if status != Attendance.INVITED else None
