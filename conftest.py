@@ -2,7 +2,7 @@
 import pytest
 
 from ipm.enums import Role
-from ipm.factories import TEST_PASSWORD, UserFactory
+from ipm.factories import UserFactory
 from referrals.factories import StructureFactory
 
 
@@ -10,6 +10,34 @@ from referrals.factories import StructureFactory
 def fast_password_hasher(settings):
     """Hashing passwords the production way takes ~0.3 s a user: tests use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def two_factor_required(settings):
+    """Tests run as production does: staff, managers and administrators need their second factor."""
+    settings.IPM_REQUIRE_2FA = True
+
+
+def totp_device(user):
+    """The user's confirmed authenticator (created if needed): ``totp(device.bin_key)`` gives its code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+
+
+def log_in(client, user):
+    """Log ``client`` in as ``user``, second factor included when the role needs it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from ipm.twofactor import requires_2fa
+
+    client.force_login(user)
+    if requires_2fa(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+    return client
 
 
 @pytest.fixture
@@ -42,7 +70,16 @@ def client_for(client, users):
 
     def login(role):
         client.logout()
-        assert client.login(username=users[role].username, password=TEST_PASSWORD)
-        return client
+        return log_in(client, users[role])
 
     return login
+
+
+def pytest_collection_modifyitems(items):
+    """A transactional test (browser, Celery worker) empties the tables when it ends, including the rows
+    that data migrations wrote (document checklist, schedules…). Restore them for the tests that follow
+    (serialized rollback) unless the test says otherwise."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True), append=False)

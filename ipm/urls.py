@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import twofactor, views
 
 admin.site.site_header = "Ipm — administration"
 admin.site.site_title = "Ipm"
@@ -9,6 +9,8 @@ admin.site.index_title = "Administration de la plateforme"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("comptes/double-authentification/", twofactor.otp_verify, name="otp_verify"),
+    path("comptes/double-authentification/activer/", twofactor.otp_setup, name="otp_setup"),
     path("comptes/", include("django.contrib.auth.urls")),
     path("fiches/", include("referrals.urls")),
     path("dossiers/", include("dossiers.urls")),

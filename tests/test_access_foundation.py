@@ -74,7 +74,9 @@ def test_counsellor_sees_own_dossier_read_only(client_for, objects):
 def test_inactive_user_cannot_log_in(client, users):
     users["reception"].is_active = False
     users["reception"].save()
-    assert not client.login(username="accueil", password="Mot-de-passe-de-test-42")
+    response = client.post(reverse("login"), {"username": "accueil", "password": "Mot-de-passe-de-test-42"})
+    assert response.status_code == 200 and "Identifiant ou mot de passe incorrect" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_login_page_and_password_reset_are_french(client, users):

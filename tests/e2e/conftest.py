@@ -62,11 +62,27 @@ def pytest_runtest_makereport(item, call):
 
 
 def login(page, username, password="Mot-de-passe-de-test-42"):
+    """Log in through the login page; staff, managers and administrators then type the current code of
+    their authenticator app (computed here from the device's key, as the phone would)."""
+    from django_otp.oath import totp
+
+    from conftest import totp_device
+    from ipm.models import User
+    from ipm.twofactor import requires_2fa
+
+    user = User.objects.get(username=username)
+    device = totp_device(user) if requires_2fa(user) else None
     page.goto("/comptes/login/")
     page.get_by_label("Nom d’utilisateur").or_(page.get_by_label("Nom d'utilisateur")).fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+    if device is not None:
+        assert "/comptes/double-authentification/" in page.url
+        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        page.get_by_label("Code à 6 chiffres").fill(f"{code:06d}")
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_load_state()
 
 
 def axe_violations(page, impacts=("serious", "critical")):
