@@ -6,7 +6,7 @@ from ipm.settings import *  # noqa: F401,F403
 from ipm.settings import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["IPM_TEST_DB_NAME"]
-DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # reuse connections between tasks, like production
 CELERY_TASK_DEFAULT_QUEUE = os.environ["IPM_TEST_QUEUE"]
 EMAIL_BACKEND = "followup.tests.backends.SlowFileEmailBackend"
 EMAIL_FILE_PATH = os.environ["IPM_TEST_MAIL_DIR"]
