@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from ipm.uploads import upload_path, validate_upload
 
@@ -144,6 +145,7 @@ class Contract(models.Model):
     """One generated version of a dossier's contrat d'engagement. Regenerating adds a version; earlier
     versions are kept. The signature is recorded on the version that was signed."""
 
+    history = HistoricalRecords()
     dossier = models.ForeignKey("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="contracts")
     version = models.PositiveSmallIntegerField("version")
     pdf = models.FileField("contrat (PDF)", upload_to=upload_path("contrats"))
@@ -177,6 +179,7 @@ class Contract(models.Model):
 class CoPayment(models.Model):
     """What the young person is asked to contribute. It never blocks a departure, but it shows."""
 
+    history = HistoricalRecords()
     dossier = models.OneToOneField("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="copayment")
     amount_due = models.DecimalField("montant demandé (€)", **MONEY, validators=[MinValueValidator(0)])
     waived = models.BooleanField("dispense", default=False)
@@ -215,6 +218,7 @@ class CoPayment(models.Model):
 
 
 class Payment(models.Model):
+    history = HistoricalRecords()
     copayment = models.ForeignKey(CoPayment, verbose_name="participation", on_delete=models.CASCADE, related_name="payments")
     paid_on = models.DateField("date du paiement")
     amount = models.DecimalField("montant (€)", **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
@@ -237,6 +241,7 @@ class Payment(models.Model):
 class Stay(models.Model):
     """The stay abroad of one dossier: planned and actual dates, where, and how it ended."""
 
+    history = HistoricalRecords()
     dossier = models.OneToOneField("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="stay")
     scheme = models.ForeignKey(Scheme, verbose_name="dispositif", on_delete=models.PROTECT, related_name="stays")
     host = models.ForeignKey(
@@ -291,6 +296,7 @@ class Stay(models.Model):
 class SiteVisit(models.Model):
     """The platform counsellor's visit during the stay (in-situ review with the employer)."""
 
+    history = HistoricalRecords()
     stay = models.ForeignKey(Stay, verbose_name="séjour", on_delete=models.CASCADE, related_name="visits")
     visit_date = models.DateField("date de la visite")
     met_employer = models.BooleanField("employeur / tuteur rencontré", default=False)
@@ -313,6 +319,7 @@ class SiteVisit(models.Model):
 class Incident(models.Model):
     """One line of the incident log of a stay."""
 
+    history = HistoricalRecords()
     stay = models.ForeignKey(Stay, verbose_name="séjour", on_delete=models.CASCADE, related_name="incidents")
     occurred_on = models.DateField("date")
     kind = models.CharField("nature", max_length=15, choices=IncidentKind.choices)

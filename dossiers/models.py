@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from ipm.text import fold, person_key
 from ipm.uploads import upload_path, validate_upload
@@ -29,6 +30,7 @@ from .workflow import State
 class Youth(models.Model):
     """One young person. One person may go round the wheel several times (several dossiers)."""
 
+    history = HistoricalRecords()
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
     birth_date = models.DateField("date de naissance")
@@ -82,6 +84,7 @@ class Youth(models.Model):
 class Dossier(models.Model):
     """One pass of one young person round the wheel: the central record."""
 
+    history = HistoricalRecords()
     youth = models.ForeignKey(Youth, verbose_name="jeune", on_delete=models.PROTECT, related_name="dossiers")
     structure = models.ForeignKey(
         "referrals.Structure", verbose_name="structure prescriptrice", on_delete=models.PROTECT,
@@ -170,6 +173,7 @@ class Diagnostic(models.Model):
     The sensitive items (diet, allergies, vaccinations, health, criminal record) live apart in
     ``SensitiveDiagnostic`` so that they are never loaded by accident."""
 
+    history = HistoricalRecords()
     dossier = models.OneToOneField(Dossier, verbose_name="dossier", on_delete=models.CASCADE, related_name="diagnostic")
     conducted_on = models.DateField("date de l'entretien", default=timezone.localdate)
     conducted_by = models.ForeignKey(
@@ -211,6 +215,7 @@ class Diagnostic(models.Model):
 class SensitiveDiagnostic(models.Model):
     """Sensitive items of the diagnostic: only ``can_see_sensitive`` users read them, each read logged."""
 
+    history = HistoricalRecords()
     diagnostic = models.OneToOneField(
         Diagnostic, verbose_name="diagnostic", on_delete=models.CASCADE, related_name="sensitive"
     )
@@ -237,12 +242,15 @@ class SensitiveAccess(models.Model):
 
     READ = "lecture"
     WRITE = "modification"
-    ACTIONS = [(READ, "Lecture"), (WRITE, "Modification")]
+    DOWNLOAD = "fichier"
+    ACTIONS = [(READ, "Lecture"), (WRITE, "Modification"), (DOWNLOAD, "Téléchargement d'un fichier")]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="utilisateur", on_delete=models.PROTECT, related_name="+")
     dossier = models.ForeignKey(Dossier, verbose_name="dossier", on_delete=models.CASCADE, related_name="sensitive_accesses")
     action = models.CharField("action", max_length=12, choices=ACTIONS, default=READ)
     accessed_at = models.DateTimeField("le", default=timezone.now, db_index=True)
+    # For a download: which file (its kind, never its content), e.g. "Pièce : Certificat médical".
+    item = models.CharField("élément", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "accès aux données sensibles"
@@ -256,6 +264,7 @@ class SensitiveAccess(models.Model):
 class MobilityProject(models.Model):
     """The mobility project: scheme, destination, sector, duration, planned period."""
 
+    history = HistoricalRecords()
     dossier = models.OneToOneField(Dossier, verbose_name="dossier", on_delete=models.CASCADE, related_name="project")
     scheme = models.ForeignKey(
         "departures.Scheme", verbose_name="dispositif", null=True, blank=True, on_delete=models.PROTECT,
@@ -311,6 +320,7 @@ class DocumentType(models.Model):
 class Document(models.Model):
     """One uploaded piece of a dossier's application file, with its review status."""
 
+    history = HistoricalRecords()
     dossier = models.ForeignKey(Dossier, verbose_name="dossier", on_delete=models.CASCADE, related_name="documents")
     document_type = models.ForeignKey(
         DocumentType, verbose_name="pièce", on_delete=models.PROTECT, related_name="documents"
@@ -352,6 +362,7 @@ class Document(models.Model):
 class CommissionSession(models.Model):
     """A commission session: date, members, agenda of dossiers, decisions, minutes."""
 
+    history = HistoricalRecords()
     date = models.DateField("date", db_index=True)
     time = models.TimeField("heure", null=True, blank=True)
     place = models.CharField("lieu", max_length=255, blank=True)
@@ -403,6 +414,7 @@ class CommissionCriterion(models.Model):
 class CommissionReview(models.Model):
     """One dossier on one session's agenda: its evaluation and the decision."""
 
+    history = HistoricalRecords()
     session = models.ForeignKey(CommissionSession, verbose_name="commission", on_delete=models.CASCADE, related_name="reviews")
     dossier = models.ForeignKey(Dossier, verbose_name="dossier", on_delete=models.PROTECT, related_name="commission_reviews")
     added_by = models.ForeignKey(

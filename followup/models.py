@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .enums import CallSource, Channel, MessageKind, MessageStatus, Situation, is_positive
 
@@ -17,6 +18,7 @@ class FollowUpCall(models.Model):
     Created by the daily task when it falls due (``services.create_due_calls``), never ahead of time;
     the unique constraint (dossier, month) makes that creation idempotent."""
 
+    history = HistoricalRecords()
     dossier = models.ForeignKey("dossiers.Dossier", verbose_name="dossier", on_delete=models.CASCADE, related_name="followup_calls")
     month = models.PositiveSmallIntegerField("mois")
     due_date = models.DateField("échéance", db_index=True)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from dossiers.enums import (
     EmploymentStatus,
@@ -40,6 +41,7 @@ class Referral(models.Model):
     """A fiche de liaison, as the referring counsellor filled it. A draft until submitted; submitting
     creates (or finds) the young person and opens a dossier."""
 
+    history = HistoricalRecords()
     status = models.CharField("statut", max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     structure = models.ForeignKey(Structure, verbose_name="structure", on_delete=models.PROTECT, related_name="referrals")
     counsellor = models.ForeignKey(
