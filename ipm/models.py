@@ -52,3 +52,23 @@ class User(AbstractUser):
     @property
     def sees_all_structures(self):
         return self.role in ALL_STRUCTURES_ROLES or self.is_superuser
+
+
+class FormSubmission(models.Model):
+    """One sent form that creates something (fiche, meeting, commission, payment, visit…): its one-time
+    token, inserted under the unique constraint in the same transaction as the creation. A form sent
+    twice (double click, « renvoyer » after a slow answer) finds its token taken and creates nothing."""
+
+    token = models.UUIDField("jeton", unique=True)
+    user = models.ForeignKey(
+        "ipm.User", verbose_name="utilisateur", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result_url = models.CharField("page de l'élément créé", max_length=255, blank=True)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "formulaire envoyé"
+        verbose_name_plural = "formulaires envoyés"
+
+    def __str__(self):
+        return f"{self.token} ({self.created_at:%d/%m/%Y %H:%M})"
