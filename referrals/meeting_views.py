@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dossiers.workflow import TransitionError
@@ -125,7 +126,7 @@ def invite(request):
     """Bulk invitation from the inbox or the "to invite" work list (checkboxes + a meeting)."""
     meeting = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
     back = request.POST.get("next") or ""
-    if not back.startswith("/") or back.startswith("//"):
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = "dossiers:inbox"
     if meeting is None:
         messages.error(request, "Choisissez la réunion à laquelle inviter les jeunes cochés.")

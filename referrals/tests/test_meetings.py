@@ -185,3 +185,11 @@ def test_create_meeting_requires_place_or_link(client_for):
     })
     assert response.status_code == 302
     assert Meeting.objects.get().place == "Salle 2"
+
+
+def test_invite_never_redirects_to_another_site(client_for, users, waiting):
+    meeting = make_meeting()
+    response = client_for("reception").post(reverse("referrals:meeting_invite"), {
+        "meeting": meeting.pk, "dossiers": [waiting.pk], "next": "https://exemple.com/piege",
+    })
+    assert response["Location"] == reverse("dossiers:inbox")
