@@ -26,5 +26,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """The French 500 page, standalone (no database, no context processor), with the request id the
+    user can quote; the traceback goes to the log under the same id, never to the page."""
+    from .middleware import current_request_id
+
+    request_id = getattr(request, "request_id", None) or current_request_id()
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({}))
+    return HttpResponseServerError(template.render({"request_id": request_id}))

@@ -1,0 +1,69 @@
+"""A request identifier on every request, to tie a user's report to the server's logs.
+
+``RequestIdMiddleware`` (first in ``MIDDLEWARE``) gives each request an id — the one a trusted proxy
+sent in ``X-Request-ID`` if it looks like an id, else a fresh random one — stores it on
+``request.request_id``, returns it in the ``X-Request-ID`` response header, and makes it available to
+every log record written while the request runs (``%(request_id)s`` in a log format; ``-`` outside a
+request, e.g. in a Celery task). The 500 page shows it so that a user can quote it.
+"""
+import contextvars
+import logging
+import re
+import uuid
+
+HEADER = "X-Request-ID"
+_VALID_INCOMING = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_current = contextvars.ContextVar("ipm_request_id", default="-")
+
+
+def current_request_id():
+    """The id of the request being handled, or ``-``."""
+    return _current.get()
+
+
+def new_request_id():
+    return uuid.uuid4().hex[:16]
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(HEADER, "")
+        request_id = incoming if _VALID_INCOMING.match(incoming) else new_request_id()
+        request.request_id = request_id
+        token = _current.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response[HEADER] = request_id
+        return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Logging filter: sets ``record.request_id`` (for handlers whose format uses it)."""
+
+    def filter(self, record):
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id()
+        return True
+
+
+def _install_record_factory():
+    """Every log record carries the current request id, whatever handler formats it."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "ipm_request_id", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        record.request_id = _current.get()
+        return record
+
+    factory.ipm_request_id = True
+    logging.setLogRecordFactory(factory)
+
+
+_install_record_factory()
