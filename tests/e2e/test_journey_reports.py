@@ -2,12 +2,14 @@
 Content-Security-Policy violation, and passes axe-core; the import page shows the checked summary."""
 import pytest
 
-from tests.e2e.conftest import assert_accessible, browser, login, page  # noqa: F401 — fixtures
+from reporting.tests.conftest import schemes, world  # noqa: F401 — the reports' test data
+
+from .conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_departures_page_draws_its_chart(page, world):  # noqa: F811
+def test_departures_page_draws_its_chart(page, world):
     login(page, "responsable")
     page.goto("/rapports/departures/?year_from=2022&year_to=2023")
     canvas = page.locator("#report-charts canvas")
@@ -20,7 +22,7 @@ def test_departures_page_draws_its_chart(page, world):  # noqa: F811
     assert page.js_errors == []
 
 
-def test_profile_page_draws_one_chart_per_section(page, world):  # noqa: F811
+def test_profile_page_draws_one_chart_per_section(page, world):
     login(page, "responsable")
     page.goto("/rapports/profile/")
     page.locator("#report-charts canvas").first.wait_for()
@@ -28,7 +30,7 @@ def test_profile_page_draws_one_chart_per_section(page, world):  # noqa: F811
     assert page.js_errors == []
 
 
-def test_import_page_checks_a_file_and_shows_the_progress_bar(page, users, tmp_path, settings):  # noqa: F811
+def test_import_page_checks_a_file_and_shows_the_progress_bar(page, users, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     path = tmp_path / "historique.csv"
     path.write_text(
