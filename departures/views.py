@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from dossiers.workflow import State
 from ipm.access import capability_required, get_visible_dossier, has_capability, scope
 from ipm.lists import paginate
+from ipm.locking import StaleDossier, add_version_field, versioned_save
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.text import fold
 from ipm.uploads import serve_file
 from referrals.meeting_enums import MeetingKind
@@ -102,14 +104,19 @@ def stay_edit(request, pk):
         # A new stay starts from the mobility project: destination and planned period.
         initial = {"country": project.country, "city": project.town, "planned_start": project.period_start,
                    "planned_end": project.period_end, "scheme": project.scheme_id or dossier.scheme_id}
-    form = StayForm(request.POST or None, instance=stay, initial=initial, dossier=dossier)
+    form = add_version_field(StayForm(request.POST or None, instance=stay, initial=initial, dossier=dossier), dossier)
     if request.method == "POST":
         if form.is_valid():
-            stay = form.save(commit=False)
-            stay.dossier = dossier
-            stay.save()
-            messages.success(request, "Séjour enregistré.")
-            return redirect(dossier)
+            try:
+                with versioned_save(request, form, dossier):
+                    stay = form.save(commit=False)
+                    stay.dossier = dossier
+                    stay.save()
+            except StaleDossier:
+                pass
+            else:
+                messages.success(request, "Séjour enregistré.")
+                return redirect(dossier)
     return _form_page(request, dossier, form, "Le séjour", "Enregistrer le séjour",
                       intro="Destination, structure d'accueil, dates prévues, hébergement et voyage.")
 
@@ -185,33 +192,50 @@ def copayment(request, pk):
     dossier = _dossier(request, pk)
     current = CoPayment.objects.filter(dossier=dossier).first()
     default_due = current.amount_due if current else (dossier.scheme.default_copayment if dossier.scheme else 0)
-    amount_form = CoPaymentForm(initial={"amount_due": default_due})
-    payment_form = PaymentForm()
-    waiver_form = WaiverForm()
+    amount_form = add_version_field(CoPaymentForm(initial={"amount_due": default_due}), dossier)
+    payment_form = add_token_field(PaymentForm())
+    waiver_form = add_version_field(WaiverForm(), dossier)
+    here = reverse("departures:copayment", args=[dossier.pk])
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "amount":
-            amount_form = CoPaymentForm(request.POST)
+            amount_form = add_version_field(CoPaymentForm(request.POST), dossier)
             if amount_form.is_valid():
-                services.set_copayment(dossier, amount_form.cleaned_data["amount_due"])
-                messages.success(request, "Montant de la participation enregistré.")
-                return redirect("departures:copayment", pk=dossier.pk)
+                try:
+                    with versioned_save(request, amount_form, dossier):
+                        services.set_copayment(dossier, amount_form.cleaned_data["amount_due"])
+                except StaleDossier:
+                    pass
+                else:
+                    messages.success(request, "Montant de la participation enregistré.")
+                    return redirect(here)
         elif action == "payment":
-            payment_form = PaymentForm(request.POST)
+            payment_form = add_token_field(PaymentForm(request.POST))
             if payment_form.is_valid():
-                services.record_payment(dossier, request.user, **payment_form.cleaned_data)
+                data = {k: v for k, v in payment_form.cleaned_data.items() if k != "submission_token"}
+                try:
+                    with submitted_once(request, payment_form) as submission:
+                        services.record_payment(dossier, request.user, **data)
+                        submission.done(url=here)
+                except AlreadySubmitted as duplicate:
+                    return duplicate.redirect(request, here)
                 messages.success(request, "Paiement enregistré.")
-                return redirect("departures:copayment", pk=dossier.pk)
+                return redirect(here)
         elif action == "waive":
-            waiver_form = WaiverForm(request.POST)
+            waiver_form = add_version_field(WaiverForm(request.POST), dossier)
             if waiver_form.is_valid():
-                services.waive_copayment(dossier, request.user, waiver_form.cleaned_data["reason"])
-                messages.success(request, "Dispense de participation enregistrée.")
-                return redirect("departures:copayment", pk=dossier.pk)
+                try:
+                    with versioned_save(request, waiver_form, dossier):
+                        services.waive_copayment(dossier, request.user, waiver_form.cleaned_data["reason"])
+                except StaleDossier:
+                    pass
+                else:
+                    messages.success(request, "Dispense de participation enregistrée.")
+                    return redirect(here)
         elif action == "cancel_waiver":
             services.cancel_waiver(dossier)
             messages.success(request, "Dispense annulée : la participation est de nouveau due.")
-            return redirect("departures:copayment", pk=dossier.pk)
+            return redirect(here)
     return render(request, "departures/copayment.html", {
         "dossier": dossier, "youth": dossier.youth, "copayment": current,
         "payments": current.payments.select_related("recorded_by") if current else [],
@@ -318,12 +342,19 @@ def _stay_record(request, pk, form_class, model, title, success, field, record_p
         return redirect(dossier)
     instance = get_object_or_404(model, pk=record_pk, stay=stay) if record_pk else None
     form = form_class(request.POST or None, instance=instance)
+    if instance is None:
+        add_token_field(form)  # a new visit or incident is recorded once, however many times it is sent
     if request.method == "POST" and form.is_valid():
-        record = form.save(commit=False)
-        record.stay = stay
-        if instance is None:
-            setattr(record, field, request.user)
-        record.save()
+        try:
+            with submitted_once(request, form) as submission:
+                record = form.save(commit=False)
+                record.stay = stay
+                if instance is None:
+                    setattr(record, field, request.user)
+                record.save()
+                submission.done(dossier)
+        except AlreadySubmitted as duplicate:
+            return duplicate.redirect(request, dossier.get_absolute_url())
         messages.success(request, success)
         return redirect(dossier)
     delete_url = reverse(f"departures:{model._meta.model_name}_delete", args=[dossier.pk, instance.pk]) if instance else ""

@@ -3,11 +3,13 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from departures.models import Scheme
 from ipm.access import capability_required, get_visible_dossier, has_capability, visible_dossiers
 from ipm.lists import paginate
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import safe_filename
 
 from . import services
@@ -37,9 +39,16 @@ def commission_list(request):
 def commission_edit(request, pk=None):
     session = get_object_or_404(CommissionSession, pk=pk) if pk else None
     form = CommissionSessionForm(request.POST or None, instance=session)
+    if session is None:
+        add_token_field(form)  # a new session is created once, however many times the form is sent
     if request.method == "POST":
         if form.is_valid():
-            session = form.save()
+            try:
+                with submitted_once(request, form) as submission:
+                    session = form.save()
+                    submission.done(session)
+            except AlreadySubmitted as duplicate:
+                return duplicate.redirect(request, reverse("dossiers:commission_list"))
             messages.success(request, f"{session} enregistrée.")
             return redirect(session)
         messages.error(request, "La commission n'a pas été enregistrée : corrigez les champs signalés en rouge.")

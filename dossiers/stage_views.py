@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability
+from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.uploads import serve_file
 
 from . import services
@@ -26,13 +27,16 @@ def diagnostic(request, pk):
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("Seuls les conseillers mobilité de la plateforme remplissent le diagnostic.")
-        form = DiagnosticForm(request.POST, instance=instance)
+        form = add_version_field(DiagnosticForm(request.POST, instance=instance), dossier)
         sensitive_form = SensitiveDiagnosticForm(request.POST, instance=sensitive_instance)
         if form.is_valid() and sensitive_form.is_valid():
             try:
-                event = services.save_diagnostic(
-                    dossier, form.save(commit=False), sensitive_form.save(commit=False), request.user
-                )
+                with versioned_save(request, form, dossier):
+                    event = services.save_diagnostic(
+                        dossier, form.save(commit=False), sensitive_form.save(commit=False), request.user
+                    )
+            except StaleDossier:
+                pass
             except services.ServiceError as exc:
                 messages.error(request, str(exc))
             else:
@@ -47,7 +51,7 @@ def diagnostic(request, pk):
         else:
             messages.error(request, "Le diagnostic n'a pas été enregistré : corrigez les champs signalés en rouge.")
     else:
-        form = DiagnosticForm(instance=instance)
+        form = add_version_field(DiagnosticForm(instance=instance), dossier)
         sensitive_form = SensitiveDiagnosticForm(instance=sensitive_instance) if may_edit else None
     return render(request, "dossiers/diagnostic.html", {
         "dossier": dossier, "youth": dossier.youth, "form": form, "sensitive_form": sensitive_form,
@@ -62,16 +66,22 @@ def project(request, pk):
     instance = MobilityProject.objects.filter(dossier=dossier).first() or MobilityProject(
         dossier=dossier, scheme=dossier.scheme
     )
-    form = MobilityProjectForm(request.POST or None, instance=instance)
+    form = add_version_field(MobilityProjectForm(request.POST or None, instance=instance), dossier)
     if request.method == "POST":
         if form.is_valid():
-            services.save_project(dossier, form.save(commit=False))
-            messages.success(request, "Projet de mobilité enregistré.")
-            warning = services.first_departure_warning(dossier)
-            if warning:
-                messages.warning(request, warning)
-            return redirect(dossier)
-        messages.error(request, "Le projet n'a pas été enregistré : corrigez les champs signalés en rouge.")
+            try:
+                with versioned_save(request, form, dossier):
+                    services.save_project(dossier, form.save(commit=False))
+            except StaleDossier:
+                pass
+            else:
+                messages.success(request, "Projet de mobilité enregistré.")
+                warning = services.first_departure_warning(dossier)
+                if warning:
+                    messages.warning(request, warning)
+                return redirect(dossier)
+        else:
+            messages.error(request, "Le projet n'a pas été enregistré : corrigez les champs signalés en rouge.")
     return render(request, "dossiers/project_form.html", {
         "dossier": dossier, "youth": dossier.youth, "form": form,
         "warning": services.first_departure_warning(dossier),

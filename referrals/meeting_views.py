@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dossiers.workflow import TransitionError
 from ipm.access import capability_required, has_capability, visible_dossiers
 from ipm.lists import paginate
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from . import meetings
 from .meeting_enums import SEAT_HOLDING, Attendance
@@ -55,12 +57,19 @@ def meeting_edit(request, pk=None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
     form = MeetingForm(request.POST or None, instance=meeting, initial=initial)
+    if meeting is None:
+        add_token_field(form)  # a new meeting is created once, however many times the form is sent
     if request.method == "POST":
         if form.is_valid():
-            meeting = form.save(commit=False)
-            if meeting.pk is None:
-                meeting.created_by = request.user
-            meeting.save()
+            try:
+                with submitted_once(request, form) as submission:
+                    meeting = form.save(commit=False)
+                    if meeting.pk is None:
+                        meeting.created_by = request.user
+                    meeting.save()
+                    submission.done(meeting)
+            except AlreadySubmitted as duplicate:
+                return duplicate.redirect(request, reverse("referrals:meeting_list"))
             messages.success(request, f"Réunion enregistrée : {meeting}.")
             return redirect(meeting)
         messages.error(request, "La réunion n'a pas été enregistrée : corrigez les champs signalés en rouge.")

@@ -1,11 +1,12 @@
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dossiers.queries import filter_dossiers, list_queryset
 from ipm.access import capability_required, visible_dossiers, visible_referrals
 from ipm.lists import paginate
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from .enums import ReferralStatus
 from .forms import DossierFilterForm, ReferralForm
@@ -16,9 +17,18 @@ def _save_referral(request, referral):
     submitting = request.POST.get("action") == "submit"
     form = ReferralForm(request.POST, instance=referral, submitting=submitting,
                         choose_structure=request.user.structure_id is None)
+    if referral.pk is None:
+        add_token_field(form)  # a fiche created from scratch is created once, however many times it is sent
     if not form.is_valid():
         return render(request, "referrals/referral_form.html", {"form": form, "referral": referral}, status=200)
-    with transaction.atomic():
+    try:
+        return _create_or_update(request, form, submitting)
+    except AlreadySubmitted as duplicate:
+        return duplicate.redirect(request, reverse("referrals:my_youths"))
+
+
+def _create_or_update(request, form, submitting):
+    with submitted_once(request, form) as submission:
         referral = form.save(commit=False)
         if "structure" in form.cleaned_data:
             referral.structure = form.cleaned_data["structure"]
@@ -31,7 +41,9 @@ def _save_referral(request, referral):
             messages.warning(request, warning)
         if not submitting:
             messages.success(request, "Brouillon enregistré. Vous pourrez compléter et envoyer la fiche plus tard depuis « Mes jeunes ».")
+            submission.done(url=reverse("referrals:edit", args=[referral.pk]))
             return redirect("referrals:edit", pk=referral.pk)
+        submission.done(url=reverse("referrals:my_youths"))
         try:
             dossier, returning = submit_referral(referral, request.user)
         except ReferralError as exc:
@@ -49,7 +61,7 @@ def referral_create(request):
         from .models import Referral
 
         return _save_referral(request, Referral())
-    form = ReferralForm(choose_structure=request.user.structure_id is None)
+    form = add_token_field(ReferralForm(choose_structure=request.user.structure_id is None))
     return render(request, "referrals/referral_form.html", {"form": form, "referral": None})
 
 

@@ -1,0 +1,130 @@
+"""Double submission: the same form posted twice (double click, « renvoyer ») creates nothing twice."""
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from departures.factories import SchemeFactory
+from departures.models import Payment, SiteVisit, Stay
+from dossiers.factories import dossier_in_state
+from dossiers.models import CommissionSession, Dossier, Youth
+from dossiers.workflow import State
+from ipm.models import FormSubmission
+from referrals.models import Meeting, Referral
+
+pytestmark = pytest.mark.django_db
+
+ONCE = "déjà été envoyé (double clic ou page renvoyée)"
+
+
+def token(response):
+    match = re.search(r'name="submission_token" value="([0-9a-f-]{36})"', response.content.decode())
+    assert match, "the form carries a one-time token"
+    return match.group(1)
+
+
+def post_twice(client, url, data):
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    return first, second
+
+
+def test_each_display_of_an_empty_form_has_a_new_token(client_for):
+    client = client_for("reception")
+    url = reverse("referrals:meeting_create")
+    assert token(client.get(url)) != token(client.get(url))
+
+
+def test_fiche_sent_twice_creates_one_fiche_one_dossier(client_for):
+    from referrals.tests.test_fiche import fiche_data
+
+    client = client_for("counsellor")
+    url = reverse("referrals:create")
+    data = fiche_data(submission_token=token(client.get(url)))
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302
+    assert ONCE in second.content.decode()
+    assert second.redirect_chain[-1][0] == reverse("referrals:my_youths")
+    assert (Referral.objects.count(), Youth.objects.count(), Dossier.objects.count()) == (1, 1, 1)
+
+
+def test_draft_sent_twice_creates_one_draft(client_for):
+    from referrals.tests.test_fiche import fiche_data
+
+    client = client_for("counsellor")
+    url = reverse("referrals:create")
+    data = fiche_data(action="draft", submission_token=token(client.get(url)))
+    first, second = post_twice(client, url, data)
+    draft = Referral.objects.get()
+    assert first["Location"] == reverse("referrals:edit", args=[draft.pk])
+    assert second.redirect_chain[-1][0] == reverse("referrals:edit", args=[draft.pk])
+
+
+def test_a_refused_fiche_keeps_its_token_and_is_then_created_once(client_for):
+    from referrals.tests.test_fiche import fiche_data
+
+    client = client_for("counsellor")
+    url = reverse("referrals:create")
+    sent = token(client.get(url))
+    refused = client.post(url, fiche_data(phone="123", submission_token=sent))
+    assert refused.status_code == 200 and token(refused) == sent  # nothing consumed by a refused form
+    assert not FormSubmission.objects.exists()
+    first, second = post_twice(client, url, fiche_data(submission_token=sent))
+    assert first.status_code == 302 and ONCE in second.content.decode()
+    assert Dossier.objects.count() == 1
+
+
+def test_meeting_sent_twice_is_created_once(client_for):
+    client = client_for("reception")
+    url = reverse("referrals:meeting_create")
+    data = {"kind": "info_collective", "date": (datetime.date.today() + datetime.timedelta(days=10)).isoformat(),
+            "start_time": "14:00", "place": "Salle A", "capacity": "12", "submission_token": token(client.get(url))}
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302, first.content.decode()[:3000]
+    meeting = Meeting.objects.get()
+    assert second.redirect_chain[-1][0] == meeting.get_absolute_url()
+    assert ONCE in second.content.decode()
+
+
+def test_commission_session_sent_twice_is_created_once(client_for):
+    client = client_for("mobility")
+    url = reverse("dossiers:commission_create")
+    data = {"date": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(), "time": "09:30",
+            "place": "Salle du conseil", "status": "prevue", "submission_token": token(client.get(url))}
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302, first.content.decode()[:3000]
+    assert CommissionSession.objects.count() == 1
+    assert ONCE in second.content.decode()
+
+
+def test_payment_sent_twice_is_recorded_once(client_for, users, structure):
+    dossier = dossier_in_state(State.CONTRACT_SIGNED, users["admin"], structure=structure, scheme=SchemeFactory())
+    client = client_for("assistant")
+    url = reverse("departures:copayment", args=[dossier.pk])
+    page = client.get(url)
+    data = {"action": "payment", "paid_on": datetime.date.today().isoformat(), "amount": "100", "means": "cheque",
+            "submission_token": token(page)}
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302, first.content.decode()[:3000]
+    assert Payment.objects.count() == 1
+    assert ONCE in second.content.decode()
+    # A second payment typed on a fresh page is a new payment.
+    data["submission_token"] = token(client.get(url))
+    assert client.post(url, data).status_code == 302
+    assert Payment.objects.count() == 2
+
+
+def test_site_visit_sent_twice_is_recorded_once(client_for, users, structure):
+    scheme = SchemeFactory()
+    dossier = dossier_in_state(State.ABROAD, users["admin"], structure=structure, scheme=scheme)
+    Stay.objects.create(dossier=dossier, scheme=scheme, country="IE", city="Cork",
+                        departure_date=datetime.date.today() - datetime.timedelta(days=20))
+    client = client_for("mobility")
+    url = reverse("departures:visit_add", args=[dossier.pk])
+    data = {"visit_date": datetime.date.today().isoformat(), "met_employer": "on", "assessment": "bien",
+            "notes": "Tout va bien.", "submission_token": token(client.get(url))}
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302, first.content.decode()[:3000]
+    assert SiteVisit.objects.count() == 1
+    assert ONCE in second.content.decode()
