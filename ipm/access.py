@@ -28,6 +28,8 @@ CAPABILITIES = {
     "manage_schemes": {Role.MANAGER, Role.ADMIN},
     # Legacy import.
     "import": {Role.MANAGER, Role.ADMIN},
+    # Search the audit log (who changed, read or downloaded what, when).
+    "audit": {Role.MANAGER, Role.ADMIN},
 }
 
 

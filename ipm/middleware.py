@@ -14,11 +14,17 @@ import uuid
 HEADER = "X-Request-ID"
 _VALID_INCOMING = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _current = contextvars.ContextVar("ipm_request_id", default="-")
+_current_request = contextvars.ContextVar("ipm_request", default=None)
 
 
 def current_request_id():
     """The id of the request being handled, or ``-``."""
     return _current.get()
+
+
+def current_request():
+    """The request being handled (e.g. to record who downloaded a file), or None."""
+    return _current_request.get()
 
 
 def new_request_id():
@@ -34,9 +40,11 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID_INCOMING.match(incoming) else new_request_id()
         request.request_id = request_id
         token = _current.set(request_id)
+        request_token = _current_request.set(request)
         try:
             response = self.get_response(request)
         finally:
+            _current_request.reset(request_token)
             _current.reset(token)
         response[HEADER] = request_id
         return response

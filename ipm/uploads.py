@@ -235,6 +235,9 @@ def serve_file(fieldfile, download_name=None):
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = KINDS[EXTENSIONS[extension]][0] if extension in EXTENSIONS else "application/octet-stream"
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    from .audit import record_download
+
+    record_download(fieldfile, name)  # the audit log: who downloaded which file of which dossier
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import twofactor, views
+from . import audit, twofactor, views
 
 admin.site.site_header = "Ipm — administration"
 admin.site.site_title = "Ipm"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("departs/", include("departures.urls")),
     path("suivi/", include("followup.urls")),
     path("rapports/", include("reporting.urls")),
+    path("journal/", audit.journal, name="audit_log"),
     path("admin/", admin.site.urls),
 ]
 
