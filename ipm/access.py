@@ -28,6 +28,10 @@ CAPABILITIES = {
     "manage_schemes": {Role.MANAGER, Role.ADMIN},
     # Legacy import.
     "import": {Role.MANAGER, Role.ADMIN},
+    # RGPD: export everything held on one young person (subject access request), sensitive items included.
+    "rgpd_export": set(MOBILITY_ROLES),
+    # RGPD: erase (anonymise) a young person whose dossiers are all closed.
+    "rgpd_erase": {Role.ADMIN},
     # Search the audit log (who changed, read or downloaded what, when).
     "audit": {Role.MANAGER, Role.ADMIN},
 }
