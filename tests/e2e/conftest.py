@@ -22,7 +22,8 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     path = chromium_path()
@@ -30,7 +31,16 @@ def browser():
         if os.environ.get("IPM_TEST_SERVICES"):
             pytest.fail("Chromium introuvable alors que la commande de test l'installe : vérifier scripts/test.sh")
         pytest.skip("Chromium is not installed: run the suite with `make test`, which installs it")
+    # Playwright's sync API leaves its event loop registered as "running" in the test thread. Django then
+    # keeps its database connections per async context instead of per thread: every test after this point
+    # gets new connection objects, which lack the snapshot of the data-migration rows taken when the test
+    # database was created (document checklist, schedules…). Without it, serialized rollback restores
+    # nothing, and a browser test run after another transactional test finds those tables empty.
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, contents in snapshots.items():
+            if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
