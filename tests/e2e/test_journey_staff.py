@@ -4,7 +4,6 @@ project, the file's pieces uploaded and validated, the commission (agenda, accep
 downloaded and read back, departure, return and review, and a follow-up call. Only real screens (links,
 buttons, forms); axe-core on every page on the way; no JavaScript error nor CSP violation."""
 import datetime
-import io
 import re
 
 import pytest
