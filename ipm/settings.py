@@ -177,6 +177,9 @@ MEDIA_URL = "/_media-non-servi/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IPM_UPLOAD_MAX_BYTES = int(os.environ.get("IPM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+# RGPD: young people all of whose dossiers are closed for more than this many years are anonymised
+# (python manage.py apply_retention, monthly Celery beat task). See docs/rgpd.md.
+IPM_RETENTION_YEARS = int(os.environ.get("IPM_RETENTION_YEARS", 5))
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 if os.environ.get("EMAIL_HOST"):
