@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required, get_visible_dossier, scope
+from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.lists import paginate
 from ipm.text import fold
 
@@ -79,15 +80,19 @@ def call_record(request, pk):
         visible_calls(request.user).select_related("dossier__youth", "dossier__structure", "assigned_to"), pk=pk
     )
     initial = {"reached": "oui", "situation": call.situation, "employer": call.employer} if call.done_at and call.reached else {}
-    form = CallForm(request.POST or None, initial=initial)
+    form = add_version_field(CallForm(request.POST or None, initial=initial), call.dossier)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                call, event = services.record_call(
-                    call, request.user, reached=form.is_reached, situation=data["situation"] if form.is_reached else "",
-                    employer=data["employer"], notes=data["notes"],
-                )
+                with versioned_save(request, form, call.dossier):
+                    call, event = services.record_call(
+                        call, request.user, reached=form.is_reached,
+                        situation=data["situation"] if form.is_reached else "", employer=data["employer"],
+                        notes=data["notes"],
+                    )
+            except StaleDossier:
+                pass
             except services.FollowUpError as exc:
                 messages.error(request, str(exc))
             else:

@@ -126,3 +126,27 @@ def test_copayment_amount_refused_on_a_stale_page(two, users, structure):
     html = response.content.decode()
     assert REFUSED in html and 'value="150"' in html
     assert CoPayment.objects.get(dossier=dossier).amount_due == 300
+
+
+def test_follow_up_call_recorded_on_a_stale_page_is_refused(two, users, structure):
+    import datetime
+
+    from followup.models import FollowUpCall
+
+    scheme = SchemeFactory()
+    dossier = dossier_in_state(State.FOLLOW_UP, users["admin"], structure=structure, scheme=scheme)
+    call = FollowUpCall.objects.create(dossier=dossier, month=2, due_date=datetime.date.today())
+    first, second = two
+    url = reverse("followup:record", args=[call.pk])
+    version = shown_version(first.get(url))
+    assert shown_version(second.get(url)) == version
+    response = first.post(url, {"reached": "oui", "situation": "emploi_cdi", "employer": "Boulangerie Martin",
+                                "dossier_version": version})
+    assert response.status_code == 302
+    response = second.post(url, {"reached": "oui", "situation": "recherche_emploi", "notes": "Cherche encore",
+                                 "dossier_version": version})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert REFUSED in html and "Cherche encore" in html
+    call.refresh_from_db()
+    assert (call.situation, call.employer) == ("emploi_cdi", "Boulangerie Martin")
