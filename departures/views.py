@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from dossiers.workflow import State
 from ipm.access import capability_required, get_visible_dossier, has_capability, scope
 from ipm.lists import paginate
-from ipm.locking import StaleDossier, add_version_field, versioned_save
+from ipm.locking import StaleDossier, add_version_field, claim, refuse, versioned_save
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.text import fold
 from ipm.uploads import serve_file
@@ -344,9 +344,13 @@ def _stay_record(request, pk, form_class, model, title, success, field, record_p
     form = form_class(request.POST or None, instance=instance)
     if instance is None:
         add_token_field(form)  # a new visit or incident is recorded once, however many times it is sent
+    else:
+        add_version_field(form, dossier)  # a correction made on a stale page overwrites nothing
     if request.method == "POST" and form.is_valid():
         try:
             with submitted_once(request, form) as submission:
+                if instance is not None:
+                    claim(dossier, form.cleaned_data.get("dossier_version"))
                 record = form.save(commit=False)
                 record.stay = stay
                 if instance is None:
@@ -355,8 +359,11 @@ def _stay_record(request, pk, form_class, model, title, success, field, record_p
                 submission.done(dossier)
         except AlreadySubmitted as duplicate:
             return duplicate.redirect(request, dossier.get_absolute_url())
-        messages.success(request, success)
-        return redirect(dossier)
+        except StaleDossier as stale:
+            refuse(request, form, dossier, stale.current_version)
+        else:
+            messages.success(request, success)
+            return redirect(dossier)
     delete_url = reverse(f"departures:{model._meta.model_name}_delete", args=[dossier.pk, instance.pk]) if instance else ""
     return _form_page(request, dossier, form, title, "Enregistrer",
                       extra={"delete_url": delete_url, "delete_question": f"Supprimer définitivement : {instance} ?" if instance else ""})

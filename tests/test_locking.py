@@ -150,3 +150,24 @@ def test_follow_up_call_recorded_on_a_stale_page_is_refused(two, users, structur
     assert REFUSED in html and "Cherche encore" in html
     call.refresh_from_db()
     assert (call.situation, call.employer) == ("emploi_cdi", "Boulangerie Martin")
+
+
+def test_site_visit_correction_on_a_stale_page_is_refused(two, users, structure):
+    import datetime
+
+    from departures.models import SiteVisit
+
+    scheme = SchemeFactory()
+    dossier = dossier_in_state(State.ABROAD, users["admin"], structure=structure, scheme=scheme)
+    stay = Stay.objects.create(dossier=dossier, scheme=scheme, departure_date=datetime.date.today())
+    visit = SiteVisit.objects.create(stay=stay, visit_date=datetime.date.today(), assessment="bien", notes="RAS")
+    first, second = two
+    url = reverse("departures:visit_edit", args=[dossier.pk, visit.pk])
+    version = shown_version(first.get(url))
+    base = {"visit_date": datetime.date.today().isoformat(), "assessment": "bien", "dossier_version": version}
+    assert first.post(url, {**base, "notes": "Tuteur très satisfait"}).status_code == 302
+    response = second.post(url, {**base, "notes": "Quelques retards"})
+    assert response.status_code == 200 and REFUSED in response.content.decode()
+    assert "Quelques retards" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.notes == "Tuteur très satisfait"
