@@ -63,7 +63,9 @@ def _ready_dossiers(user, session):
         .select_related("youth", "structure", "scheme")
         .order_by("youth__last_name", "youth__first_name")
     )
-    rows = [(dossier, services.completeness(dossier)) for dossier in candidates]
+    candidates = list(candidates)
+    states = services.bulk_completeness(candidates)
+    rows = [(dossier, states[dossier.pk]) for dossier in candidates]
     rows.sort(key=lambda row: (not row[1].complete, row[0].youth.last_name))
     return rows
 

@@ -174,6 +174,23 @@ def completeness(dossier):
     return Completeness(lines)
 
 
+def bulk_completeness(dossiers):
+    """{dossier id: Completeness} for many dossiers in two queries (work lists, commission agenda)."""
+    dossiers = list(dossiers)
+    types = list(DocumentType.objects.filter(active=True).select_related("scheme").order_by("order", "name"))
+    documents = {}
+    for document in Document.objects.filter(dossier__in=[d.pk for d in dossiers]):
+        documents[(document.dossier_id, document.document_type_id)] = document
+    result = {}
+    for dossier in dossiers:
+        lines = [
+            ChecklistLine(t, documents.get((dossier.pk, t.pk)))
+            for t in types if t.scheme_id is None or t.scheme_id == dossier.scheme_id
+        ]
+        result[dossier.pk] = Completeness(lines)
+    return result
+
+
 def upload_document(dossier, document_type, uploaded, user):
     """Store ``uploaded`` (already validated by ``UploadField``) as the piece ``document_type`` of
     ``dossier``; a new upload replaces the previous file and waits for checking again."""

@@ -95,6 +95,7 @@ def dossier_detail(request, pk):
     other_dossiers = (
         visible_dossiers(request.user).filter(youth=dossier.youth).exclude(pk=dossier.pk).select_related("structure")
     )
+    file_state = services.completeness(dossier)
     context = {
         "dossier": dossier,
         "youth": dossier.youth,
@@ -107,16 +108,16 @@ def dossier_detail(request, pk):
         "invitations": Invitation.objects.filter(dossier=dossier).select_related("meeting").order_by("-meeting__date"),
         "diagnostic": getattr(dossier, "diagnostic", None),
         "project": getattr(dossier, "project", None),
-        "completeness": services.completeness(dossier),
+        "completeness": file_state,
         "reviews": CommissionReview.objects.filter(dossier=dossier).select_related("session", "postponed_to")
         .order_by("-session__date"),
         "long_haul_warning": services.first_departure_warning(dossier),
-        "next_steps": next_steps(dossier),
+        "next_steps": next_steps(dossier, file_state),
     }
     return render(request, "dossiers/dossier_detail.html", context)
 
 
-def next_steps(dossier):
+def next_steps(dossier, file_state=None):
     """What to do now on this dossier, in plain French (the panel "Prochaines étapes")."""
     state = dossier.state
     if state == State.RECEIVED:
@@ -130,7 +131,7 @@ def next_steps(dossier):
     if state == State.ORIENTED:
         return "Le jeune est orienté vers une étape intermédiaire ; il pourra revenir dans la roue."
     if state in (State.FILE_BUILDING, State.POSTPONED):
-        missing = services.completeness(dossier).missing
+        missing = (file_state or services.completeness(dossier)).missing
         if missing:
             return "Pièces à recevoir ou valider : " + ", ".join(line.document_type.name for line in missing) + "."
         return "Dossier complet : l'inscrire à l'ordre du jour d'une commission."
@@ -150,8 +151,8 @@ WORKLISTS = [
 
 def _split_by_completeness(queryset):
     complete, incomplete = [], []
-    for dossier in queryset.prefetch_related("documents"):
-        (complete if services.completeness(dossier).complete else incomplete).append(dossier.pk)
+    for dossier_id, state in services.bulk_completeness(queryset.only("pk", "scheme")).items():
+        (complete if state.complete else incomplete).append(dossier_id)
     return complete, incomplete
 
 
@@ -162,7 +163,7 @@ def worklists(request):
     if name not in {key for key, _label, _title in WORKLISTS}:
         name = "a_inviter"
     base = list_queryset(visible_dossiers(request.user))
-    building = base.filter(state=State.FILE_BUILDING)
+    building = visible_dossiers(request.user).filter(state=State.FILE_BUILDING)
     complete, incomplete = _split_by_completeness(building)
     querysets = {
         "a_inviter": base.filter(state=State.RECEIVED).order_by("received_on", "id"),

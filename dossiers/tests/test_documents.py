@@ -93,3 +93,20 @@ def test_dossier_page_shows_what_is_missing(client_for, users, structure):
     content = client_for("counsellor").get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "0 pièce validée sur 7" in content
     assert "Carte vitale" in content
+
+
+def test_bulk_completeness_agrees_with_completeness(users, structure):
+    scheme = SchemeFactory(name="OUAT")
+    DocumentType.objects.create(scheme=scheme, name="Deux lettres de recommandation", order=100)
+    plain = DossierFactory(structure=structure)
+    with_scheme = DossierFactory(structure=structure, scheme=scheme)
+    done = DossierFactory(structure=structure, scheme=scheme)
+    validate_all_pieces(done, users["assistant"])
+    from dossiers.services import bulk_completeness
+
+    bulk = bulk_completeness([plain, with_scheme, done])
+    for dossier in (plain, with_scheme, done):
+        single = completeness(dossier)
+        assert bulk[dossier.pk].complete == single.complete
+        assert [line.document_type.pk for line in bulk[dossier.pk].missing] == [line.document_type.pk for line in single.missing]
+    assert len(bulk[with_scheme.pk].lines) == 8 and bulk[done.pk].complete

@@ -166,3 +166,34 @@ def test_commission_transitions_go_through_the_commission_screens(client_for, us
     assert response["Location"] == decide
     dossier.refresh_from_db()
     assert dossier.state == State.IN_COMMISSION
+
+
+def test_work_lists_and_commission_page_do_not_grow_with_the_data(client_for, users, structure):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dossiers.models import CommissionSession
+
+    session = CommissionSession.objects.create(date=datetime.date.today())
+    client = client_for("assistant")
+    urls = [reverse("dossiers:worklists") + "?liste=incomplets", reverse("dossiers:worklists") + "?liste=commission",
+            reverse("dossiers:commission_detail", args=[session.pk])]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    for index in range(2):
+        dossier = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+        if index:
+            validate_all_pieces(dossier, users["assistant"])
+    before = counts()
+    for index in range(6):
+        dossier = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+        if index % 2:
+            validate_all_pieces(dossier, users["assistant"])
+    assert counts() == before
