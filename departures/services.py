@@ -298,7 +298,8 @@ def ensure_copayment(dossier):
     copayment = CoPayment.objects.filter(dossier=dossier).first()
     if copayment is None:
         default = dossier.scheme.default_copayment if dossier.scheme else Decimal("0")
-        copayment = CoPayment.objects.create(dossier=dossier, amount_due=default)
+        # get_or_create: two payments sent at the same moment must not both try to create it (unique).
+        copayment, _ = CoPayment.objects.get_or_create(dossier=dossier, defaults={"amount_due": default})
     return copayment
 
 

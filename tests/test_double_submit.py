@@ -128,3 +128,82 @@ def test_site_visit_sent_twice_is_recorded_once(client_for, users, structure):
     assert first.status_code == 302, first.content.decode()[:3000]
     assert SiteVisit.objects.count() == 1
     assert ONCE in second.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_sendings_create_one_payment(users, structure):
+    """Two requests with the same token at the same moment (a double click on a slow server): the second
+    waits on the unique constraint until the first commits, then creates nothing."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    from conftest import log_in
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent requests are tested on PostgreSQL (make test)")
+    dossier = dossier_in_state(State.CONTRACT_SIGNED, users["admin"], structure=structure, scheme=SchemeFactory())
+    url = reverse("departures:copayment", args=[dossier.pk])
+    clients = [log_in(Client(), users["assistant"]) for _ in range(2)]
+    data = {"action": "payment", "paid_on": datetime.date.today().isoformat(), "amount": "100", "means": "cheque",
+            "submission_token": token(clients[0].get(url))}
+    start = threading.Barrier(2)
+    statuses, errors = [], []
+
+    def send(client):
+        try:
+            start.wait()
+            statuses.append(client.post(url, data).status_code)
+        except Exception as exc:  # shown by the assertion below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    assert statuses == [302, 302]
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_different_first_payments_at_the_same_moment(users, structure):
+    """Two different payments (two tokens) sent at once on a dossier without co-payment yet: both are
+    recorded, on one co-payment — no error from the co-payment created twice."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    from conftest import log_in
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent requests are tested on PostgreSQL (make test)")
+    dossier = dossier_in_state(State.CONTRACT_SIGNED, users["admin"], structure=structure, scheme=SchemeFactory())
+    url = reverse("departures:copayment", args=[dossier.pk])
+    clients = [log_in(Client(), users["assistant"]) for _ in range(2)]
+    payloads = [{"action": "payment", "paid_on": datetime.date.today().isoformat(), "amount": amount,
+                 "means": "cheque", "submission_token": token(c.get(url))} for c, amount in zip(clients, ("60", "40"))]
+    start = threading.Barrier(2)
+    statuses, errors = [], []
+
+    def send(client, data):
+        try:
+            start.wait()
+            statuses.append(client.post(url, data).status_code)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(clients, payloads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and statuses == [302, 302]
+    assert sorted(str(p.amount) for p in Payment.objects.all()) == ["40.00", "60.00"]
