@@ -18,6 +18,7 @@ Nothing here decides who may do it: the views check the capabilities (``ipm.acce
 """
 import datetime
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 ANONYMOUS_NAME = "ANONYME"
 ANONYMOUS_KEY_PREFIX = "anonyme|"
@@ -89,8 +92,10 @@ def subject_access(youth, user):
         Document,
         DossierEvent,
         MobilityProject,
+        SensitiveAccess,
         SensitiveDiagnostic,
     )
+    from dossiers.services import log_sensitive_access
     from followup.models import FollowUpCall, SentMessage
     from referrals.models import Invitation, Referral
 
@@ -117,10 +122,13 @@ def subject_access(youth, user):
     diagnostics = list(Diagnostic.objects.filter(dossier__in=ids).select_related("conducted_by"))
     sections.append(Section("diagnostics", "Diagnostics de mobilité", [numbered(x, x.dossier_id) for x in diagnostics]))
     if can_see_sensitive(user):
+        sensitive = list(SensitiveDiagnostic.objects.filter(diagnostic__in=diagnostics).select_related("diagnostic"))
         sections.append(Section("sensitive", "Éléments sensibles du diagnostic", [
-            numbered(s, s.diagnostic.dossier_id)
-            for s in SensitiveDiagnostic.objects.filter(diagnostic__in=diagnostics).select_related("diagnostic")
+            numbered(s, s.diagnostic.dossier_id) for s in sensitive
         ]))
+        # The export is a read of the sensitive items: logged like any other read.
+        for item in sensitive:
+            log_sensitive_access(user, item.diagnostic.dossier, SensitiveAccess.READ, item="export RGPD (demande d'accès)")
     else:
         sections.append(Section("sensitive", "Éléments sensibles du diagnostic", [],
                                 note="Réservés aux conseillers mobilité de la plateforme : non inclus."))
@@ -370,6 +378,8 @@ def anonymise_youth(youth):
 
         # The files go once the anonymisation is committed (a rollback keeps them with their rows).
         transaction.on_commit(delete_files)
+    log.info("RGPD : jeune n° %s anonymisé (%s dossier(s), %s ligne(s) nettoyée(s))", erasure.youth_id,
+             erasure.dossiers, erasure.rows_scrubbed)
     return erasure
 
 

@@ -129,6 +129,15 @@ def test_pdf_export_in_french(client_for, users, structure):
         assert expected in text or expected in text.lower(), expected
 
 
+def test_export_of_the_sensitive_items_is_logged_as_a_read(client_for, users, structure):
+    from dossiers.models import SensitiveAccess
+
+    youth, dossier = rich_youth(users, structure)
+    client_for("mobility").get(reverse("dossiers:rgpd_export", args=[dossier.pk, "json"]))
+    log = SensitiveAccess.objects.get(dossier=dossier)
+    assert (log.user, log.action, log.item) == (users["mobility"], SensitiveAccess.READ, "export RGPD (demande d'accès)")
+
+
 def test_sensitive_items_only_for_those_who_may_see_them(users, structure):
     youth, _ = rich_youth(users, structure)
     for role, shown in (("mobility", True), ("reception", False), ("manager", False)):
