@@ -68,6 +68,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
 
     # 2. The meeting: attendance.
     page.get_by_role("link", name="Réunions").first.click()
+    assert_accessible(page)
     page.get_by_role("link", name=f"{meeting.date:%d/%m/%Y} à 09:30").click()
     assert_accessible(page)
     page.get_by_label("Présent").check()
@@ -120,6 +121,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
 
     # 5. The commission: the dossier on the agenda, then accepted.
     page.get_by_role("link", name="Commissions").first.click()
+    assert_accessible(page)
     page.get_by_role("link", name=f"{session.date:%d/%m/%Y}", exact=True).click()
     assert_accessible(page)
     assert page.get_by_label("BENALI Yasmine").is_checked()  # a complete file is pre-selected
@@ -156,6 +158,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
 
     # 7. Signature, departure (four months ago), return (forty days ago) and the return review.
     panel(page, "Départ et séjour").get_by_role("link", name="Enregistrer la signature").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Enregistrer la signature").click()
     assert reload_dossier(dossier) == State.CONTRACT_SIGNED
     page.get_by_role("link", name="Enregistrer le départ").click()
@@ -169,6 +172,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     page.get_by_role("button", name="Enregistrer le retour").click()
     assert reload_dossier(dossier) == State.RETURNED
     page.get_by_role("link", name="Faire le bilan de retour").click()
+    assert_accessible(page)
     page.get_by_label("Bilan du séjour").fill("Saison complète en réception, projet de BTS tourisme.")
     page.get_by_label("Europass du jeune").select_option("complet")
     page.get_by_role("button", name="Enregistrer le bilan").click()
@@ -181,6 +185,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     page.get_by_role("link", name="Suivi à six mois").first.click()
     assert_accessible(page)
     page.get_by_role("link", name="Tous les appels à faire").click()
+    assert_accessible(page)
     row = page.get_by_role("row").filter(has_text="BENALI Yasmine")
     row.get_by_role("link", name=re.compile("Enregistrer")).click()
     assert_accessible(page)
