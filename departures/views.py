@@ -499,9 +499,16 @@ def host_detail(request, pk):
 def host_edit(request, pk=None):
     host = get_object_or_404(HostOrganisation, pk=pk) if pk else HostOrganisation()
     form = HostOrganisationForm(request.POST or None, instance=host)
+    if host.pk is None:
+        add_token_field(form)  # a new host organisation is created once, however many times it is sent
     if request.method == "POST":
         if form.is_valid():
-            host = form.save()
+            try:
+                with submitted_once(request, form) as submission:
+                    host = form.save()
+                    submission.done(host)
+            except AlreadySubmitted as duplicate:
+                return duplicate.redirect(request, reverse("departures:hosts"))
             messages.success(request, f"Structure d'accueil « {host.name} » enregistrée.")
             return redirect(host)
     title = f"Modifier « {host.name} »" if host.pk else "Nouvelle structure d'accueil"
@@ -545,9 +552,16 @@ def funding_list(request):
 def funding_edit(request, pk=None):
     agreement = get_object_or_404(FundingAgreement, pk=pk) if pk else FundingAgreement()
     form = FundingAgreementForm(request.POST or None, instance=agreement)
+    if agreement.pk is None:
+        add_token_field(form)  # a new agreement is created once, however many times it is sent
     if request.method == "POST":
         if form.is_valid():
-            agreement = form.save()
+            try:
+                with submitted_once(request, form) as submission:
+                    agreement = form.save()
+                    submission.done(url=reverse("departures:funding") + f"?year={agreement.year}")
+            except AlreadySubmitted as duplicate:
+                return duplicate.redirect(request, reverse("departures:funding"))
             messages.success(request, "Convention de financement enregistrée.")
             return redirect(reverse("departures:funding") + f"?year={agreement.year}")
     title = "Modifier la convention de financement" if agreement.pk else "Nouvelle convention de financement"

@@ -207,3 +207,24 @@ def test_two_different_first_payments_at_the_same_moment(users, structure):
         t.join(30)
     assert errors == [] and statuses == [302, 302]
     assert sorted(str(p.amount) for p in Payment.objects.all()) == ["40.00", "60.00"]
+
+
+def test_host_organisation_and_funding_agreement_sent_twice_are_created_once(client_for):
+    from departures.models import FundingAgreement, HostOrganisation
+
+    client = client_for("mobility")
+    url = reverse("departures:host_create")
+    data = {"name": "Harbour Hotel", "country": "IE", "town": "Dublin", "active": "on",
+            "submission_token": token(client.get(url))}
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302, first.content.decode()[:2000]
+    assert HostOrganisation.objects.count() == 1  # (the second is also refused as the same name, country, town)
+
+    client = client_for("manager")
+    scheme = SchemeFactory(name="OUAT")
+    url = reverse("departures:funding_create")
+    data = {"funder": "erasmus", "year": "2026", "scheme": scheme.pk, "places": "200",
+            "submission_token": token(client.get(url))}
+    first, second = post_twice(client, url, data)
+    assert first.status_code == 302, first.content.decode()[:3000]
+    assert FundingAgreement.objects.count() == 1 and ONCE in second.content.decode()
