@@ -349,6 +349,12 @@ def test_monthly_schedule_and_task(users, structure):
 
     task = PeriodicTask.objects.get(task="ipm.apply_retention")
     assert task.enabled and task.crontab.day_of_month == "1"
+    from ipm.models import FormSubmission
+
     closed_youth(users, structure, 6)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=400)):
+        old_token = FormSubmission.objects.create(token="6f1c2b4e-0000-4000-8000-000000000001")
+    recent_token = FormSubmission.objects.create(token="6f1c2b4e-0000-4000-8000-000000000002")
     assert apply_retention() == 1
     assert apply_retention() == 0
+    assert list(FormSubmission.objects.all()) == [recent_token] and old_token.pk != recent_token.pk
