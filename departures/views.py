@@ -1,12 +1,14 @@
 """Departures pages: the dossier's contract, co-payment, stay, visits and return; the lists of stays,
 departures to come, host organisations, funding agreements and schemes."""
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dossiers.models import Dossier
 from dossiers.workflow import State
 from ipm.access import capability_required, get_visible_dossier, has_capability, scope
 from ipm.lists import paginate
@@ -127,8 +129,18 @@ def stay_edit(request, pk):
 @capability_required("casework")
 def contract_generate(request, pk):
     dossier = _dossier(request, pk)
+    seen = request.POST.get("seen_version", "")
     try:
-        contract = services.generate_contract(dossier, request.user)
+        with transaction.atomic():
+            # Double click: the page said which version it showed; under the dossier's row lock, a second
+            # sending of the same page finds a newer version and generates nothing.
+            Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+            latest = Contract.objects.filter(dossier=dossier).order_by("-version").values_list("version", flat=True).first()
+            if seen.isdigit() and int(seen) != (latest or 0):
+                messages.info(request, f"Le contrat venait déjà d'être généré (version {latest}) : rien n'a été généré "
+                                       "une seconde fois.")
+                return redirect(dossier)
+            contract = services.generate_contract(dossier, request.user)
     except services.DepartureError as exc:
         messages.error(request, str(exc))
     else:

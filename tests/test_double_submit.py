@@ -228,3 +228,24 @@ def test_host_organisation_and_funding_agreement_sent_twice_are_created_once(cli
     first, second = post_twice(client, url, data)
     assert first.status_code == 302, first.content.decode()[:3000]
     assert FundingAgreement.objects.count() == 1 and ONCE in second.content.decode()
+
+
+def test_contract_generated_twice_from_the_same_page_makes_one_version(client_for, users, structure, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from departures.models import Contract
+
+    dossier = dossier_in_state(State.ACCEPTED, users["admin"], structure=structure, scheme=SchemeFactory())
+    client = client_for("assistant")
+    html = client.get(dossier.get_absolute_url()).content.decode()
+    seen = re.search(r'name="seen_version" value="(\d+)"', html).group(1)
+    url = reverse("departures:contract_generate", args=[dossier.pk])
+    first, second = post_twice(client, url, {"seen_version": seen})
+    assert first.status_code == 302
+    assert list(Contract.objects.values_list("version", flat=True)) == [1]
+    assert "rien n" in second.content.decode()
+    # « Régénérer » from the refreshed page makes version 2.
+    html = client.get(dossier.get_absolute_url()).content.decode()
+    seen = re.search(r'name="seen_version" value="(\d+)"', html).group(1)
+    assert seen == "1"
+    client.post(url, {"seen_version": seen})
+    assert sorted(Contract.objects.values_list("version", flat=True)) == [1, 2]
