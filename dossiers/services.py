@@ -37,8 +37,8 @@ class ServiceError(Exception):
 # --- Sensitive diagnostic items -----------------------------------------------------------------------
 
 
-def log_sensitive_access(user, dossier, action=SensitiveAccess.READ):
-    return SensitiveAccess.objects.create(user=user, dossier=dossier, action=action)
+def log_sensitive_access(user, dossier, action=SensitiveAccess.READ, item=""):
+    return SensitiveAccess.objects.create(user=user, dossier=dossier, action=action, item=item)
 
 
 def read_sensitive(user, dossier):

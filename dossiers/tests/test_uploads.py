@@ -150,3 +150,20 @@ def test_document_of_another_structure_is_404_for_a_counsellor(client_for, dossi
     assert page.status_code == 200
     assert "attestation.pdf" in page.content.decode()
     assert reverse("dossiers:document_download", args=[dossier.pk, Document.objects.get().pk]) not in page.content.decode()
+
+
+def test_each_download_of_a_piece_is_logged(client_for, users, dossier):
+    from dossiers.models import SensitiveAccess
+
+    health = DocumentType.objects.get(scheme__isnull=True, name="Fiche sanitaire")
+    client = client_for("assistant")
+    client.post(reverse("dossiers:document_upload", args=[dossier.pk, health.pk]),
+                {f"piece{health.pk}-file": uploaded_file_for_tests("piece.pdf", MINIMAL_PDF)})
+    document = Document.objects.get(dossier=dossier)
+    assert client.get(reverse("dossiers:document_download", args=[dossier.pk, document.pk])).status_code == 200
+    entry = SensitiveAccess.objects.get(dossier=dossier)
+    assert (entry.user, entry.action) == (users["assistant"], SensitiveAccess.DOWNLOAD)
+    assert "Fiche sanitaire" in entry.item
+    # Refused requests leave no trace of a download.
+    client_for("counsellor").get(reverse("dossiers:document_download", args=[dossier.pk, document.pk]))
+    assert SensitiveAccess.objects.filter(dossier=dossier).count() == 1
