@@ -389,6 +389,22 @@ def run(youths=200000, runs=20, report_runs=5, xlsx_rows=30000, generate=True, o
     return bench
 
 
+# The settings recommended for Ipm's database (BENCHMARKS.md): JIT compilation cost 0.3-0.5 s on the
+# report queries for nothing, and the reports' sorts and hashes of 250,000 rows spill to disk at 4MB.
+PG_SETTINGS = {"jit": "off", "work_mem": "32MB"}
+
+
+def apply_pg_settings():
+    """Set PG_SETTINGS on the database (new connections: gunicorn's) and on this connection."""
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        for key, value in PG_SETTINGS.items():
+            cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(name)} SET {key} = %s", [value])
+            cursor.execute(f"SET {key} = %s", [value])
+
+
 class _Null:
     def write(self, *_):
         pass
@@ -405,6 +421,9 @@ def main(argv=None):
     parser.add_argument("--xlsx-rows", type=int, default=30000, help="rows of the large XLSX export (0: skip)")
     parser.add_argument("--no-generate", action="store_true", help="use the data already in the database")
     parser.add_argument("--only", nargs="*", choices=["pages", "reports", "fiche", "followup", "xlsx"])
+    parser.add_argument("--no-pg-settings", action="store_true",
+                        help="keep PostgreSQL's defaults (else jit off and work_mem 32MB for this database)")
+    parser.add_argument("--pg-settings-only", action="store_true", help="apply the PostgreSQL settings and stop")
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--markdown", help="write the result tables (Markdown) to this file")
     args = parser.parse_args(argv)
@@ -420,6 +439,11 @@ def main(argv=None):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if connection.vendor == "postgresql" and not args.no_pg_settings:
+        apply_pg_settings()
+        print("PostgreSQL: " + ", ".join(f"{k} = {v}" for k, v in PG_SETTINGS.items()) + " (BENCHMARKS.md)")
+    if args.pg_settings_only:
+        return 0
     print(f"Database: {connection.vendor} {connection.settings_dict['HOST'] or connection.settings_dict['NAME']}")
     bench = run(args.youths, args.runs, args.report_runs, args.xlsx_rows, not args.no_generate, args.only)
     print()
