@@ -1,6 +1,8 @@
 """Erasmus+ Beneficiary Module export: the departures of one scheme and one year, one row per
 participant, with the fields the EU Beneficiary Module's mobility import asks for. Column → field
 mapping in docs/reporting.md."""
+from itertools import repeat
+
 from django.conf import settings
 
 from dossiers.enums import old_level
@@ -36,7 +38,7 @@ def rows(scheme, year, user=None):
         filters.stays().filter(departure_date__year=year)
         .select_related("dossier__youth", "host").order_by("departure_date", "pk")
     )
-    for stay in stays:
+    for stay in stays.iterator(chunk_size=2000):
         youth = stay.dossier.youth
         end = stay.return_date or stay.planned_end
         yield [
@@ -56,6 +58,7 @@ def rows(scheme, year, user=None):
 
 
 def export(scheme, year, user=None):
-    data = list(rows(scheme, year, user))
+    """The workbook's bytes. The rows are streamed from the database (chunks) to openpyxl's write-only
+    sheet: memory does not grow with the number of participants (BENCHMARKS.md)."""
     widths = [16, 10, 14, 12, 20, 40, 40, 18, 20, 12, 12, 22]
-    return write_xlsx([(f"Mobilities {year}", COLUMNS, data, ["data"] * len(data), widths)])
+    return write_xlsx([(f"Mobilities {year}", COLUMNS, rows(scheme, year, user), repeat("data"), widths)])
