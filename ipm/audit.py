@@ -11,16 +11,21 @@ The page shows who, when, what object (type, number, dossier) and the NAMES of t
 their values: the log is searchable by people who may not see the sensitive items themselves.
 """
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import BigIntegerField, CharField, F, OuterRef, Subquery, Value
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from .access import capability_required
 from .forms import date_field
 from .lists import paginate
+
+# The page opened from the menu shows this many days; the filters reach the whole log.
+DEFAULT_DAYS = 30
 
 # Fields whose change is noise in the log (timestamps set on every save, the optimistic-locking counter).
 NOISE_FIELDS = {"updated_at", "modified_at", "version", "lock_version"}
@@ -275,9 +280,14 @@ def describe(rows):
 @capability_required("audit")
 def journal(request):
     """Search the audit log: who, what object, when, which fields (never their values)."""
-    form = AuditFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if form.is_bound and not form.is_valid():
+    params = request.GET.copy()
+    params.pop("page", None)
+    if not params:
+        # Opened from the menu: the last DEFAULT_DAYS days (the whole log may hold millions of lines).
+        params["date_from"] = (timezone.localdate() - timedelta(days=DEFAULT_DAYS)).isoformat()
+    form = AuditFilterForm(params)
+    data = form.cleaned_data if form.is_valid() else {}
+    if not form.is_valid():
         from dossiers.models import SensitiveAccess
 
         queryset = SensitiveAccess.objects.none()  # nothing until the filters are corrected

@@ -174,3 +174,15 @@ def test_only_managers_and_administrators_search_the_log(client, client_for, rol
 def test_menu_link_for_managers_only(client_for):
     assert 'href="/journal/"' in client_for("manager").get(reverse("dossiers:inbox")).content.decode()
     assert 'href="/journal/"' not in client_for("reception").get(reverse("dossiers:inbox")).content.decode()
+
+
+def test_menu_view_shows_the_last_thirty_days_the_filters_reach_everything(client_for, users):
+    old = Youth.objects.create(last_name="Ancien", first_name="Jeune", birth_date=date(2001, 5, 5))
+    old.history.update(history_date=timezone.now() - timedelta(days=60))
+    recent = Youth.objects.create(last_name="Récent", first_name="Jeune", birth_date=date(2003, 5, 5))
+    manager = client_for("manager")
+    page = journal(manager)
+    assert f"Jeune n° {recent.pk}<" in table(page) and f"Jeune n° {old.pk}<" not in table(page)
+    assert (timezone.localdate() - timedelta(days=30)).isoformat() in page  # the period is shown in the filter
+    page = journal(manager, date_from="")
+    assert f"Jeune n° {old.pk}<" in table(page)
