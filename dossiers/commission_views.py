@@ -156,6 +156,7 @@ def review(request, pk, review_pk):
                     services.record_decision(
                         item, data["decision"], request.user, data["comment"], data["orientation"],
                         data["orientation_details"], data["postponed_to"],
+                        confirm_over_quota=data["confirm_over_quota"],
                     )
                     messages.success(request, f"Décision enregistrée pour {dossier.youth} : {item.get_decision_display().lower()}. "
                                               "Le conseiller prescripteur est prévenu par courriel.")

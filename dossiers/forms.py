@@ -134,6 +134,10 @@ class DecisionForm(forms.Form):
         label="Reporter à la commission du (en cas d'ajournement)", queryset=CommissionSession.objects.none(),
         required=False, empty_label="— à fixer plus tard —",
     )
+    confirm_over_quota = forms.BooleanField(
+        label="Accepter même si toutes les places financées de l'année sont utilisées (le dépassement est enregistré)",
+        required=False,
+    )
 
     def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)

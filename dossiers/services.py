@@ -291,10 +291,15 @@ def save_scores(review, scores):
         )
 
 
-def record_decision(review, decision, user, comment="", orientation="", orientation_details="", postponed_to=None):
-    """The commission's decision on one dossier. Accepted → "accepté"; refused → "refusé" then
-    "orienté" (an orientation is required); postponed → "ajourné", and put on the agenda of
-    ``postponed_to`` when a later session is given. The referring counsellor is told by email."""
+def record_decision(review, decision, user, comment="", orientation="", orientation_details="", postponed_to=None,
+                    confirm_over_quota=False):
+    """The commission's decision on one dossier. Accepted → "accepté" (using a place of the scheme's
+    funding: with none left, refused unless ``confirm_over_quota``, and the overrun is recorded);
+    refused → "refusé" then "orienté" (an orientation is required); postponed → "ajourné", and put on
+    the agenda of ``postponed_to`` when a later session is given. The referring counsellor is told by
+    email."""
+    from departures.services import QuotaExceeded, check_quota
+
     decision = Decision(decision)
     if decision == Decision.REFUSED and not orientation:
         raise ServiceError("Un refus demande une orientation : choisissez vers quoi orienter le jeune.")
@@ -316,6 +321,11 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
         review.decided_by = user
         review.decided_at = timezone.now()
         review.save()
+        if decision == Decision.ACCEPTED:
+            try:
+                check_quota(dossier, user, confirm_over_quota, comment)
+            except QuotaExceeded as exc:
+                raise ServiceError(str(exc) + " Cochez la case de confirmation sous la décision.") from exc
         text = f"{review.session} : {decision.label.lower()}" + (f" — {comment}" if comment else "")
         target = {Decision.ACCEPTED: State.ACCEPTED, Decision.REFUSED: State.REFUSED, Decision.POSTPONED: State.POSTPONED}
         workflow.apply_transition(dossier, target[decision], user, text)

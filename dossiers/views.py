@@ -34,7 +34,13 @@ GUIDED = {
 def guided_link(dossier, source, target):
     """(url, label) of the screen that performs this transition, or None for a plain transition."""
     if (source, target) not in GUIDED:
-        return None
+        # The departure stages record dates, reasons and files with their move (departures app).
+        from departures.services import TRANSITION_PAGES
+
+        name = TRANSITION_PAGES.get((source, target))
+        if name is None:
+            return None
+        return (reverse(name, args=[dossier.pk]), workflow.TRANSITION_TABLE[(source, target)].label)
     name, label = GUIDED[(source, target)]
     if name is None:  # decided on the commission's agenda line
         review = CommissionReview.objects.filter(dossier=dossier, decision="").select_related("session").last()
