@@ -78,12 +78,17 @@ def create_due_calls(day=None):
         Stay.objects.filter(dossier__state__in=FOLLOWUP_STATES, return_date__isnull=False, return_date__lt=day)
         .values_list("dossier_id", "dossier__platform_counsellor_id", "return_date")
     )
+    # The calls already there are left out before inserting (one query) rather than refused one by one by
+    # the unique constraint: the daily run no longer re-inserts thousands of calls (BENCHMARKS.md).
+    existing = set(FollowUpCall.objects.filter(dossier__in=stays.values("dossier_id")).values_list("dossier_id", "month"))
     candidates = []
     for dossier_id, counsellor_id, return_date in stays.iterator():
         for month in MONTHS:
             due = due_date(return_date, month)
             if due > day:
                 break
+            if (dossier_id, month) in existing:
+                continue
             candidates.append(FollowUpCall(dossier_id=dossier_id, month=month, due_date=due, assigned_to_id=counsellor_id))
     reassign_open_calls()
     if not candidates:
