@@ -3,7 +3,7 @@
 # (counsellors, platform staff, managers) for two minutes, then everything stops by itself.
 #   bench/load.sh                          # generates 200,000 young people first (about 5 minutes)
 #   IPM_LOAD_YOUTHS=20000 bench/load.sh    # smaller data set
-#   IPM_LOAD_USERS=50 IPM_LOAD_TIME=2m IPM_LOAD_WORKERS=4 bench/load.sh
+#   IPM_LOAD_USERS=50 IPM_LOAD_TIME=2m IPM_LOAD_RATE=1 IPM_LOAD_WORKERS=4 bench/load.sh   (RATE: users started a second)
 # Needs the optional extra: .venv/bin/pip install -e '.[bench]'. Results: var/bench/load_*.csv and the
 # summary printed by locust. Exit status non-zero when any request failed.
 set -euo pipefail
@@ -33,5 +33,5 @@ GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/comptes/login/')" 2>/dev/null && break; sleep 0.2; done
 IPM_LOAD_ACCOUNTS="$OUT/load_accounts.json" "$ROOT/.venv/bin/locust" -f bench/locustfile.py --headless \
-    --host "http://127.0.0.1:$PORT" -u "${IPM_LOAD_USERS:-50}" -r 10 -t "${IPM_LOAD_TIME:-2m}" --stop-timeout 10 \
+    --host "http://127.0.0.1:$PORT" -u "${IPM_LOAD_USERS:-50}" -r "${IPM_LOAD_RATE:-1}" -t "${IPM_LOAD_TIME:-2m}" --stop-timeout 10 \
     --csv "$OUT/load" --only-summary
