@@ -8,7 +8,7 @@ documented in ``docs/reporting.md``.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Exists, F, FilteredRelation, IntegerField, Max, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -340,12 +340,13 @@ def outcomes(filters):
     """Situation six months after return, for the stays that ended (return date) in the period."""
     stays = filters.stays().filter(return_date__isnull=False)
     years = filters.years(stays, "return_date")
-    # The month-6 call by a join (one call per dossier and month): a correlated subquery per stay was
-    # ten times slower than the same join written by hand (BENCHMARKS.md).
+    # Without ordering: the calls' default ordering joined the dossier and sorted for every stay, five
+    # times slower (BENCHMARKS.md). One call per dossier and month: the slice takes the only one.
+    month6 = FollowUpCall.objects.filter(dossier=OuterRef("dossier"), month=6).order_by().values("situation")[:1]
     grouped = (
         in_years(stays, "return_date", years)
-        .annotate(call6=FilteredRelation("dossier__followup_calls", condition=Q(dossier__followup_calls__month=6)))
-        .values("scheme__name", situation6=F("call6__situation"))
+        .annotate(situation6=Subquery(month6))
+        .values("scheme__name", "situation6")
         .annotate(n=Count("pk"))
         .order_by()
     )
