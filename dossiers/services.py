@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -189,6 +189,20 @@ def bulk_completeness(dossiers):
         ]
         result[dossier.pk] = Completeness(lines)
     return result
+
+
+def missing_piece_condition():
+    """SQL condition "this dossier lacks a validated required piece" (the opposite of
+    ``Completeness.complete``, same rules as ``bulk_completeness``): an active required type of the
+    default checklist or of the dossier's scheme without a validated document. For filtering and
+    counting many dossiers in the database (work lists) instead of loading them."""
+    validated = Document.objects.filter(
+        dossier=OuterRef(OuterRef("pk")), document_type=OuterRef("pk"), status=DocumentStatus.VALIDATED,
+    )
+    missing_types = DocumentType.objects.filter(active=True, required=True).filter(
+        Q(scheme__isnull=True) | Q(scheme=OuterRef("scheme"))
+    ).filter(~Exists(validated))
+    return Exists(missing_types)
 
 
 def upload_document(dossier, document_type, uploaded, user):

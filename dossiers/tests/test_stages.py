@@ -197,3 +197,40 @@ def test_work_lists_and_commission_page_do_not_grow_with_the_data(client_for, us
         if index % 2:
             validate_all_pieces(dossier, users["assistant"])
     assert counts() == before
+
+
+def test_missing_piece_condition_agrees_with_completeness(users, structure):
+    """The work lists decide "complete" in SQL (services.missing_piece_condition): same answer as the
+    checklist of the dossier page for scheme pieces, optional and inactive types, rejected pieces."""
+    from departures.factories import SchemeFactory
+    from dossiers import services
+    from dossiers.enums import DocumentStatus
+    from dossiers.models import Document, DocumentType, Dossier
+
+    scheme, other_scheme = SchemeFactory(), SchemeFactory()
+    DocumentType.objects.create(name="Lettre de motivation (dispositif)", scheme=scheme, required=True)
+    DocumentType.objects.create(name="Pièce d'un autre dispositif", scheme=other_scheme, required=True)
+    DocumentType.objects.create(name="Pièce facultative", required=False)
+    DocumentType.objects.create(name="Pièce retirée", required=True, active=False)
+    plain = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    validate_all_pieces(plain, users["assistant"])
+    with_scheme = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    Dossier.objects.filter(pk=with_scheme.pk).update(scheme=other_scheme)
+    with_scheme.refresh_from_db()
+    validate_all_pieces(with_scheme, users["assistant"])
+    lacking_scheme_piece = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    validate_all_pieces(lacking_scheme_piece, users["assistant"])
+    Dossier.objects.filter(pk=lacking_scheme_piece.pk).update(scheme=scheme)
+    rejected = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+    validate_all_pieces(rejected, users["assistant"])
+    Document.objects.filter(dossier=rejected).update(status=DocumentStatus.REJECTED)
+    empty = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
+
+    dossiers = Dossier.objects.filter(state=State.FILE_BUILDING)
+    in_python = {pk for pk, state in services.bulk_completeness(dossiers).items() if not state.complete}
+    in_sql = set(dossiers.filter(services.missing_piece_condition()).values_list("pk", flat=True))
+    assert in_python == {lacking_scheme_piece.pk, rejected.pk, empty.pk}
+    assert in_sql == in_python
+    assert set(dossiers.exclude(services.missing_piece_condition()).values_list("pk", flat=True)) == {
+        plain.pk, with_scheme.pk,
+    }
