@@ -13,7 +13,7 @@ from referrals.models import Invitation, Structure
 
 from . import services, workflow
 from .models import CommissionReview
-from .queries import filter_dossiers, list_queryset
+from .queries import filter_dossiers, list_queryset, newest_first
 from .workflow import State
 
 
@@ -79,10 +79,12 @@ def inbox(request):
     """Platform inbox: every dossier, newest fiches first, with search, filters and pagination."""
     form = DossierFilterForm(request.GET or None, structures=Structure.objects.all())
     dossiers = visible_dossiers(request.user)
+    data = {}
     if form.is_bound and form.is_valid():
-        dossiers = filter_dossiers(dossiers, form.cleaned_data)
+        data = form.cleaned_data
+        dossiers = filter_dossiers(dossiers, data)
     context = {"form": form}
-    context.update(paginate(request, list_queryset(dossiers).order_by("-received_on", "-id")))
+    context.update(paginate(request, newest_first(list_queryset(dossiers), data)))
     context["new_count"] = visible_dossiers(request.user).filter(state=workflow.State.RECEIVED).count()
     context["invite_meetings"] = _invite_meetings(request.user)
     context["selectable"] = bool(context["invite_meetings"])
