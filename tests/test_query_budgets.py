@@ -107,7 +107,8 @@ class World:
             invited = self.dossier(State.INVITED)
             Invitation.objects.create(meeting=self.meeting, dossier=invited, invited_by=admin)
             Invitation.objects.create(meeting=meeting, dossier=invited, invited_by=admin)
-            self.dossier(State.ORIENTED)
+            # The inbox search below finds a "Dupont" in every unit (results on both sides of the count).
+            self.dossier(State.ORIENTED, youth=YouthFactory(last_name="Dupont"))
             in_commission = self.dossier(State.IN_COMMISSION)
             CommissionReview.objects.create(session=self.session, dossier=in_commission, added_by=admin)
             CommissionReview.objects.create(session=session, dossier=in_commission, added_by=admin)
