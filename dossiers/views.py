@@ -203,11 +203,20 @@ def dossier_transition(request, pk):
     if link is not None:
         messages.error(request, f"Cette étape se fait depuis son écran : « {link[1]} ».")
         return redirect(link[0])
+    source = request.POST.get("source") or None
+    comment = request.POST.get("comment", "").strip()
     try:
-        workflow.apply_transition(
-            dossier, target, request.user, comment=request.POST.get("comment", "").strip(),
-            expected_source=request.POST.get("source") or None,
-        )
+        if target == State.CLOSED and (source is None or source == dossier.state):
+            # Closing ends the follow-up: open calls are marked, the outcome goes in the timeline.
+            from followup.services import FollowUpError, close_followup
+
+            try:
+                close_followup(dossier, request.user)
+            except FollowUpError as exc:
+                raise workflow.TransitionError(str(exc)) from exc
+            dossier.refresh_from_db()
+        else:
+            workflow.apply_transition(dossier, target, request.user, comment=comment, expected_source=source)
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:

@@ -1,5 +1,6 @@
-"""The commission's acceptance uses a funded place: over the quota it asks for confirmation and records
-the overrun. The departure stages are done on their own screens, never by a bare state button."""
+"""Actions on a dossier that do more than change its state: the commission's acceptance uses a funded place
+(over the quota it asks for confirmation and records the overrun); the departure stages are done on their own
+screens; closing ends the follow-up."""
 import datetime
 
 import pytest
@@ -76,3 +77,19 @@ def test_departure_stages_link_to_their_screen_not_a_bare_button(client_for, use
     assert response.status_code == 302 and response.url == reverse(page, args=[dossier.pk])
     dossier.refresh_from_db()
     assert dossier.state == state
+
+
+def test_closing_from_the_dossier_page_ends_the_follow_up(client_for, users, structure):
+    from followup.models import FollowUpCall
+
+    dossier = dossier_in_state(State.FOLLOW_UP, users["admin"], structure=structure)
+    FollowUpCall.objects.create(dossier=dossier, month=1, due_date=datetime.date.today())
+    client = client_for("mobility")
+    html = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert "Clore le dossier ? Les appels de suivi restants" in html
+    client.post(reverse("dossiers:transition", args=[dossier.pk]), {"target": State.CLOSED, "source": State.FOLLOW_UP})
+    dossier.refresh_from_db()
+    assert dossier.state == State.CLOSED
+    call = FollowUpCall.objects.get(dossier=dossier)
+    assert call.done_at is not None and call.reached is False
+    assert dossier.events.last().to_state == State.CLOSED
