@@ -257,59 +257,55 @@ def copayment(request, pk):
 
 # --- Departure, stay events, return ----------------------------------------------------------------
 
+def _step_page(request, dossier, form, operation, success, title, submit_label, intro, extra=None):
+    """A page that records one step of the stay (a form, then a service that moves the dossier):
+    the form again with the refusal on error, back to the dossier on success. ``extra`` is called only
+    when the page is shown."""
+    if request.method == "POST" and form.is_valid():
+        response = _run(request, dossier, lambda: operation(form.cleaned_data), success)
+        if response:
+            return response
+    return _form_page(request, dossier, form, title, submit_label, intro=intro, extra=extra() if extra else None)
+
+
 @capability_required("casework")
 def departure(request, pk):
     dossier = _dossier(request, pk)
-    form = DepartureForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            response = _run(
-                request, dossier,
-                lambda: services.record_departure(dossier, request.user, form.cleaned_data["departure_date"], form.cleaned_data["comment"]),
-                "Départ enregistré : le jeune est en séjour.",
-            )
-            if response:
-                return response
-    balance = None
-    copayment_obj = CoPayment.objects.filter(dossier=dossier).first()
-    if copayment_obj and copayment_obj.balance > 0:
-        balance = copayment_obj.balance
-    return _form_page(request, dossier, form, "Départ du jeune", "Enregistrer le départ",
-                      intro="Le dossier passera à l'étape « En séjour ».", extra={"copayment_balance": balance})
+
+    def unpaid_balance():
+        copayment_obj = CoPayment.objects.filter(dossier=dossier).first()
+        balance = copayment_obj.balance if copayment_obj and copayment_obj.balance > 0 else None
+        return {"copayment_balance": balance}
+
+    return _step_page(
+        request, dossier, DepartureForm(request.POST or None),
+        lambda data: services.record_departure(dossier, request.user, data["departure_date"], data["comment"]),
+        "Départ enregistré : le jeune est en séjour.", "Départ du jeune", "Enregistrer le départ",
+        intro="Le dossier passera à l'étape « En séjour ».", extra=unpaid_balance,
+    )
 
 
 @capability_required("casework")
 def early_return(request, pk):
     dossier = _dossier(request, pk)
-    form = EarlyReturnForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            response = _run(
-                request, dossier,
-                lambda: services.record_early_return(dossier, request.user, form.cleaned_data["return_date"], form.cleaned_data["reason"]),
-                "Retour anticipé enregistré : séjour interrompu.",
-            )
-            if response:
-                return response
-    return _form_page(request, dossier, form, "Retour anticipé (séjour interrompu)", "Enregistrer le retour anticipé",
-                      intro="Le dossier passera à l'étape « Séjour interrompu ». Le bilan de retour pourra ensuite être fait.")
+    return _step_page(
+        request, dossier, EarlyReturnForm(request.POST or None),
+        lambda data: services.record_early_return(dossier, request.user, data["return_date"], data["reason"]),
+        "Retour anticipé enregistré : séjour interrompu.", "Retour anticipé (séjour interrompu)",
+        "Enregistrer le retour anticipé",
+        intro="Le dossier passera à l'étape « Séjour interrompu ». Le bilan de retour pourra ensuite être fait.",
+    )
 
 
 @capability_required("casework")
 def return_home(request, pk):
     dossier = _dossier(request, pk)
-    form = ReturnForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            response = _run(
-                request, dossier,
-                lambda: services.record_return(dossier, request.user, form.cleaned_data["return_date"], form.cleaned_data["comment"]),
-                "Retour enregistré : faites maintenant le bilan de retour.",
-            )
-            if response:
-                return response
-    return _form_page(request, dossier, form, "Retour du séjour", "Enregistrer le retour",
-                      intro="Le dossier passera à l'étape « De retour ».")
+    return _step_page(
+        request, dossier, ReturnForm(request.POST or None),
+        lambda data: services.record_return(dossier, request.user, data["return_date"], data["comment"]),
+        "Retour enregistré : faites maintenant le bilan de retour.", "Retour du séjour", "Enregistrer le retour",
+        intro="Le dossier passera à l'étape « De retour ».",
+    )
 
 
 @capability_required("casework")
