@@ -8,7 +8,8 @@ documented in ``docs/reporting.md``.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db import connections
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -79,20 +80,29 @@ def annotate_age(queryset, birth_path, day_path, name="age"):
     )
 
 
-def first_per_youth(queryset, youth_path, date_path, same_year=False):
+def first_per_youth(queryset, youth_path, date_path):
     """Keep, for each young person, only their first row of ``queryset`` (by date then id): a young
-    person counts once, at their first fiche (or departure) of the period — or of each year."""
+    person counts once, at their first fiche (or departure) of the period."""
     earlier = queryset.filter(**{youth_path: OuterRef(youth_path)}).filter(
         Q(**{f"{date_path}__lt": OuterRef(date_path)}) | Q(**{date_path: OuterRef(date_path), "pk__lt": OuterRef("pk")})
     )
-    if same_year:
-        earlier = earlier.filter(**{f"{date_path}__year": OuterRef("_year")})
-        queryset = queryset.annotate(_year=ExtractYear(date_path))
     return queryset.exclude(Exists(earlier))
 
 
 def in_years(queryset, date_path, years):
     return queryset.filter(**{f"{date_path}__year__gte": years[0], f"{date_path}__year__lte": years[-1]})
+
+
+def run_over(queryset, template, name, **tables):
+    """Rows of the SQL ``template`` where ``{name}`` is the SQL of ``queryset`` — built by the ORM, with
+    every filter of the report and its parameters — and each other ``{key}`` the table of a model of
+    ``tables``. For the few groupings the ORM cannot write (a join on another column than a relation,
+    two nested GROUP BY): the template stays standard SQL (PostgreSQL and SQLite)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    names = {key: connections[queryset.db].ops.quote_name(model._meta.db_table) for key, model in tables.items()}
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(template.format(**{name: sql}, **names), params)
+        return cursor.fetchall()
 
 
 # --- departures ------------------------------------------------------------------------------------
@@ -332,6 +342,14 @@ OUTCOME_FOLDS = {Situation.TEMPORARY: "emploi_cdd_moins_6_mois", Situation.CIVIC
 ALL_SCHEMES = "Tous dispositifs"
 
 
+OUTCOMES_SQL = """
+    SELECT stay.scheme_name, month6.situation, COUNT(*)
+    FROM ({stays}) stay
+    LEFT JOIN {calls} month6 ON month6.dossier_id = stay.followed AND month6.month = 6
+    GROUP BY stay.scheme_name, month6.situation
+"""
+
+
 def outcome_of(situation):
     return OUTCOME_FOLDS.get(situation, situation if situation in OUTCOME_ROWS else "inconnu")
 
@@ -340,20 +358,17 @@ def outcomes(filters):
     """Situation six months after return, for the stays that ended (return date) in the period."""
     stays = filters.stays().filter(return_date__isnull=False)
     years = filters.years(stays, "return_date")
-    # Without ordering: the calls' default ordering joined the dossier and sorted for every stay, five
-    # times slower (BENCHMARKS.md). One call per dossier and month: the slice takes the only one.
-    month6 = FollowUpCall.objects.filter(dossier=OuterRef("dossier"), month=6).order_by().values("situation")[:1]
-    grouped = (
-        in_years(stays, "return_date", years)
-        .annotate(situation6=Subquery(month6))
-        .values("scheme__name", "situation6")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # The month-6 call joined on the stay's dossier (the hand-written SQL's plan: one hash join). The ORM
+    # can only reach it through the dossier (a join over every dossier) or a subquery per stay: both 3×
+    # slower (BENCHMARKS.md).
+    grouped = run_over(
+        in_years(stays, "return_date", years).values(scheme_name=F("scheme__name"), followed=F("dossier_id")),
+        OUTCOMES_SQL, "stays", calls=FollowUpCall,
     )
     blocks = {}
-    for item in grouped:
-        block = blocks.setdefault(item["scheme__name"], dict.fromkeys(OUTCOME_ROWS, 0))
-        block[outcome_of(item["situation6"])] += item["n"]
+    for scheme_name, situation, n in grouped:
+        block = blocks.setdefault(scheme_name, dict.fromkeys(OUTCOME_ROWS, 0))
+        block[outcome_of(situation)] += n
     combined = dict.fromkeys(OUTCOME_ROWS, 0)
     for block in blocks.values():
         for key, n in block.items():
@@ -459,38 +474,74 @@ FEJ_ROWS = [
 ]
 
 
+# One pass over the dossiers of the period (the FEJ table, below): the rows of ``{flat}`` (one per
+# fiche: young person, year, age at the fiche, departed, dropped, the young person's sex, level and
+# situation) are grouped per young person and year (age = the smallest, i.e. at the first fiche of the
+# year), then a window over each young person's years marks their first year in the period (it holds
+# their first fiche of the period) and whether they departed or dropped out in any year; the outer
+# GROUP BY counts. Standard SQL (PostgreSQL, SQLite ≥ 3.28). The dossiers, their filters and the
+# expressions are built by the ORM; only these two grouping levels, which the ORM cannot nest, are
+# written here (BENCHMARKS.md: 1.85 s → ~0.7 s on 250,000 dossiers).
+FEJ_SQL = """
+    SELECT year, age, sex, level, status, COUNT(*), SUM(dep), SUM(drp),
+           SUM(first_year), SUM(first_year * any_dep), SUM(first_year * any_drp)
+    FROM (
+        SELECT per_year.*,
+               CASE WHEN ROW_NUMBER() OVER youth_years = 1 THEN 1 ELSE 0 END AS first_year,
+               MAX(dep) OVER youth_years AS any_dep, MAX(drp) OVER youth_years AS any_drp
+        FROM (
+            SELECT person, year, sex, level, status, MIN(age) AS age, MAX(dep) AS dep, MAX(drp) AS drp
+            FROM ({flat}) fiche
+            GROUP BY person, year, sex, level, status
+        ) per_year
+        WINDOW youth_years AS (PARTITION BY person ORDER BY year
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    ) counted
+    GROUP BY year, age, sex, level, status
+"""
+
+
+def _fej_groups(period):
+    """([per-year group], [whole-period group]): each group a dict of age, sex, level, status, n, and the
+    number of those who departed / dropped out — one query (FEJ_SQL)."""
+    flag = dict(default=Value(0), output_field=IntegerField())
+    dropped = Q(state=State.DROPPED) | (Q(stay__interrupted=True) & _departed())
+    flat = annotate_age(period, "youth__birth_date", "received_on", name="fiche_age").values(
+        person=F("youth_id"), year=ExtractYear("received_on"), age=F("fiche_age"), sex=F("youth__sex"),
+        level=F("youth__qualification_level"), status=F("youth__employment_status"),
+        dep=Case(When(_departed(), then=Value(1)), **flag), drp=Case(When(dropped, then=Value(1)), **flag),
+    )
+    results = run_over(flat, FEJ_SQL, "flat")
+    year_groups, total = [], {}
+    for year, age, sex, level, status, n, dep, drp, first, first_dep, first_drp in results:
+        keys = dict(age=int(age), sex=sex, level=level, status=status)
+        year_groups.append({**keys, "year": int(year), "n": n, "departed": int(dep), "dropped": int(drp)})
+        if first:
+            group = total.setdefault((keys["age"], sex, level, status), {**keys, "n": 0, "departed": 0, "dropped": 0})
+            group["n"] += int(first)
+            group["departed"] += int(first_dep)
+            group["dropped"] += int(first_drp)
+    return year_groups, list(total.values())
+
+
+def _fej_headline(groups):
+    return {
+        "entered": sum(g["n"] for g in groups),
+        "departed": sum(g["departed"] for g in groups),
+        "dropped": sum(g["dropped"] for g in groups),
+    }
+
+
 def fej(filters):
     """The Fonds d'expérimentation pour la jeunesse beneficiaries table, by year of entry (fiche)."""
     dossiers = filters.dossiers()
     years = filters.years(dossiers, "received_on")
-    period = in_years(dossiers, "received_on", years)
-    departed = _departed()
-    dropped = Q(state=State.DROPPED) | (Q(stay__interrupted=True) & _departed())
-    headline_fields = dict(
-        entered=Count("youth", distinct=True),
-        departed=Count("youth", distinct=True, filter=departed),
-        dropped=Count("youth", distinct=True, filter=dropped),
-    )
-    per_year = {
-        item["year"]: item
-        for item in period.values(year=ExtractYear("received_on")).annotate(**headline_fields).order_by()
-    }
-    overall = period.aggregate(**headline_fields)
-
-    def groups(queryset, by_year):
-        queryset = annotate_age(queryset, "youth__birth_date", "received_on")
-        keys = dict(sex=F("youth__sex"), level=F("youth__qualification_level"), status=F("youth__employment_status"))
-        if by_year:
-            keys["year"] = ExtractYear("received_on")
-        return list(queryset.values("age", **keys).annotate(n=Count("pk")).order_by())
-
-    year_groups = groups(first_per_youth(period, "youth", "received_on", same_year=True), by_year=True)
-    total_groups = groups(first_per_youth(period, "youth", "received_on"), by_year=False)
-    empty = {"entered": 0, "departed": 0, "dropped": 0}
-    columns = [
-        _fej_column([g for g in year_groups if g["year"] == year], per_year.get(year, empty)) for year in years
-    ]
-    total_column = _fej_column(total_groups, overall)
+    year_groups, total_groups = _fej_groups(in_years(dossiers, "received_on", years))
+    columns = []
+    for year in years:
+        groups = [g for g in year_groups if g["year"] == year]
+        columns.append(_fej_column(groups, _fej_headline(groups)))
+    total_column = _fej_column(total_groups, _fej_headline(total_groups))
     rows = [Row([label, *[c[key] for c in columns], total_column[key]]) for key, label in FEJ_ROWS]
     return Report(
         "fej", "Tableau des bénéficiaires (FEJ)", ["Bénéficiaires", *[str(y) for y in years], "Total"], rows, years,

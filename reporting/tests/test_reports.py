@@ -169,6 +169,39 @@ def test_fej_table_by_year_of_entry(world):
     )
 
 
+def test_fej_counts_a_young_person_at_the_first_fiche_of_each_year_and_of_the_period(users, structure):
+    from datetime import date
+
+    from dossiers.factories import YouthFactory
+    from dossiers.workflow import State
+    from reporting.factories import reported_dossier
+
+    admin = users["admin"]
+    # Camille: 25 at her 2021 fiche, 26 at her two 2022 fiches → 18-25 in 2021 and in Total, Autres in 2022.
+    camille = YouthFactory(sex="F", birth_date=date(1996, 1, 15), employment_status="etudiant")
+    for day in (date(2021, 3, 1), date(2022, 2, 1), date(2022, 12, 1)):
+        reported_dossier(admin, State.RECEIVED, day, youth=camille, structure=structure)
+    # Noah: 17 at his first 2023 fiche, 18 at the second one, which he dropped → once, 16-18, dropped.
+    noah = YouthFactory(sex="M", birth_date=date(2005, 6, 10), employment_status="demandeur_emploi")
+    reported_dossier(admin, State.RECEIVED, date(2023, 1, 5), youth=noah, structure=structure)
+    reported_dossier(admin, State.DROPPED, date(2023, 7, 1), youth=noah, structure=structure)
+
+    report = reports.fej(ReportFilters(year_from=2021, year_to=2023))
+    rows = {(i, r.cells[0]): r.cells[1:] for i, r in enumerate(report.rows)}
+    by_label = {label: cells for (_, label), cells in rows.items()}
+    assert report.columns == ["Bénéficiaires", "2021", "2022", "2023", "Total"]
+    assert by_label["Nombre total de bénéficiaires"] == [1, 1, 1, 2]
+    assert by_label["Nombre d'abandons ou exclusions"] == [0, 0, 1, 1]
+    assert by_label["Jeunes"] == [0, 0, 0, 0]
+    assert by_label["16-18"] == [0, 0, 1, 1]
+    assert by_label["18-25"] == [1, 0, 0, 1]
+    assert rows[(5, "Autres")] == [0, 1, 0, 0]  # the age band "Autres"
+    assert by_label["Étudiants"] == [1, 1, 0, 1]
+    assert by_label["Demandeurs d'emploi"] == [0, 0, 1, 1]
+    assert by_label["Filles"] == [1, 1, 0, 1]
+    assert by_label["Garçons"] == [0, 0, 1, 1]
+
+
 def test_counsellor_sees_only_their_structure(world, users):
     counsellor = users["counsellor"]  # Saint-Étienne: D1, D2, D5
     assert csv_of("departures", year_from=2022, year_to=2023, user=counsellor) == (
