@@ -26,7 +26,7 @@ class FollowUpCall(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="conseiller", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="followup_calls",
     )
-    done_at = models.DateTimeField("réalisé le", null=True, blank=True)
+    done_at = models.DateTimeField("réalisé le", null=True, blank=True, db_index=True)
     reached = models.BooleanField("jeune joint", null=True, blank=True)
     situation = models.CharField("situation", max_length=30, choices=Situation.choices, blank=True)
     employer = models.CharField("employeur ou organisme de formation", max_length=200, blank=True)
@@ -95,7 +95,7 @@ class SentMessage(models.Model):
     attempts = models.PositiveSmallIntegerField("tentatives d'envoi", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
     next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
 
     class Meta:
