@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connections
 from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from dossiers.enums import EmploymentStatus, old_level
@@ -59,16 +59,22 @@ def pct(count, total):
 
 # --- shared expressions ----------------------------------------------------------------------------
 
+def as_int(expression):
+    """``expression`` as an integer in SQL: PostgreSQL's EXTRACT gives a numeric, and computing or grouping
+    on numerics over 250,000 rows cost the FEJ and profile reports about a fifth of their time."""
+    return Cast(expression, IntegerField())
+
+
 def age_expression(birth_path, day_path):
     """Age in whole years at ``day_path`` of someone born at ``birth_path``, computed by the database."""
     birthday_not_reached = Q(**{"_age_dm__lt": F("_age_bm")}) | Q(_age_dm=F("_age_bm"), _age_dd__lt=F("_age_bd"))
     return {
-        "_age_dm": ExtractMonth(day_path),
-        "_age_bm": ExtractMonth(birth_path),
-        "_age_dd": ExtractDay(day_path),
-        "_age_bd": ExtractDay(birth_path),
-        "_age_ny": ExtractYear(day_path),
-        "_age_by": ExtractYear(birth_path),
+        "_age_dm": as_int(ExtractMonth(day_path)),
+        "_age_bm": as_int(ExtractMonth(birth_path)),
+        "_age_dd": as_int(ExtractDay(day_path)),
+        "_age_bd": as_int(ExtractDay(birth_path)),
+        "_age_ny": as_int(ExtractYear(day_path)),
+        "_age_by": as_int(ExtractYear(birth_path)),
     }, birthday_not_reached
 
 
@@ -507,7 +513,7 @@ def _fej_groups(period):
     flag = dict(default=Value(0), output_field=IntegerField())
     dropped = Q(state=State.DROPPED) | (Q(stay__interrupted=True) & _departed())
     flat = annotate_age(period, "youth__birth_date", "received_on", name="fiche_age").values(
-        person=F("youth_id"), year=ExtractYear("received_on"), age=F("fiche_age"), sex=F("youth__sex"),
+        person=F("youth_id"), year=as_int(ExtractYear("received_on")), age=F("fiche_age"), sex=F("youth__sex"),
         level=F("youth__qualification_level"), status=F("youth__employment_status"),
         dep=Case(When(_departed(), then=Value(1)), **flag), drp=Case(When(dropped, then=Value(1)), **flag),
     )
