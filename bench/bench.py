@@ -125,6 +125,7 @@ class Bench:
         names = list(Youth.objects.order_by("?").values_list("last_name", "first_name")[:200]) or [("Martin", "Léa")]
         dossier_ids = list(Dossier.objects.order_by("?").values_list("pk", flat=True)[:500])
         own_ids = list(Dossier.objects.filter(structure=self.structure).values_list("pk", flat=True)[:500])
+        own_names = list(Youth.objects.filter(dossiers__structure=self.structure).values_list("last_name", flat=True)[:200])
         session = CommissionSession.objects.order_by("-date").first()
         meeting = Meeting.objects.order_by("-date").first()
         rng = self.rng
@@ -141,6 +142,8 @@ class Bench:
             ("Page dossier (conseiller ML)", "counsellor",
              lambda i: reverse("dossiers:detail", args=[rng.choice(own_ids or dossier_ids)])),
             ("Mes jeunes (conseiller ML)", "counsellor", lambda i: reverse("referrals:my_youths")),
+            ("Mes jeunes, recherche par nom (conseiller ML)", "counsellor",
+             lambda i: reverse("referrals:my_youths") + "?q=" + rng.choice(own_names or [n[0] for n in names])),
             ("Listes de travail", "mobility", lambda i: reverse("dossiers:worklists")),
             ("Commissions", "mobility", lambda i: reverse("dossiers:commission_list")),
             ("Réunions", "mobility", lambda i: reverse("referrals:meeting_list")),

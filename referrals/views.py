@@ -3,8 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dossiers.queries import filter_dossiers, list_queryset
-from ipm.access import capability_required, visible_dossiers, visible_referrals
+from dossiers.queries import filter_dossiers, list_queryset, newest_first
+from ipm.access import capability_required, has_capability, visible_dossiers, visible_referrals
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
@@ -99,5 +99,7 @@ def my_youths(request):
         dossiers = dossiers.filter(referring_counsellor=request.user)
     drafts = visible_referrals(request.user).filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
     context = {"form": form, "drafts": drafts, "mine": request.GET.get("mine") == "1"}
-    context.update(paginate(request, list_queryset(dossiers).order_by("-received_on", "-id")))
+    one_structure = not has_capability(request.user, "read_all")
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    context.update(paginate(request, newest_first(list_queryset(dossiers), data, one_structure=one_structure)))
     return render(request, "referrals/my_youths.html", context)

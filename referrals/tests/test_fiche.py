@@ -194,6 +194,18 @@ def test_my_youths_lists_only_own_structure(client_for, users):
     assert "Aucun dossier" in page
 
 
+def test_my_youths_search_lists_the_matches_newest_first(client_for, users, structure):
+    from dossiers.factories import DossierFactory, YouthFactory
+
+    for day, first_name in ((3, "Chloé"), (20, "Alice"), (11, "Basile")):
+        DossierFactory(youth=YouthFactory(last_name="Moreau", first_name=first_name), structure=structure,
+                       received_on=datetime.date(2026, 3, day))
+    DossierFactory(youth=YouthFactory(last_name="Moreau", first_name="Zoé"), structure=users["other_counsellor"].structure)
+    page = client_for("counsellor").get(reverse("referrals:my_youths"), {"q": "moreau"}).content.decode()
+    assert "Zoé" not in page
+    assert page.index("Alice") < page.index("Basile") < page.index("Chloé")
+
+
 def test_administrator_without_structure_chooses_the_prescriber(client_for, other_structure):
     client = client_for("admin")
     response = client.post(reverse("referrals:create"), fiche_data())
