@@ -154,6 +154,8 @@ WORKLISTS = [
     ("incomplets", "Dossiers incomplets", "En montage : des pièces manquent ou restent à valider"),
     ("commission", "Prêts pour la commission", "Dossiers complets (ou ajournés) à inscrire en commission"),
     ("orientes", "Orientés à recontacter", "Jeunes orientés dont la date de retour envisagée est atteinte (ou non fixée)"),
+    ("a_clore", "Suivis à clore",
+     "En suivi, contact du 6ᵉ mois fait (souvent la réponse du jeune par son lien) : vérifier puis clore le dossier"),
 ]
 
 
@@ -177,6 +179,11 @@ def worklists(request):
         ).order_by("state_changed_at", "id"),
         "orientes": base.filter(state=State.ORIENTED).filter(
             Q(diagnostic__come_back_on__lte=timezone.localdate()) | Q(diagnostic__come_back_on__isnull=True)
+        ).order_by("state_changed_at", "id"),
+        # A counsellor recording month 6 closes the dossier at once; the young person's own answer does
+        # not (a self-declared situation is checked first): those dossiers wait here.
+        "a_clore": base.filter(
+            state=State.FOLLOW_UP, followup_calls__month=6, followup_calls__done_at__isnull=False
         ).order_by("state_changed_at", "id"),
     }
     counts = {key: qs.count() for key, qs in querysets.items()}

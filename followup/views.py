@@ -143,8 +143,8 @@ def answer(request, token):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_youth_answer(call, **form.cleaned_data)
-        except services.FollowUpError:
-            pass
+        except services.FollowUpError:  # answered (or called) in the meantime, e.g. a second click
+            return render(request, "followup/answer_closed.html", {"reason": "done", "call": call})
         return render(request, "followup/answer_closed.html", {"reason": "thanks", "call": call})
     return render(request, "followup/answer.html", {"call": call, "form": form, "youth": call.dossier.youth})
 

@@ -82,10 +82,11 @@ def test_work_lists_per_stage(client_for, users, structure):
     later = dossier_in_state(State.ORIENTED, users["admin"], structure=structure)
     Diagnostic.objects.create(dossier=come_back, come_back_on=datetime.date.today() - datetime.timedelta(days=1))
     Diagnostic.objects.create(dossier=later, come_back_on=datetime.date.today() + datetime.timedelta(days=30))
+    dossier_in_state(State.FOLLOW_UP, users["admin"], structure=structure)  # month 6 not done: not « à clore »
     client = client_for("reception")
     expected = {
         "a_inviter": {to_invite}, "diagnostics": {to_diagnose}, "incomplets": {incomplete},
-        "commission": {complete, postponed}, "orientes": {come_back},
+        "commission": {complete, postponed}, "orientes": {come_back}, "a_clore": set(),
     }
     for name, dossiers in expected.items():
         response = client.get(reverse("dossiers:worklists"), {"liste": name})

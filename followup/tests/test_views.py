@@ -123,6 +123,27 @@ def test_youth_answers_through_signed_link(client, users):
     assert client.get(url[:-3] + "abc/").status_code == 404
 
 
+def test_youth_month6_answer_waits_in_the_work_list_until_staff_close_the_dossier(client, client_for, users):
+    dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"], last_name="Sixmois")
+    services.create_due_calls(D(2026, 7, 10))
+    month6 = dossier.followup_calls.get(month=6)
+    with time_machine.travel(at(D(2026, 7, 10)), tick=False):
+        url = reverse("followup:answer", args=[services.answer_token(month6)])
+        client.post(url, {"situation": Situation.CDI, "employer": "Boulangerie Martin"})
+    dossier.refresh_from_db()
+    assert dossier.state == State.FOLLOW_UP  # a self-declared answer is checked by staff first
+    staff = client_for("mobility")
+    to_close = reverse("dossiers:worklists") + "?liste=a_clore"
+    page = staff.get(to_close).content.decode()
+    assert "Suivis à clore" in page and "SIXMOIS" in page
+    assert "SIXMOIS" not in staff.get(reverse("dossiers:worklists") + "?liste=a_inviter").content.decode()
+    staff.post(reverse("followup:close", args=[dossier.pk]))
+    dossier.refresh_from_db()
+    assert dossier.state == State.CLOSED
+    assert "situation à six mois : En emploi — CDI. Sortie positive." in dossier.events.last().comment
+    assert "SIXMOIS" not in staff.get(to_close).content.decode()
+
+
 def test_failed_message_visible_and_resent(client_for, users, django_capture_on_commit_callbacks):
     message = SentMessage.objects.create(
         kind=MessageKind.EUROPASS, channel=Channel.EMAIL, object_key="stay:1", period="2026-S07",
