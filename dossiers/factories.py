@@ -60,3 +60,22 @@ def validate_all_pieces(dossier, actor):
         document.reviewed_by = actor
         document.reviewed_at = timezone.now()
         document.save()
+
+
+class DocumentTypeFactory(factory.django.DjangoModelFactory):
+    """A piece of the checklist; with no scheme (the default list) unless given one."""
+
+    class Meta:
+        model = "dossiers.DocumentType"
+
+    name = factory.Sequence(lambda n: f"Pièce n° {n}")
+    required = True
+
+
+class CommissionCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dossiers.CommissionCriterion"
+
+    name = factory.Sequence(lambda n: f"Critère n° {n}")
+    max_score = 5
+    order = factory.Sequence(lambda n: 100 + n)

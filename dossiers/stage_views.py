@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -180,6 +181,12 @@ def document_download(request, pk, doc_pk):
 
 @capability_required("manage_schemes", "casework")
 def checklist(request):
-    """The checklists per scheme (read-only here; edited in the administration)."""
-    types = DocumentType.objects.select_related("scheme").order_by("scheme__name", "order", "name")
-    return render(request, "dossiers/checklist.html", {"types": types})
+    """The checklists per scheme, the default list first. Managers (``manage_schemes``) add, change,
+    deactivate and delete pieces from here (``settings_views``); platform staff read it."""
+    types = DocumentType.objects.select_related("scheme").order_by(
+        F("scheme__name").asc(nulls_first=True), "order", "name"
+    )
+    can_edit = has_capability(request.user, "manage_schemes")
+    if can_edit:  # a piece that dossiers hold documents for can only be deactivated
+        types = types.annotate(in_use=Exists(Document.objects.filter(document_type=OuterRef("pk"))))
+    return render(request, "dossiers/checklist.html", {"types": types, "can_edit": can_edit})

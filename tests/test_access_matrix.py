@@ -30,7 +30,7 @@ from conftest import log_in
 from departures.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
 from departures.models import Contract, Incident, SiteVisit
 from dossiers.factories import dossier_in_state
-from dossiers.models import CommissionReview, CommissionSession, Document, DocumentType
+from dossiers.models import CommissionCriterion, CommissionReview, CommissionSession, Document, DocumentType
 from dossiers.workflow import State
 from followup.factories import FollowUpCallFactory
 from followup.models import SentMessage
@@ -103,7 +103,11 @@ MATRIX = {
     "dossiers:document_download": (GET, "document", (LOGIN, DENY, HIDE, OK, OK, OK, DENY, OK)),
     "dossiers:document_review": (POST, "document", CASEWORK_DOSSIER),
     "dossiers:document_delete": (POST, "document", CASEWORK_DOSSIER),
-    "dossiers:checklist": (GET, None, READ_ALL),
+    "dossiers:checklist": (GET, None, READ_ALL),  # read by staff; changed by managers and admins
+    "dossiers:document_type_create": (GET, None, MANAGERS),
+    "dossiers:document_type_edit": (GET, "piece_type", MANAGERS),
+    "dossiers:document_type_activation": (POST, "piece_type", MANAGERS),
+    "dossiers:document_type_delete": (GET, "piece_type", MANAGERS),  # asks first (a used piece: deactivate)
     # RGPD: the subject-access export (mobility counsellors, admins) and the erasure (admins).
     "dossiers:rgpd_export": (GET, "rgpd_export", (LOGIN, DENY, DENY, DENY, OK, DENY, DENY, OK)),
     "dossiers:rgpd_erase": (POST, "dossier:received", (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, OK)),
@@ -115,6 +119,11 @@ MATRIX = {
     "dossiers:agenda_remove": (POST, "review", CASEWORK),
     "dossiers:review": (GET, "review", READ_ALL),
     "dossiers:minutes": (GET, "session", READ_ALL),
+    "dossiers:criteria": (GET, None, MANAGERS),  # the commission's evaluation grid
+    "dossiers:criterion_create": (GET, None, MANAGERS),
+    "dossiers:criterion_edit": (GET, "criterion", MANAGERS),
+    "dossiers:criterion_activation": (POST, "criterion", MANAGERS),
+    "dossiers:criterion_delete": (GET, "criterion", MANAGERS),
     # --- Departures -----------------------------------------------------------------------------------
     "departures:stays": (GET, None, READ_ALL),
     "departures:upcoming": (GET, None, READ_ALL),
@@ -216,6 +225,7 @@ def world(users, structure, settings, tmp_path):
     )
     w.session = CommissionSession.objects.create(date=datetime.date.today() + datetime.timedelta(days=7))
     w.review = CommissionReview.objects.create(session=w.session, dossier=w.in_commission, added_by=admin)
+    w.criterion = CommissionCriterion.objects.create(name="Critère de la matrice", max_score=5)
     w.meeting = Meeting.objects.create(date=datetime.date.today() + datetime.timedelta(days=3),
                                        start_time=datetime.time(9, 30), place="Salle 1", created_by=admin)
     w.contract = Contract.objects.create(dossier=w.signed, version=1, generated_by=admin,
@@ -258,6 +268,8 @@ def url_kwargs(world, key):
         "draft": {"pk": w.draft.pk},
         "rgpd_export": {"pk": w.received.pk, "fmt": "json"},
         "upload_slot": {"pk": w.building.pk, "type_pk": w.piece_type.pk},
+        "piece_type": {"pk": w.piece_type.pk},
+        "criterion": {"pk": w.criterion.pk},
         "document": {"pk": w.building.pk, "doc_pk": w.document.pk},
         "session": {"pk": w.session.pk},
         "review": {"pk": w.session.pk, "review_pk": w.review.pk},

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from departures.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
 from dossiers.factories import dossier_in_state
-from dossiers.models import CommissionSession
+from dossiers.models import CommissionCriterion, CommissionSession, DocumentType
 from dossiers.workflow import State
 from followup import services as followup_services
 from followup.models import FollowUpCall
@@ -110,6 +110,8 @@ def test_every_page_of_platform_staff_is_accessible(page, data):
 
 
 def test_every_page_of_a_counsellor_and_a_manager_is_accessible(page, data):
+    piece = DocumentType.objects.filter(scheme__isnull=True).order_by("order").first()
+    criterion = CommissionCriterion.objects.order_by("order").first()
     login(page, "conseiller")
     problems = check_pages(page, [
         "/fiches/mes-jeunes/", "/fiches/nouvelle/", f"/dossiers/{data['followed'].pk}/",
@@ -120,6 +122,9 @@ def test_every_page_of_a_counsellor_and_a_manager_is_accessible(page, data):
     problems |= check_pages(page, [
         "/dossiers/", f"/dossiers/{data['followed'].pk}/", "/rapports/", "/rapports/departures/?year_from=2025",
         "/rapports/import/", "/departs/conventions/", "/departs/conventions/nouvelle/", "/departs/dispositifs/nouveau/",
+        "/dossiers/pieces-demandees/", "/dossiers/pieces-demandees/nouvelle/", f"/dossiers/pieces-demandees/{piece.pk}/modifier/",
+        f"/dossiers/pieces-demandees/{piece.pk}/supprimer/", "/dossiers/commissions/grille/",
+        "/dossiers/commissions/grille/nouveau/", f"/dossiers/commissions/grille/{criterion.pk}/supprimer/",
     ])
     page.get_by_role("button", name="Se déconnecter").click()
     problems |= check_pages(page, ["/comptes/login/"])
@@ -168,6 +173,14 @@ def test_form_errors_are_tied_to_their_fields(page, data):
 
     page.goto("/rapports/departures/?year_from=1800")
     assert_errors_tied(page, "filtres du rapport")
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(page, "responsable")
+    page.goto("/dossiers/pieces-demandees/nouvelle/")
+    page.get_by_label("Nom de la pièce").fill("Carte vitale")  # already in the default list
+    page.locator("main form").get_by_role("button", name="Enregistrer").click()
+    assert_errors_tied(page, "pièce demandée en double")
+    assert page.get_by_label("Nom de la pièce").input_value() == "Carte vitale"
     assert not page.js_errors, page.js_errors
 
 

@@ -1,0 +1,284 @@
+"""Reference data of the stages before departure, kept up to date by managers (capability
+``manage_schemes``, like schemes and funding agreements): the pieces asked for an application file —
+listed on the checklist page, ``stage_views.checklist`` — and the commission's evaluation grid.
+
+Nothing is deleted that the dossiers still use: a piece with uploaded documents, a criterion with
+scores can only be deactivated (it is no longer asked / no longer in the grid; what was recorded stays).
+"""
+import uuid
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.db.models import Exists, Max, OuterRef, ProtectedError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from departures.models import Scheme
+from ipm.access import capability_required
+from ipm.models import FormSubmission
+from ipm.submission import TOKEN_FIELD, AlreadySubmitted, add_token_field, submitted_once
+
+from .models import CommissionCriterion, CommissionScore, Document, DocumentType
+from .settings_forms import (
+    DUPLICATE_CRITERION_MESSAGE,
+    CommissionCriterionForm,
+    DocumentTypeForm,
+    duplicate_piece_message,
+)
+
+TEMPLATES = "dossiers/settings/"
+
+
+def _next_order(model):
+    """A new piece or criterion goes after the others (steps of 10 leave room to insert one between)."""
+    highest = model.objects.aggregate(top=Max("order"))["top"]
+    return min((highest or 0) + 10, 32767)
+
+
+def _plural(count, word):
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+def _sent_before(request, form):
+    """The creation forms here refuse a name already taken: a form sent again after its first sending
+    was saved would be shown back with that error. Its one-time token says it was sent already: lead
+    to what the first sending created instead (``AlreadySubmitted``), as every creation form does."""
+    try:
+        token = uuid.UUID(request.POST.get(form.add_prefix(TOKEN_FIELD), ""))
+    except ValueError:
+        return None
+    previous = FormSubmission.objects.filter(token=token).values_list("result_url", flat=True).first()
+    return None if previous is None else AlreadySubmitted(previous)
+
+
+def _activation_choice(request):
+    """The ``active`` value posted by the Désactiver / Réactiver buttons: True, False, or None."""
+    return {"1": True, "0": False}.get(request.POST.get("active"))
+
+
+# --- The pieces of the application file (checklist) ------------------------------------------------------
+
+
+def _piece_where(document_type):
+    if document_type.scheme_id:
+        return f"pour le dispositif « {document_type.scheme} »"
+    return "dans la liste par défaut (tous les dispositifs)"
+
+
+def _piece_refusal(document_type, used):
+    return (
+        f"La pièce « {document_type.name} » ne peut pas être supprimée : "
+        f"{_plural(used, 'pièce')} déposée{'s' if used > 1 else ''} dans des dossiers y "
+        f"{'sont rattachées' if used > 1 else 'est rattachée'}. Désactivez-la plutôt : elle ne sera plus "
+        "demandée, et les pièces déjà déposées resteront dans les dossiers."
+    )
+
+
+@capability_required("manage_schemes")
+def document_type_edit(request, pk=None):
+    """Add a piece to the checklist (the default one, or a scheme's), or change one."""
+    document_type = get_object_or_404(DocumentType.objects.select_related("scheme"), pk=pk) if pk else DocumentType()
+    initial = {}
+    if document_type.pk is None:
+        initial["order"] = _next_order(DocumentType)
+        # "Ajouter une pièce pour ce dispositif" (from the scheme's page) chooses the scheme.
+        wanted = request.GET.get("dispositif", "")
+        if wanted.isdigit() and Scheme.objects.filter(pk=wanted).exists():
+            initial["scheme"] = int(wanted)
+    form = DocumentTypeForm(request.POST or None, instance=document_type, initial=initial)
+    if document_type.pk is None:
+        add_token_field(form)  # a new piece is added once, however many times the form is sent
+    checklist_url = reverse("dossiers:checklist")
+    if request.method == "POST" and document_type.pk is None and (duplicate := _sent_before(request, form)):
+        return duplicate.redirect(request, checklist_url)
+    if request.method == "POST" and form.is_valid():
+        created = document_type.pk is None
+        try:
+            with submitted_once(request, form) as submission:
+                document_type = form.save()
+                submission.done(url=checklist_url)
+        except AlreadySubmitted as duplicate:
+            return duplicate.redirect(request, checklist_url)
+        except IntegrityError:  # the same piece added at the same moment by someone else
+            form.add_error("name", duplicate_piece_message(form.cleaned_data.get("scheme")))
+        else:
+            if created:
+                messages.success(request, f"Pièce « {document_type.name} » ajoutée {_piece_where(document_type)}.")
+            else:
+                messages.success(request, f"Pièce « {document_type.name} » enregistrée.")
+            return redirect(checklist_url)
+    context = {
+        "form": form, "object": document_type, "cancel_url": checklist_url,
+        "title": f"Modifier la pièce « {document_type.name} »" if document_type.pk else "Ajouter une pièce",
+        "intro": "Les pièces demandées dans les dossiers : la liste par défaut s'applique à tous les dossiers, "
+                 "un dispositif peut y ajouter ses propres pièces.",
+        "kind": "piece",
+    }
+    if document_type.pk:
+        context.update({
+            "activation_url": reverse("dossiers:document_type_activation", args=[document_type.pk]),
+            "delete_url": reverse("dossiers:document_type_delete", args=[document_type.pk]),
+            "in_use": Document.objects.filter(document_type=document_type).count(),
+        })
+    return render(request, TEMPLATES + "form.html", context)
+
+
+@require_POST
+@capability_required("manage_schemes")
+def document_type_activation(request, pk):
+    """Désactiver (no longer asked in any dossier) or Réactiver a piece."""
+    document_type = get_object_or_404(DocumentType, pk=pk)
+    active = _activation_choice(request)
+    if active is None:
+        messages.error(request, "Action inconnue : rien n'a été changé.")
+    else:
+        if document_type.active != active:
+            document_type.active = active
+            document_type.save(update_fields=["active"])
+        if active:
+            messages.success(request, f"Pièce « {document_type.name} » réactivée : elle est de nouveau demandée "
+                                      f"{_piece_where(document_type)}.")
+        else:
+            messages.success(request, f"Pièce « {document_type.name} » désactivée : elle n'est plus demandée dans "
+                                      "les dossiers ; les pièces déjà déposées y restent.")
+    return redirect("dossiers:checklist")
+
+
+@capability_required("manage_schemes")
+def document_type_delete(request, pk):
+    """Deleting asks first (GET: the confirmation page; POST: delete). A piece that dossiers hold
+    documents for is never deleted: the page offers to deactivate it instead."""
+    document_type = get_object_or_404(DocumentType.objects.select_related("scheme"), pk=pk)
+    used = Document.objects.filter(document_type=document_type).count()
+    if request.method == "POST":
+        if used:
+            messages.error(request, _piece_refusal(document_type, used))
+            return redirect("dossiers:document_type_delete", pk=document_type.pk)
+        name = document_type.name
+        try:
+            document_type.delete()
+        except ProtectedError:  # a document uploaded since the page was shown
+            messages.error(request, _piece_refusal(document_type, Document.objects.filter(document_type=document_type).count()))
+            return redirect("dossiers:document_type_delete", pk=document_type.pk)
+        messages.success(request, f"Pièce « {name} » supprimée de la liste des pièces demandées.")
+        return redirect("dossiers:checklist")
+    return render(request, TEMPLATES + "confirm_delete.html", {
+        "object": document_type, "kind": "piece",
+        "title": f"Supprimer la pièce « {document_type.name} » ?",
+        "where": _piece_where(document_type),
+        "refusal": _piece_refusal(document_type, used) if used else "",
+        "activation_url": reverse("dossiers:document_type_activation", args=[document_type.pk]),
+        "edit_url": reverse("dossiers:document_type_edit", args=[document_type.pk]),
+        "cancel_url": reverse("dossiers:checklist"),
+    })
+
+
+# --- The commission's evaluation grid ----------------------------------------------------------------------
+
+
+def _criterion_refusal(criterion, used):
+    return (
+        f"Le critère « {criterion.name} » ne peut pas être supprimé : il a déjà servi dans "
+        f"{_plural(used, 'grille')} d'évaluation de dossiers en commission. Désactivez-le plutôt : il n'apparaîtra plus dans la grille, "
+        "et les notes déjà données seront conservées."
+    )
+
+
+@capability_required("manage_schemes")
+def criterion_list(request):
+    """The evaluation grid: every criterion, active ones first in their order."""
+    criteria = CommissionCriterion.objects.annotate(
+        in_use=Exists(CommissionScore.objects.filter(criterion=OuterRef("pk"))),
+    ).order_by("-active", "order", "name")
+    total = sum(c.max_score for c in criteria if c.active)
+    return render(request, TEMPLATES + "criteria.html", {"criteria": criteria, "total": total})
+
+
+@capability_required("manage_schemes")
+def criterion_edit(request, pk=None):
+    criterion = get_object_or_404(CommissionCriterion, pk=pk) if pk else CommissionCriterion()
+    initial = {} if criterion.pk else {"order": _next_order(CommissionCriterion)}
+    form = CommissionCriterionForm(request.POST or None, instance=criterion, initial=initial)
+    if criterion.pk is None:
+        add_token_field(form)  # a new criterion is added once, however many times the form is sent
+    list_url = reverse("dossiers:criteria")
+    if request.method == "POST" and criterion.pk is None and (duplicate := _sent_before(request, form)):
+        return duplicate.redirect(request, list_url)
+    if request.method == "POST" and form.is_valid():
+        created = criterion.pk is None
+        try:
+            with submitted_once(request, form) as submission:
+                criterion = form.save()
+                submission.done(url=list_url)
+        except AlreadySubmitted as duplicate:
+            return duplicate.redirect(request, list_url)
+        except IntegrityError:  # the same criterion added at the same moment by someone else
+            form.add_error("name", DUPLICATE_CRITERION_MESSAGE)
+        else:
+            if created:
+                messages.success(request, f"Critère « {criterion.name} » ajouté à la grille d'évaluation.")
+            else:
+                messages.success(request, f"Critère « {criterion.name} » enregistré.")
+            return redirect(list_url)
+    context = {
+        "form": form, "object": criterion, "cancel_url": list_url,
+        "title": f"Modifier le critère « {criterion.name} »" if criterion.pk else "Ajouter un critère",
+        "intro": "La grille d'évaluation des commissions : chaque dossier examiné reçoit une note de 0 à la note "
+                 "maximale de chaque critère actif, et un commentaire.",
+        "kind": "criterion",
+    }
+    if criterion.pk:
+        context.update({
+            "activation_url": reverse("dossiers:criterion_activation", args=[criterion.pk]),
+            "delete_url": reverse("dossiers:criterion_delete", args=[criterion.pk]),
+            "in_use": CommissionScore.objects.filter(criterion=criterion).count(),
+        })
+    return render(request, TEMPLATES + "form.html", context)
+
+
+@require_POST
+@capability_required("manage_schemes")
+def criterion_activation(request, pk):
+    """Désactiver (no longer in the grid of the commissions to come) or Réactiver a criterion."""
+    criterion = get_object_or_404(CommissionCriterion, pk=pk)
+    active = _activation_choice(request)
+    if active is None:
+        messages.error(request, "Action inconnue : rien n'a été changé.")
+    else:
+        if criterion.active != active:
+            criterion.active = active
+            criterion.save(update_fields=["active"])
+        if active:
+            messages.success(request, f"Critère « {criterion.name} » réactivé : il est de nouveau dans la grille.")
+        else:
+            messages.success(request, f"Critère « {criterion.name} » désactivé : il n'apparaît plus dans la grille ; "
+                                      "les notes déjà données sont conservées.")
+    return redirect("dossiers:criteria")
+
+
+@capability_required("manage_schemes")
+def criterion_delete(request, pk):
+    """Deleting asks first; a criterion with scores is never deleted (deactivate it instead)."""
+    criterion = get_object_or_404(CommissionCriterion, pk=pk)
+    used = CommissionScore.objects.filter(criterion=criterion).count()
+    if request.method == "POST":
+        if used:
+            messages.error(request, _criterion_refusal(criterion, used))
+            return redirect("dossiers:criterion_delete", pk=criterion.pk)
+        name = criterion.name
+        try:
+            criterion.delete()
+        except ProtectedError:  # scored since the page was shown
+            messages.error(request, _criterion_refusal(criterion, CommissionScore.objects.filter(criterion=criterion).count()))
+            return redirect("dossiers:criterion_delete", pk=criterion.pk)
+        messages.success(request, f"Critère « {name} » supprimé de la grille d'évaluation.")
+        return redirect("dossiers:criteria")
+    return render(request, TEMPLATES + "confirm_delete.html", {
+        "object": criterion, "kind": "criterion",
+        "title": f"Supprimer le critère « {criterion.name} » ?",
+        "refusal": _criterion_refusal(criterion, used) if used else "",
+        "activation_url": reverse("dossiers:criterion_activation", args=[criterion.pk]),
+        "edit_url": reverse("dossiers:criterion_edit", args=[criterion.pk]),
+        "cancel_url": reverse("dossiers:criteria"),
+    })
