@@ -57,6 +57,40 @@ def _activation_choice(request):
     return {"1": True, "0": False}.get(request.POST.get("active"))
 
 
+def _set_active(request, obj, on_message, off_message, back):
+    """Désactiver / Réactiver ``obj`` from the button's posted value, with the message of the choice."""
+    active = _activation_choice(request)
+    if active is None:
+        messages.error(request, "Action inconnue : rien n'a été changé.")
+    else:
+        if obj.active != active:
+            obj.active = active
+            obj.save(update_fields=["active"])
+        messages.success(request, on_message if active else off_message)
+    return redirect(back)
+
+
+def _delete_page(request, obj, *, uses, refusal, done_message, back, context):
+    """Deleting asks first (GET: the confirmation page; POST: delete). ``uses()`` counts what still
+    refers to ``obj``: while it is not zero ``obj`` is never deleted, and ``refusal(count)`` says why
+    and offers deactivation. A use added between the page and the confirmation is caught too."""
+    used = uses()
+    if request.method == "POST":
+        if not used:
+            try:
+                obj.delete()
+            except ProtectedError:
+                used = uses()
+            else:
+                messages.success(request, done_message)
+                return redirect(back)
+        messages.error(request, refusal(used))
+        return redirect(request.path)
+    return render(request, TEMPLATES + "confirm_delete.html", {
+        "object": obj, "refusal": refusal(used) if used else "", "cancel_url": reverse(back), **context,
+    })
+
+
 # --- The pieces of the application file (checklist) ------------------------------------------------------
 
 
@@ -129,49 +163,32 @@ def document_type_edit(request, pk=None):
 def document_type_activation(request, pk):
     """Désactiver (no longer asked in any dossier) or Réactiver a piece."""
     document_type = get_object_or_404(DocumentType, pk=pk)
-    active = _activation_choice(request)
-    if active is None:
-        messages.error(request, "Action inconnue : rien n'a été changé.")
-    else:
-        if document_type.active != active:
-            document_type.active = active
-            document_type.save(update_fields=["active"])
-        if active:
-            messages.success(request, f"Pièce « {document_type.name} » réactivée : elle est de nouveau demandée "
-                                      f"{_piece_where(document_type)}.")
-        else:
-            messages.success(request, f"Pièce « {document_type.name} » désactivée : elle n'est plus demandée dans "
-                                      "les dossiers ; les pièces déjà déposées y restent.")
-    return redirect("dossiers:checklist")
+    return _set_active(
+        request, document_type,
+        f"Pièce « {document_type.name} » réactivée : elle est de nouveau demandée {_piece_where(document_type)}.",
+        f"Pièce « {document_type.name} » désactivée : elle n'est plus demandée dans les dossiers ; les pièces "
+        "déjà déposées y restent.",
+        "dossiers:checklist",
+    )
 
 
 @capability_required("manage_schemes")
 def document_type_delete(request, pk):
-    """Deleting asks first (GET: the confirmation page; POST: delete). A piece that dossiers hold
-    documents for is never deleted: the page offers to deactivate it instead."""
+    """A piece that dossiers hold documents for is never deleted: the page offers to deactivate it."""
     document_type = get_object_or_404(DocumentType.objects.select_related("scheme"), pk=pk)
-    used = Document.objects.filter(document_type=document_type).count()
-    if request.method == "POST":
-        if used:
-            messages.error(request, _piece_refusal(document_type, used))
-            return redirect("dossiers:document_type_delete", pk=document_type.pk)
-        name = document_type.name
-        try:
-            document_type.delete()
-        except ProtectedError:  # a document uploaded since the page was shown
-            messages.error(request, _piece_refusal(document_type, Document.objects.filter(document_type=document_type).count()))
-            return redirect("dossiers:document_type_delete", pk=document_type.pk)
-        messages.success(request, f"Pièce « {name} » supprimée de la liste des pièces demandées.")
-        return redirect("dossiers:checklist")
-    return render(request, TEMPLATES + "confirm_delete.html", {
-        "object": document_type, "kind": "piece",
-        "title": f"Supprimer la pièce « {document_type.name} » ?",
-        "where": _piece_where(document_type),
-        "refusal": _piece_refusal(document_type, used) if used else "",
-        "activation_url": reverse("dossiers:document_type_activation", args=[document_type.pk]),
-        "edit_url": reverse("dossiers:document_type_edit", args=[document_type.pk]),
-        "cancel_url": reverse("dossiers:checklist"),
-    })
+    return _delete_page(
+        request, document_type,
+        uses=lambda: Document.objects.filter(document_type=document_type).count(),
+        refusal=lambda used: _piece_refusal(document_type, used),
+        done_message=f"Pièce « {document_type.name} » supprimée de la liste des pièces demandées.",
+        back="dossiers:checklist",
+        context={
+            "kind": "piece", "title": f"Supprimer la pièce « {document_type.name} » ?",
+            "where": _piece_where(document_type),
+            "activation_url": reverse("dossiers:document_type_activation", args=[document_type.pk]),
+            "edit_url": reverse("dossiers:document_type_edit", args=[document_type.pk]),
+        },
+    )
 
 
 # --- The commission's evaluation grid ----------------------------------------------------------------------
@@ -242,43 +259,28 @@ def criterion_edit(request, pk=None):
 def criterion_activation(request, pk):
     """Désactiver (no longer in the grid of the commissions to come) or Réactiver a criterion."""
     criterion = get_object_or_404(CommissionCriterion, pk=pk)
-    active = _activation_choice(request)
-    if active is None:
-        messages.error(request, "Action inconnue : rien n'a été changé.")
-    else:
-        if criterion.active != active:
-            criterion.active = active
-            criterion.save(update_fields=["active"])
-        if active:
-            messages.success(request, f"Critère « {criterion.name} » réactivé : il est de nouveau dans la grille.")
-        else:
-            messages.success(request, f"Critère « {criterion.name} » désactivé : il n'apparaît plus dans la grille ; "
-                                      "les notes déjà données sont conservées.")
-    return redirect("dossiers:criteria")
+    return _set_active(
+        request, criterion,
+        f"Critère « {criterion.name} » réactivé : il est de nouveau dans la grille.",
+        f"Critère « {criterion.name} » désactivé : il n'apparaît plus dans la grille ; les notes déjà données "
+        "sont conservées.",
+        "dossiers:criteria",
+    )
 
 
 @capability_required("manage_schemes")
 def criterion_delete(request, pk):
-    """Deleting asks first; a criterion with scores is never deleted (deactivate it instead)."""
+    """A criterion with scores is never deleted (deactivate it instead)."""
     criterion = get_object_or_404(CommissionCriterion, pk=pk)
-    used = CommissionScore.objects.filter(criterion=criterion).count()
-    if request.method == "POST":
-        if used:
-            messages.error(request, _criterion_refusal(criterion, used))
-            return redirect("dossiers:criterion_delete", pk=criterion.pk)
-        name = criterion.name
-        try:
-            criterion.delete()
-        except ProtectedError:  # scored since the page was shown
-            messages.error(request, _criterion_refusal(criterion, CommissionScore.objects.filter(criterion=criterion).count()))
-            return redirect("dossiers:criterion_delete", pk=criterion.pk)
-        messages.success(request, f"Critère « {name} » supprimé de la grille d'évaluation.")
-        return redirect("dossiers:criteria")
-    return render(request, TEMPLATES + "confirm_delete.html", {
-        "object": criterion, "kind": "criterion",
-        "title": f"Supprimer le critère « {criterion.name} » ?",
-        "refusal": _criterion_refusal(criterion, used) if used else "",
-        "activation_url": reverse("dossiers:criterion_activation", args=[criterion.pk]),
-        "edit_url": reverse("dossiers:criterion_edit", args=[criterion.pk]),
-        "cancel_url": reverse("dossiers:criteria"),
-    })
+    return _delete_page(
+        request, criterion,
+        uses=lambda: CommissionScore.objects.filter(criterion=criterion).count(),
+        refusal=lambda used: _criterion_refusal(criterion, used),
+        done_message=f"Critère « {criterion.name} » supprimé de la grille d'évaluation.",
+        back="dossiers:criteria",
+        context={
+            "kind": "criterion", "title": f"Supprimer le critère « {criterion.name} » ?",
+            "activation_url": reverse("dossiers:criterion_activation", args=[criterion.pk]),
+            "edit_url": reverse("dossiers:criterion_edit", args=[criterion.pk]),
+        },
+    )
