@@ -91,6 +91,32 @@ def _delete_page(request, obj, *, uses, refusal, done_message, back, context):
     })
 
 
+def _edit_page(request, form, obj, *, back, duplicate_message, saved, context):
+    """The add / change page of a piece or criterion. A new one carries a one-time token: sent twice, it
+    is added once and the second sending leads to what the first created. ``duplicate_message()`` is
+    the name's error when someone else added the same name at the same moment (the database refuses
+    it); ``saved(obj, created)`` the success message."""
+    if obj.pk is None:
+        add_token_field(form)
+    back_url = reverse(back)
+    if request.method == "POST" and obj.pk is None and (duplicate := _sent_before(request, form)):
+        return duplicate.redirect(request, back_url)
+    if request.method == "POST" and form.is_valid():
+        created = obj.pk is None
+        try:
+            with submitted_once(request, form) as submission:
+                obj = form.save()
+                submission.done(url=back_url)
+        except AlreadySubmitted as duplicate:
+            return duplicate.redirect(request, back_url)
+        except IntegrityError:
+            form.add_error("name", duplicate_message())
+        else:
+            messages.success(request, saved(obj, created))
+            return redirect(back_url)
+    return render(request, TEMPLATES + "form.html", {"form": form, "object": obj, "cancel_url": back_url, **context})
+
+
 # --- The pieces of the application file (checklist) ------------------------------------------------------
 
 
@@ -121,29 +147,7 @@ def document_type_edit(request, pk=None):
         if wanted.isdigit() and Scheme.objects.filter(pk=wanted).exists():
             initial["scheme"] = int(wanted)
     form = DocumentTypeForm(request.POST or None, instance=document_type, initial=initial)
-    if document_type.pk is None:
-        add_token_field(form)  # a new piece is added once, however many times the form is sent
-    checklist_url = reverse("dossiers:checklist")
-    if request.method == "POST" and document_type.pk is None and (duplicate := _sent_before(request, form)):
-        return duplicate.redirect(request, checklist_url)
-    if request.method == "POST" and form.is_valid():
-        created = document_type.pk is None
-        try:
-            with submitted_once(request, form) as submission:
-                document_type = form.save()
-                submission.done(url=checklist_url)
-        except AlreadySubmitted as duplicate:
-            return duplicate.redirect(request, checklist_url)
-        except IntegrityError:  # the same piece added at the same moment by someone else
-            form.add_error("name", duplicate_piece_message(form.cleaned_data.get("scheme")))
-        else:
-            if created:
-                messages.success(request, f"Pièce « {document_type.name} » ajoutée {_piece_where(document_type)}.")
-            else:
-                messages.success(request, f"Pièce « {document_type.name} » enregistrée.")
-            return redirect(checklist_url)
     context = {
-        "form": form, "object": document_type, "cancel_url": checklist_url,
         "title": f"Modifier la pièce « {document_type.name} »" if document_type.pk else "Ajouter une pièce",
         "intro": "Les pièces demandées dans les dossiers : la liste par défaut s'applique à tous les dossiers, "
                  "un dispositif peut y ajouter ses propres pièces.",
@@ -155,7 +159,16 @@ def document_type_edit(request, pk=None):
             "delete_url": reverse("dossiers:document_type_delete", args=[document_type.pk]),
             "in_use": Document.objects.filter(document_type=document_type).count(),
         })
-    return render(request, TEMPLATES + "form.html", context)
+
+    def saved(piece, created):
+        if created:
+            return f"Pièce « {piece.name} » ajoutée {_piece_where(piece)}."
+        return f"Pièce « {piece.name} » enregistrée."
+
+    return _edit_page(
+        request, form, document_type, back="dossiers:checklist", saved=saved, context=context,
+        duplicate_message=lambda: duplicate_piece_message(form.cleaned_data.get("scheme")),
+    )
 
 
 @require_POST
@@ -217,29 +230,7 @@ def criterion_edit(request, pk=None):
     criterion = get_object_or_404(CommissionCriterion, pk=pk) if pk else CommissionCriterion()
     initial = {} if criterion.pk else {"order": _next_order(CommissionCriterion)}
     form = CommissionCriterionForm(request.POST or None, instance=criterion, initial=initial)
-    if criterion.pk is None:
-        add_token_field(form)  # a new criterion is added once, however many times the form is sent
-    list_url = reverse("dossiers:criteria")
-    if request.method == "POST" and criterion.pk is None and (duplicate := _sent_before(request, form)):
-        return duplicate.redirect(request, list_url)
-    if request.method == "POST" and form.is_valid():
-        created = criterion.pk is None
-        try:
-            with submitted_once(request, form) as submission:
-                criterion = form.save()
-                submission.done(url=list_url)
-        except AlreadySubmitted as duplicate:
-            return duplicate.redirect(request, list_url)
-        except IntegrityError:  # the same criterion added at the same moment by someone else
-            form.add_error("name", DUPLICATE_CRITERION_MESSAGE)
-        else:
-            if created:
-                messages.success(request, f"Critère « {criterion.name} » ajouté à la grille d'évaluation.")
-            else:
-                messages.success(request, f"Critère « {criterion.name} » enregistré.")
-            return redirect(list_url)
     context = {
-        "form": form, "object": criterion, "cancel_url": list_url,
         "title": f"Modifier le critère « {criterion.name} »" if criterion.pk else "Ajouter un critère",
         "intro": "La grille d'évaluation des commissions : chaque dossier examiné reçoit une note de 0 à la note "
                  "maximale de chaque critère actif, et un commentaire.",
@@ -251,7 +242,16 @@ def criterion_edit(request, pk=None):
             "delete_url": reverse("dossiers:criterion_delete", args=[criterion.pk]),
             "in_use": CommissionScore.objects.filter(criterion=criterion).count(),
         })
-    return render(request, TEMPLATES + "form.html", context)
+
+    def saved(obj, created):
+        if created:
+            return f"Critère « {obj.name} » ajouté à la grille d'évaluation."
+        return f"Critère « {obj.name} » enregistré."
+
+    return _edit_page(
+        request, form, criterion, back="dossiers:criteria", saved=saved, context=context,
+        duplicate_message=lambda: DUPLICATE_CRITERION_MESSAGE,
+    )
 
 
 @require_POST
