@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -311,7 +313,14 @@ class DocumentType(models.Model):
         verbose_name = "pièce du dossier (liste)"
         verbose_name_plural = "pièces du dossier (liste)"
         ordering = ["order", "name"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "name"], name="document_type_unique_per_scheme")]
+        constraints = [
+            # One name per checklist, whatever its case, the default checklist (no scheme) included: a
+            # plain (scheme, name) constraint lets two default pieces share a name (NULLs are distinct).
+            models.UniqueConstraint(
+                Coalesce("scheme", Value(0)), Lower("name"), name="document_type_unique_name_per_checklist",
+                violation_error_message="Cette pièce est déjà demandée dans cette liste.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.scheme or 'tous dispositifs'})"

@@ -16,6 +16,14 @@ def duplicate_piece_message(scheme):
     return f"Cette pièce est déjà demandée {where}. Choisissez un autre nom, ou modifiez la pièce existante."
 
 
+def _name_taken(name, queryset):
+    """``name`` is among the names of ``queryset`` whatever the case, accented letters included (compared
+    in Python: SQLite's case-insensitive comparison knows only ASCII). A checklist or the grid holds a few
+    dozen names."""
+    wanted = name.strip().casefold()
+    return any(other.strip().casefold() == wanted for other in queryset.values_list("name", flat=True))
+
+
 DUPLICATE_CRITERION_MESSAGE = "Ce critère existe déjà dans la grille. Choisissez un autre nom, ou modifiez le critère existant."
 
 
@@ -59,11 +67,10 @@ class DocumentTypeForm(forms.ModelForm):
         name = data.get("name")
         if name and "scheme" not in self.errors:
             scheme = data.get("scheme")
-            same = DocumentType.objects.filter(name__iexact=name)
-            same = same.filter(scheme=scheme) if scheme else same.filter(scheme__isnull=True)
+            same = DocumentType.objects.filter(scheme=scheme) if scheme else DocumentType.objects.filter(scheme__isnull=True)
             if self.instance.pk:
                 same = same.exclude(pk=self.instance.pk)
-            if same.exists():
+            if _name_taken(name, same):
                 self.add_error("name", duplicate_piece_message(scheme))
         return data
 
@@ -107,10 +114,10 @@ class CommissionCriterionForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        same = CommissionCriterion.objects.filter(name__iexact=name)
+        same = CommissionCriterion.objects.all()
         if self.instance.pk:
             same = same.exclude(pk=self.instance.pk)
-        if same.exists():
+        if _name_taken(name, same):
             raise forms.ValidationError(DUPLICATE_CRITERION_MESSAGE, code="unique")
         return name
 

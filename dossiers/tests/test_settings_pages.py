@@ -203,6 +203,19 @@ def test_a_duplicate_piece_is_refused_next_to_the_field_and_what_was_typed_is_ke
     assert DocumentType.objects.filter(name=existing.name).count() == 2
 
 
+def test_the_database_refuses_the_same_piece_twice_in_a_checklist_whatever_the_case():
+    """The form's check has a twin in the database, for two managers adding the same piece at once."""
+    from django.db import IntegrityError, transaction
+
+    scheme = SchemeFactory(name="Volontariat")
+    DocumentTypeFactory(name="Attestation de stage", scheme=None)
+    DocumentTypeFactory(name="Attestation de stage", scheme=scheme)  # another checklist: allowed
+    for other_scheme in (None, scheme):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            DocumentType.objects.create(name="ATTESTATION DE STAGE", scheme=other_scheme)
+    assert DocumentType.objects.filter(name__iexact="attestation de stage").count() == 2
+
+
 def test_renaming_a_piece_onto_another_is_refused(client_for):
     first, second = DocumentTypeFactory(name="Pièce A"), DocumentTypeFactory(name="Pièce B")
     response = client_for("manager").post(reverse("dossiers:document_type_edit", args=[second.pk]),
