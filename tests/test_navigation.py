@@ -1,0 +1,36 @@
+"""The main menu: each role sees the entries of the pages it may open, in the order of the wheel."""
+import re
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+MENUS = {
+    "counsellor": ["Mes jeunes", "Nouvelle fiche de liaison", "Rapports"],
+    "reception": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
+                  "Rapports"],
+    "mobility": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
+                 "Rapports"],
+    "manager": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Rapports", "Journal"],
+    # The administrator holds every capability, sending a fiche for a structure included.
+    "admin": ["Mes jeunes", "Nouvelle fiche de liaison", "Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
+              "Rapports", "Journal"],
+}
+
+
+def menu(page):
+    """(label, url) of the main menu's links, in order."""
+    html = page.content.decode()
+    block = html[html.index('id="menu"'):]
+    block = block[:block.index("</ul>")]
+    return re.findall(r'<a class="nav-link" href="([^"]+)">([^<]+)</a>', block)
+
+
+@pytest.mark.parametrize("role", MENUS)
+def test_each_role_sees_its_menu_in_the_order_of_the_wheel_and_every_entry_opens(client_for, role):
+    client = client_for(role)
+    entries = menu(client.get(reverse("home"), follow=True))
+    assert [label for _url, label in entries] == MENUS[role]
+    for url, label in entries:
+        assert client.get(url).status_code == 200, label
