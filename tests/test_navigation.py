@@ -13,8 +13,8 @@ MENUS = {
     "mobility": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
                  "Rapports"],
     "manager": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Rapports", "Journal"],
-    # The administrator holds every capability, sending a fiche for a structure included.
-    "admin": ["Mes jeunes", "Nouvelle fiche de liaison", "Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
+    # The administrator holds every capability; sending a fiche for a structure is a button of « Dossiers ».
+    "admin": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
               "Rapports", "Journal"],
 }
 
@@ -34,3 +34,9 @@ def test_each_role_sees_its_menu_in_the_order_of_the_wheel_and_every_entry_opens
     assert [label for _url, label in entries] == MENUS[role]
     for url, label in entries:
         assert client.get(url).status_code == 200, label
+
+
+def test_the_administrator_sends_a_fiche_from_the_dossiers_page(client_for):
+    page = client_for("admin").get(reverse("dossiers:inbox")).content.decode()
+    assert f'href="{reverse("referrals:create")}">Nouvelle fiche de liaison</a>' in page
+    assert 'Nouvelle fiche de liaison' not in client_for("reception").get(reverse("dossiers:inbox")).content.decode()
