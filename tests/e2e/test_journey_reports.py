@@ -41,6 +41,8 @@ def test_import_page_checks_a_file_and_shows_the_progress_bar(page, users, tmp_p
     page.get_by_label("Fichier de l'historique (CSV ou XLSX)").set_input_files(str(path))
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.get_by_text("Ce que l'import créera").wait_for()
+    # The bar is sized by reports.js once htmx has settled the swapped result (a few ms after the text).
+    page.wait_for_function("() => document.querySelector('.progress-bar').style.width === '100%'", timeout=5_000)
     assert page.locator(".progress-bar").evaluate("bar => bar.style.width") == "100%"
     assert_accessible(page)
     assert page.js_errors == []
