@@ -5,8 +5,6 @@ listed on the checklist page, ``stage_views.checklist`` — and the commission's
 Nothing is deleted that the dossiers still use: a piece with uploaded documents, a criterion with
 scores can only be deactivated (it is no longer asked / no longer in the grid; what was recorded stays).
 """
-import uuid
-
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Exists, Max, OuterRef, ProtectedError
@@ -16,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from departures.models import Scheme
 from ipm.access import capability_required
-from ipm.models import FormSubmission
-from ipm.submission import TOKEN_FIELD, AlreadySubmitted, add_token_field, submitted_once
+from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
 
 from .models import CommissionCriterion, CommissionScore, Document, DocumentType
 from .settings_forms import (
@@ -38,18 +35,6 @@ def _next_order(model):
 
 def _plural(count, word):
     return f"{count} {word}{'s' if count > 1 else ''}"
-
-
-def _sent_before(request, form):
-    """The creation forms here refuse a name already taken: a form sent again after its first sending
-    was saved would be shown back with that error. Its one-time token says it was sent already: lead
-    to what the first sending created instead (``AlreadySubmitted``), as every creation form does."""
-    try:
-        token = uuid.UUID(request.POST.get(form.add_prefix(TOKEN_FIELD), ""))
-    except ValueError:
-        return None
-    previous = FormSubmission.objects.filter(token=token).values_list("result_url", flat=True).first()
-    return None if previous is None else AlreadySubmitted(previous)
 
 
 def _activation_choice(request):
@@ -99,7 +84,7 @@ def _edit_page(request, form, obj, *, back, duplicate_message, saved, context):
     if obj.pk is None:
         add_token_field(form)
     back_url = reverse(back)
-    if request.method == "POST" and obj.pk is None and (duplicate := _sent_before(request, form)):
+    if request.method == "POST" and obj.pk is None and (duplicate := sent_before(request, form)):
         return duplicate.redirect(request, back_url)
     if request.method == "POST" and form.is_valid():
         created = obj.pk is None

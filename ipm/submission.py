@@ -86,8 +86,23 @@ def consume(token, user=None):
                 token=token, user=user if user is not None and user.is_authenticated else None
             )
     except IntegrityError:
-        previous = FormSubmission.objects.filter(token=token).values_list("result_url", flat=True).first()
-        raise AlreadySubmitted(previous or "") from None
+        raise AlreadySubmitted(_result_url(token) or "") from None
+
+
+def _result_url(token):
+    """Where the first sending of ``token`` led ("" if nowhere recorded), or None if it was never used."""
+    from .models import FormSubmission
+
+    return FormSubmission.objects.filter(token=token).values_list("result_url", flat=True).first()
+
+
+def sent_before(request, form):
+    """``AlreadySubmitted`` when this creation form was already sent and saved, else None. For forms whose
+    own validation would refuse the second sending (the name it created is now taken) before
+    ``submitted_once`` is reached: check this first, and lead to what the first sending created."""
+    token = _posted_token(request, form)
+    url = _result_url(token) if token is not None else None
+    return None if url is None else AlreadySubmitted(url)
 
 
 @contextmanager
