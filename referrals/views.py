@@ -92,14 +92,12 @@ def referral_delete(request, pk):
 def my_youths(request):
     """A counsellor's young people: the dossiers of their structure, and their fiches still in draft."""
     form = DossierFilterForm(request.GET or None, with_structure=False)
-    dossiers = visible_dossiers(request.user)
-    if form.is_bound and form.is_valid():
-        dossiers = filter_dossiers(dossiers, form.cleaned_data)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    dossiers = filter_dossiers(visible_dossiers(request.user), data)
     if request.GET.get("mine") == "1":
         dossiers = dossiers.filter(referring_counsellor=request.user)
     drafts = visible_referrals(request.user).filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
     context = {"form": form, "drafts": drafts, "mine": request.GET.get("mine") == "1"}
     one_structure = not has_capability(request.user, "read_all")
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     context.update(paginate(request, newest_first(list_queryset(dossiers), data, one_structure=one_structure)))
     return render(request, "referrals/my_youths.html", context)

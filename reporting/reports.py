@@ -440,9 +440,11 @@ def fej_age_band(age):
     return "Autres"
 
 
-def _fej_column(groups, headline):
-    column = {"Jeunes": headline["departed"], "Nombre total de bénéficiaires": headline["entered"],
-              "Nombre d'abandons ou exclusions": headline["dropped"]}
+def _fej_column(groups):
+    """One column of the FEJ table from its groups (each: age, sex, level, status, n, departed, dropped)."""
+    column = {"Jeunes": sum(g["departed"] for g in groups),
+              "Nombre total de bénéficiaires": sum(g["n"] for g in groups),
+              "Nombre d'abandons ou exclusions": sum(g["dropped"] for g in groups)}
     for key in ("16-18", "18-25", "Autres (âge)", "Demandeurs d'emploi", "Actifs occupés", "Étudiants",
                 "Autres (situation)", "Filles", "Garçons", *[label for label, _ in FEJ_LEVELS]):
         column[key] = 0
@@ -530,24 +532,13 @@ def _fej_groups(period):
     return year_groups, list(total.values())
 
 
-def _fej_headline(groups):
-    return {
-        "entered": sum(g["n"] for g in groups),
-        "departed": sum(g["departed"] for g in groups),
-        "dropped": sum(g["dropped"] for g in groups),
-    }
-
-
 def fej(filters):
     """The Fonds d'expérimentation pour la jeunesse beneficiaries table, by year of entry (fiche)."""
     dossiers = filters.dossiers()
     years = filters.years(dossiers, "received_on")
     year_groups, total_groups = _fej_groups(in_years(dossiers, "received_on", years))
-    columns = []
-    for year in years:
-        groups = [g for g in year_groups if g["year"] == year]
-        columns.append(_fej_column(groups, _fej_headline(groups)))
-    total_column = _fej_column(total_groups, _fej_headline(total_groups))
+    columns = [_fej_column([g for g in year_groups if g["year"] == year]) for year in years]
+    total_column = _fej_column(total_groups)
     rows = [Row([label, *[c[key] for c in columns], total_column[key]]) for key, label in FEJ_ROWS]
     return Report(
         "fej", "Tableau des bénéficiaires (FEJ)", ["Bénéficiaires", *[str(y) for y in years], "Total"], rows, years,
