@@ -2,8 +2,8 @@
 import pytest
 
 from ipm.enums import Role
-from ipm.factories import UserFactory
-from referrals.factories import StructureFactory
+from tests.factories import UserFactory
+from referrals.tests.factories import StructureFactory
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 # Second factor required as in production. DEBUG stays on: with it off the session cookie is "secure"
 # (HTTPS only) and the load test speaks plain HTTP on loopback.
 export IPM_REQUIRE_2FA=true ALLOWED_HOSTS=127.0.0.1 AXES_FAILURE_LIMIT=1000
-"$ROOT/.venv/bin/gunicorn" ipm.wsgi --bind "127.0.0.1:$PORT" --workers "${IPM_LOAD_WORKERS:-4}" \
+"$ROOT/.venv/bin/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers "${IPM_LOAD_WORKERS:-4}" \
     --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT

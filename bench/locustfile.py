@@ -9,7 +9,6 @@ import json
 import os
 import random
 import re
-import time
 from binascii import unhexlify
 
 from django_otp.oath import totp

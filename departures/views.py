@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dossiers.models import Dossier
 from dossiers.workflow import State
-from ipm.access import capability_required, get_visible_dossier, has_capability, scope
+from ipm.access import capability_required, has_capability, scope
 from ipm.lists import paginate
 from ipm.locking import StaleDossier, add_version_field, claim, refuse, versioned_save
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
@@ -45,7 +45,7 @@ from .forms import (
 from .models import Contract, CoPayment, FundingAgreement, HostOrganisation, Incident, Scheme, SiteVisit, Stay
 
 def _dossier(request, pk):
-    return get_visible_dossier(request.user, pk)
+    return Dossier.objects.get_visible(request.user, pk=pk)
 
 
 def _form_page(request, dossier, form, title, submit_label, intro="", multipart=False, extra=None, status=200):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from departures.models import Scheme
-from ipm.access import capability_required, get_visible_dossier, has_capability, visible_dossiers
+from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import safe_filename
@@ -17,6 +17,7 @@ from .enums import CommissionStatus
 from .forms import AgendaAddForm, CommissionSessionForm, ReviewForm
 from .models import CommissionCriterion, CommissionReview, CommissionSession
 from .workflow import State
+from .models import Dossier
 
 
 @capability_required("casework", "read_all")
@@ -58,7 +59,7 @@ def commission_edit(request, pk=None):
 def _ready_dossiers(user, session):
     """Dossiers that may be put on the agenda: in montage or postponed, complete first."""
     candidates = (
-        visible_dossiers(user).filter(state__in=services.AGENDA_SOURCE_STATES)
+        Dossier.objects.visible_to(user).filter(state__in=services.AGENDA_SOURCE_STATES)
         .exclude(commission_reviews__session=session)
         .select_related("youth", "structure", "scheme")
         .order_by("youth__last_name", "youth__first_name")
@@ -103,7 +104,7 @@ def agenda_add(request, pk):
         messages.error(request, "Cochez au moins un dossier à inscrire.")
         return redirect(session)
     added = 0
-    for dossier in visible_dossiers(request.user).filter(pk__in=ids).select_related("youth"):
+    for dossier in Dossier.objects.visible_to(request.user).filter(pk__in=ids).select_related("youth"):
         try:
             services.add_to_agenda(session, dossier, request.user, reason)
         except services.ServiceError as exc:
@@ -119,7 +120,7 @@ def agenda_add(request, pk):
 @capability_required("casework")
 def agenda_remove(request, pk, review_pk):
     review = get_object_or_404(CommissionReview.objects.select_related("dossier", "session"), session_id=pk, pk=review_pk)
-    get_visible_dossier(request.user, review.dossier_id)
+    Dossier.objects.get_visible(request.user, pk=review.dossier_id)
     try:
         services.remove_from_agenda(review, request.user)
     except services.ServiceError as exc:
@@ -136,7 +137,7 @@ def review(request, pk, review_pk):
         CommissionReview.objects.select_related("session", "dossier__youth", "dossier__structure", "dossier__scheme"),
         session_id=pk, pk=review_pk,
     )
-    dossier = get_visible_dossier(request.user, item.dossier_id)
+    dossier = Dossier.objects.get_visible(request.user, pk=item.dossier_id)
     criteria = CommissionCriterion.objects.filter(active=True)
     staff = has_capability(request.user, "casework")
     initial = {

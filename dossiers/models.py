@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ipm.access import ScopedQuerySet, has_capability
 from ipm.text import fold, person_key
 from ipm.uploads import upload_path, validate_upload
 
@@ -29,9 +30,25 @@ from .enums import (
 from .workflow import State
 
 
+class YouthQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """Platform roles and managers: every young person; a counsellor: those with a dossier of their
+        structure."""
+        if user.is_authenticated and user.is_active and (user.is_superuser or has_capability(user, "read_all")):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=Dossier.objects.visible_to(user).values("youth")).distinct()
+
+
+class DossierQuerySet(ScopedQuerySet):
+    structure_field = "structure"
+
+
 class Youth(models.Model):
     """One young person. One person may go round the wheel several times (several dossiers)."""
 
+    objects = YouthQuerySet.as_manager()
     history = HistoricalRecords()
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
@@ -86,6 +103,7 @@ class Youth(models.Model):
 class Dossier(models.Model):
     """One pass of one young person round the wheel: the central record."""
 
+    objects = DossierQuerySet.as_manager()
     history = HistoricalRecords()
     youth = models.ForeignKey(Youth, verbose_name="jeune", on_delete=models.PROTECT, related_name="dossiers")
     structure = models.ForeignKey(

@@ -6,20 +6,21 @@ from django.db.models import Exists, F, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability
+from ipm.access import can_see_sensitive, capability_required, has_capability
 from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.uploads import serve_file
 
 from . import services
 from .forms import DiagnosticForm, DocumentReviewForm, DocumentUploadForm, MobilityProjectForm, SensitiveDiagnosticForm
 from .models import Diagnostic, Document, DocumentType, MobilityProject, SensitiveDiagnostic
+from .models import Dossier
 
 
 @capability_required("casework", "read_all")
 def diagnostic(request, pk):
     """The diagnostic grid: mobility staff fill it (sensitive items included, each read logged); other
     platform staff and managers read its non-sensitive part."""
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     instance = Diagnostic.objects.filter(dossier=dossier).first() or Diagnostic(dossier=dossier)
     may_edit = can_see_sensitive(request.user)
     sensitive_instance = None
@@ -63,7 +64,7 @@ def diagnostic(request, pk):
 
 @capability_required("casework")
 def project(request, pk):
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     instance = MobilityProject.objects.filter(dossier=dossier).first() or MobilityProject(
         dossier=dossier, scheme=dossier.scheme
     )
@@ -92,7 +93,7 @@ def project(request, pk):
 @capability_required("casework", "read_all", "submit_referral")
 def documents(request, pk):
     """The application file: the checklist with each piece's status, upload and review (staff)."""
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     return render(request, "dossiers/documents.html", _documents_context(request, dossier))
 
 
@@ -116,7 +117,7 @@ def _documents_context(request, dossier, upload_forms=None, review_forms=None):
 @require_POST
 @capability_required("casework")
 def document_upload(request, pk, type_pk):
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     document_type = get_object_or_404(services.checklist_types(dossier.scheme), pk=type_pk)
     form = DocumentUploadForm(request.POST, request.FILES, prefix=f"piece{type_pk}")
     if form.is_valid():
@@ -136,7 +137,7 @@ def document_upload(request, pk, type_pk):
 @require_POST
 @capability_required("casework")
 def document_review(request, pk, doc_pk):
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     document = get_object_or_404(Document.objects.select_related("document_type"), dossier=dossier, pk=doc_pk)
     prefix = f"verif{document.document_type_id}"
     form = DocumentReviewForm(request.POST, prefix=prefix)
@@ -152,7 +153,7 @@ def document_review(request, pk, doc_pk):
 @require_POST
 @capability_required("casework")
 def document_delete(request, pk, doc_pk):
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     document = get_object_or_404(Document, dossier=dossier, pk=doc_pk)
     name = document.document_type.name
     stored = document.file.name
@@ -170,7 +171,7 @@ def document_download(request, pk, doc_pk):
     scope (e.g. another structure's), or a piece that does not belong to this dossier, is a 404; the
     counsellor of the structure and managers see the checklist status but not the files (pieces such
     as the health form hold health data): 403."""
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     if not has_capability(request.user, "casework"):
         raise PermissionDenied("Les fichiers des pièces sont réservés à l'équipe de la plateforme.")
     document = get_object_or_404(Document.objects.select_related("document_type"), dossier=dossier, pk=doc_pk)

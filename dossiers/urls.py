@@ -1,6 +1,5 @@
 from django.urls import path
 
-from ipm import rgpd_views
 
 from . import commission_views, stage_views, views
 from . import settings_views
@@ -12,8 +11,6 @@ urlpatterns = [
     path("a-traiter/", views.worklists, name="worklists"),
     path("<int:pk>/", views.dossier_detail, name="detail"),
     path("<int:pk>/etape/", views.dossier_transition, name="transition"),
-    path("<int:pk>/rgpd/export.<str:fmt>", rgpd_views.export, name="rgpd_export"),
-    path("<int:pk>/rgpd/effacer/", rgpd_views.erase, name="rgpd_erase"),
     path("<int:pk>/diagnostic/", stage_views.diagnostic, name="diagnostic"),
     path("<int:pk>/projet/", stage_views.project, name="project"),
     path("<int:pk>/pieces/", stage_views.documents, name="documents"),

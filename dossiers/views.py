@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ipm.access import can_see_sensitive, capability_required, get_visible_dossier, has_capability, visible_dossiers
+from ipm.access import can_see_sensitive, capability_required, has_capability
 from ipm.lists import paginate
 from referrals.forms import DossierFilterForm
 from referrals.meeting_enums import WHEEL_INFO_KINDS
@@ -15,6 +15,7 @@ from . import services, workflow
 from .models import CommissionReview
 from .queries import filter_dossiers, list_queryset, newest_first
 from .workflow import State
+from .models import Dossier
 
 
 # Transitions that need their own screen (they record more than a state): the action panel links
@@ -78,14 +79,14 @@ def _invite_meetings(user):
 def inbox(request):
     """Platform inbox: every dossier, newest fiches first, with search, filters and pagination."""
     form = DossierFilterForm(request.GET or None, structures=Structure.objects.all())
-    dossiers = visible_dossiers(request.user)
+    dossiers = Dossier.objects.visible_to(request.user)
     data = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         dossiers = filter_dossiers(dossiers, data)
     context = {"form": form}
     context.update(paginate(request, newest_first(list_queryset(dossiers), data)))
-    context["new_count"] = visible_dossiers(request.user).filter(state=workflow.State.RECEIVED).count()
+    context["new_count"] = Dossier.objects.visible_to(request.user).filter(state=workflow.State.RECEIVED).count()
     context["invite_meetings"] = _invite_meetings(request.user)
     context["selectable"] = bool(context["invite_meetings"])
     return render(request, "dossiers/inbox.html", context)
@@ -93,15 +94,12 @@ def inbox(request):
 
 @capability_required("read_all", "submit_referral")
 def dossier_detail(request, pk):
-    dossier = get_visible_dossier(
-        request.user, pk,
-        visible_dossiers(request.user).select_related(
-            "youth", "structure", "referring_counsellor", "platform_counsellor", "scheme"
-        ),
-    )
+    dossier = Dossier.objects.select_related(
+        "youth", "structure", "referring_counsellor", "platform_counsellor", "scheme"
+    ).get_visible(request.user, pk=pk)
     referral = getattr(dossier, "referral", None)
     other_dossiers = (
-        visible_dossiers(request.user).filter(youth=dossier.youth).exclude(pk=dossier.pk).select_related("structure")
+        Dossier.objects.visible_to(request.user).filter(youth=dossier.youth).exclude(pk=dossier.pk).select_related("structure")
     )
     file_state = services.completeness(dossier)
     context = {
@@ -165,7 +163,7 @@ def worklists(request):
     name = request.GET.get("liste", "a_inviter")
     if name not in {key for key, _label, _title in WORKLISTS}:
         name = "a_inviter"
-    base = list_queryset(visible_dossiers(request.user))
+    base = list_queryset(Dossier.objects.visible_to(request.user))
     # Complete or not is decided in the database (services.missing_piece_condition, same rules as
     # bulk_completeness): the ~9,000 dossiers in montage of a busy platform are not loaded.
     missing_piece = services.missing_piece_condition()
@@ -201,7 +199,7 @@ def worklists(request):
 @require_POST
 @capability_required("casework")
 def dossier_transition(request, pk):
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     target = request.POST.get("target", "")
     if target not in workflow.State.values:
         messages.error(request, "Action inconnue : rechargez la page et réessayez.")

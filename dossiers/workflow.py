@@ -49,6 +49,13 @@ FINAL_STATES = frozenset({State.CLOSED, State.DROPPED})
 ACTIVE_STATES = frozenset(State) - FINAL_STATES
 # States reached only once the stay has started: the dossier counts as a departure.
 DEPARTED_STATES = frozenset({State.ABROAD, State.INTERRUPTED, State.RETURNED, State.FOLLOW_UP})
+# Back from the stay (early or not): the monthly follow-up calls are due.
+FOLLOWUP_STATES = frozenset({State.RETURNED, State.FOLLOW_UP, State.INTERRUPTED})
+# States from which the follow-up may be closed.
+CLOSABLE_STATES = frozenset({State.FOLLOW_UP, State.INTERRUPTED})
+# The outcomes of a diagnostic, and the three decisions of a commission.
+DIAGNOSED_STATES = frozenset({State.DIAGNOSED, State.ORIENTED})
+DECIDED_STATES = frozenset({State.ACCEPTED, State.REFUSED, State.POSTPONED})
 
 STAFF = PLATFORM_ROLES
 MOBILITY = MOBILITY_ROLES

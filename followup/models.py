@@ -8,7 +8,7 @@ from .enums import CallSource, Channel, MessageKind, MessageStatus, Situation, i
 
 def max_attempts():
     """Unanswered attempts after which a young person is flagged unreachable."""
-    return getattr(settings, "IPM_FOLLOWUP_MAX_ATTEMPTS", 3)
+    return settings.IPM_FOLLOWUP_MAX_ATTEMPTS
 
 
 class FollowUpCall(models.Model):

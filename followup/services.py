@@ -38,10 +38,6 @@ CLOSABLE_STATES = (State.FOLLOW_UP, State.INTERRUPTED)
 ANSWER_SALT = "followup.answer"
 
 
-def setting(name, default):
-    return getattr(settings, name, default)
-
-
 def add_months(day, months):
     """``day`` plus a number of calendar months, clamped to the end of the month (31/01 + 1 → 28/02)."""
     month_index = day.month - 1 + months
@@ -62,7 +58,7 @@ def as_day(day=None):
 
 
 def absolute_url(path):
-    return setting("IPM_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.IPM_BASE_URL.rstrip("/") + path
 
 
 # --- Calls ------------------------------------------------------------------------------------------
@@ -228,7 +224,7 @@ def answer_url(call):
 
 
 def link_max_age():
-    return datetime.timedelta(days=setting("IPM_FOLLOWUP_LINK_DAYS", 30))
+    return datetime.timedelta(days=settings.IPM_FOLLOWUP_LINK_DAYS)
 
 
 def call_from_token(token):
@@ -260,8 +256,8 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
 
 def retry_delay(attempts):
     """Backoff before the next attempt: base × 2^(attempts-1), capped."""
-    base = setting("IPM_MESSAGE_RETRY_BASE_SECONDS", 60)
-    return min(base * 2 ** max(attempts - 1, 0), setting("IPM_MESSAGE_RETRY_MAX_SECONDS", 3600))
+    base = settings.IPM_MESSAGE_RETRY_BASE_SECONDS
+    return min(base * 2 ** max(attempts - 1, 0), settings.IPM_MESSAGE_RETRY_MAX_SECONDS)
 
 
 def _send(message):
@@ -286,7 +282,7 @@ def deliver(pk):
         except Exception as exc:  # noqa: BLE001 — any failure of the backend is recorded and retried
             log.warning("Envoi du message %s échoué (tentative %s) : %s", pk, message.attempts, exc)
             message.last_error = f"{timezone.localtime(now):%d/%m/%Y %H:%M} — {type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= setting("IPM_MESSAGE_MAX_ATTEMPTS", 5):
+            if message.attempts >= settings.IPM_MESSAGE_MAX_ATTEMPTS:
                 message.status = MessageStatus.FAILED
                 message.next_attempt_at = None
                 message.save()
@@ -305,7 +301,7 @@ def deliver(pk):
 def pending_to_resend(now=None):
     """Pending messages whose delivery is late (lost with a broker restart, or waiting for a retry)."""
     now = now or timezone.now()
-    grace = now - datetime.timedelta(seconds=setting("IPM_MESSAGE_RESEND_GRACE_SECONDS", 120))
+    grace = now - datetime.timedelta(seconds=settings.IPM_MESSAGE_RESEND_GRACE_SECONDS)
     return SentMessage.objects.filter(status=MessageStatus.PENDING).filter(
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, created_at__lte=grace)
     )
@@ -324,7 +320,7 @@ def resend(message):
 # --- What each scheduled task sends --------------------------------------------------------------------
 
 def platform_name():
-    return setting("IPM_PLATFORM_NAME", "Plateforme de mobilité")
+    return settings.IPM_PLATFORM_NAME
 
 
 def _to_youth(kind, object_key, period, youth, dossier, subject, email_body, sms_text):
@@ -375,7 +371,7 @@ def followup_link_messages(day=None):
     """To each young person whose monthly follow-up fell due in the last days: the personal link to
     answer it (once per call)."""
     day = as_day(day)
-    window = day - datetime.timedelta(days=setting("IPM_FOLLOWUP_LINK_WINDOW_DAYS", 7))
+    window = day - datetime.timedelta(days=settings.IPM_FOLLOWUP_LINK_WINDOW_DAYS)
     created = 0
     calls = open_calls().filter(due_date__lte=day, due_date__gte=window,
                                 dossier__state__in=FOLLOWUP_STATES).select_related("dossier__youth")
@@ -435,7 +431,7 @@ def return_report_messages(day=None):
     from departures.models import Stay
 
     day = as_day(day)
-    horizon = day + datetime.timedelta(days=setting("IPM_RETURN_REMINDER_DAYS", 7))
+    horizon = day + datetime.timedelta(days=settings.IPM_RETURN_REMINDER_DAYS)
     created = 0
     stays = (Stay.objects.filter(dossier__state=State.ABROAD, return_date__isnull=True,
                                  planned_end__gte=day, planned_end__lte=horizon)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ipm.access import capability_required, get_visible_dossier, scope
+from ipm.access import capability_required, scope
 from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.lists import paginate
 from ipm.text import fold
@@ -15,6 +15,7 @@ from . import services
 from .enums import MessageStatus
 from .forms import CallFilterForm, CallForm, MessageFilterForm, YouthAnswerForm
 from .models import FollowUpCall, SentMessage, max_attempts
+from dossiers.models import Dossier
 
 
 def _safe_next(request):
@@ -119,7 +120,7 @@ def call_record(request, pk):
 @require_POST
 @capability_required("casework")
 def close_dossier(request, pk):
-    dossier = get_visible_dossier(request.user, pk)
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
     try:
         event = services.close_followup(dossier, request.user)
     except services.FollowUpError as exc:

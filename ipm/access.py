@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 
 from .enums import MOBILITY_ROLES, PLATFORM_ROLES, Role
@@ -73,40 +74,25 @@ def _scope_by_structure(queryset, user, structure_field):
     return queryset.none()
 
 
-def visible_dossiers(user):
-    from dossiers.models import Dossier
-
-    return _scope_by_structure(Dossier.objects.all(), user, "structure")
-
-
-def visible_youths(user):
-    from dossiers.models import Youth
-
-    qs = Youth.objects.all()
-    if user.is_authenticated and (user.is_superuser or has_capability(user, "read_all")):
-        return qs
-    return qs.filter(pk__in=visible_dossiers(user).values("youth")).distinct() if user.is_authenticated else qs.none()
-
-
-def visible_referrals(user):
-    from referrals.models import Referral
-
-    return _scope_by_structure(Referral.objects.all(), user, "structure")
-
-
 def scope(queryset, user, structure_field):
     """Restrict any queryset holding a path to a structure (e.g. 'dossier__structure')."""
     return _scope_by_structure(queryset, user, structure_field)
 
 
-def get_visible_dossier(user, pk, queryset=None):
-    """The dossier if the user may see it, else 404."""
-    qs = visible_dossiers(user) if queryset is None else queryset & visible_dossiers(user)
-    return get_object_or_404(qs, pk=pk)
+class ScopedQuerySet(models.QuerySet):
+    """What a user may see of a model whose rows belong to a structure: the model's manager is
+    ``objects = MyQuerySet.as_manager()`` with ``structure_field`` naming the path to the structure
+    (``"structure"``, ``"dossier__structure"``…). The ground knows no domain model: each app's models
+    declare their own scope, and every view goes through ``Model.objects.visible_to(user)``."""
 
+    structure_field = "structure"
 
-def get_visible_referral(user, pk):
-    return get_object_or_404(visible_referrals(user), pk=pk)
+    def visible_to(self, user):
+        return _scope_by_structure(self, user, self.structure_field)
+
+    def get_visible(self, user, **lookups):
+        """The one row the user may see, else 404 (never 403: the row's existence is not told)."""
+        return get_object_or_404(self.visible_to(user), **lookups)
 
 
 def can_edit_casework(user):

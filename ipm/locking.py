@@ -66,15 +66,14 @@ def add_version_field(form, dossier):
 def claim(dossier, version):
     """Bump the dossier's version if it is still ``version`` (None: unconditionally), in one UPDATE.
     Raises ``StaleDossier`` when someone else saved in between. Call it inside the save's transaction."""
-    from dossiers.models import Dossier
-
-    rows = Dossier.objects.filter(pk=dossier.pk)
+    model = type(dossier)  # the ground knows no domain model: the row's own class
+    rows = model.objects.filter(pk=dossier.pk)
     if version is not None:
         rows = rows.filter(version=version)
     if not rows.update(version=F("version") + 1):
-        current = Dossier.objects.filter(pk=dossier.pk).values_list("version", flat=True).first()
+        current = model.objects.filter(pk=dossier.pk).values_list("version", flat=True).first()
         raise StaleDossier(current)
-    dossier.version = Dossier.objects.filter(pk=dossier.pk).values_list("version", flat=True).get()
+    dossier.version = model.objects.filter(pk=dossier.pk).values_list("version", flat=True).get()
     return dossier.version
 
 

@@ -36,8 +36,7 @@ class ConsoleBackend:
 
 class FileBackend:
     def __init__(self, path=None):
-        self.path = path or getattr(settings, "IPM_SMS_FILE_PATH", None) or os.environ.get("IPM_SMS_FILE_PATH") \
-            or os.path.join(str(settings.VAR_DIR), "sms.log")
+        self.path = path or settings.IPM_SMS_FILE_PATH or os.path.join(str(settings.VAR_DIR), "sms.log")
 
     def send(self, to, text):
         line = json.dumps({"to": to, "text": text, "at": timezone.now().isoformat()}, ensure_ascii=False)
@@ -46,7 +45,7 @@ class FileBackend:
 
 
 def get_backend():
-    path = getattr(settings, "IPM_SMS_BACKEND", None) or os.environ.get("IPM_SMS_BACKEND") or "ipm.sms.ConsoleBackend"
+    path = settings.IPM_SMS_BACKEND
     return import_string(path)()
 
 

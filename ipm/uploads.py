@@ -26,6 +26,7 @@ import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.dispatch import Signal
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -222,6 +223,11 @@ class UploadField(forms.FileField):
         return value
 
 
+# Sent each time ``serve_file`` hands a stored file to the current request's user (kwargs: ``fieldfile``,
+# ``download_name``). The ground does not know who records it: the audit app connects to it.
+file_served = Signal()
+
+
 def serve_file(fieldfile, download_name=None):
     """Send a stored file as a download, after the caller checked access. Never rendered inline by
     the browser (``Content-Disposition: attachment``, ``X-Content-Type-Options: nosniff``)."""
@@ -235,9 +241,8 @@ def serve_file(fieldfile, download_name=None):
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     content_type = KINDS[EXTENSIONS[extension]][0] if extension in EXTENSIONS else "application/octet-stream"
     response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    from .audit import record_download
-
-    record_download(fieldfile, name)  # the audit log: who downloaded which file of which dossier
+    # The audit log (privacy.audit) listens: who downloaded which file of which dossier.
+    file_served.send(sender=type(getattr(fieldfile, "instance", None)), fieldfile=fieldfile, download_name=name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

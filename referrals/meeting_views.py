@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dossiers.workflow import TransitionError
-from ipm.access import capability_required, has_capability, visible_dossiers
+from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
@@ -17,6 +17,7 @@ from . import meetings
 from .meeting_enums import SEAT_HOLDING, Attendance
 from .meeting_forms import MeetingFilterForm, MeetingForm
 from .models import Invitation, Meeting
+from dossiers.models import Dossier
 
 
 def upcoming_meetings(kinds=None):
@@ -80,7 +81,7 @@ def meeting_edit(request, pk=None):
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("facilitator", "scheme"), pk=pk)
     invitations = (
-        Invitation.objects.filter(meeting=meeting, dossier__in=visible_dossiers(request.user))
+        Invitation.objects.filter(meeting=meeting, dossier__in=Dossier.objects.visible_to(request.user))
         .select_related("dossier__youth", "dossier__structure", "dossier__referring_counsellor")
         .order_by("dossier__youth__last_name", "dossier__youth__first_name")
     )
@@ -107,7 +108,7 @@ def meeting_delete(request, pk):
 def attendance(request, pk):
     """Save the attendance of every invitation listed on the meeting page (one radio group each)."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    invitations = Invitation.objects.filter(meeting=meeting, dossier__in=visible_dossiers(request.user))
+    invitations = Invitation.objects.filter(meeting=meeting, dossier__in=Dossier.objects.visible_to(request.user))
     changed = 0
     errors = []
     for invitation in invitations.select_related("dossier__youth"):
@@ -141,7 +142,7 @@ def invite(request):
         messages.error(request, "Choisissez la réunion à laquelle inviter les jeunes cochés.")
         return redirect(back)
     ids = request.POST.getlist("dossiers")
-    dossiers = list(visible_dossiers(request.user).filter(pk__in=ids).select_related("youth"))
+    dossiers = list(Dossier.objects.visible_to(request.user).filter(pk__in=ids).select_related("youth"))
     if not dossiers:
         messages.error(request, "Cochez au moins un jeune à inviter.")
         return redirect(back)

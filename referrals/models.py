@@ -15,6 +15,8 @@ from dossiers.enums import (
     UnemploymentRights,
 )
 
+from ipm.access import ScopedQuerySet
+
 from .enums import ReferralStatus, StructureKind
 
 
@@ -37,10 +39,15 @@ class Structure(models.Model):
         return self.name
 
 
+class ReferralQuerySet(ScopedQuerySet):
+    structure_field = "structure"
+
+
 class Referral(models.Model):
     """A fiche de liaison, as the referring counsellor filled it. A draft until submitted; submitting
     creates (or finds) the young person and opens a dossier."""
 
+    objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords()
     status = models.CharField("statut", max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     structure = models.ForeignKey(Structure, verbose_name="structure", on_delete=models.PROTECT, related_name="referrals")

@@ -1,16 +1,18 @@
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dossiers.queries import filter_dossiers, list_queryset, newest_first
-from ipm.access import capability_required, has_capability, visible_dossiers, visible_referrals
+from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from .enums import ReferralStatus
 from .forms import DossierFilterForm, ReferralForm
 from .services import ReferralError, find_youth, submit_referral
+from dossiers.models import Dossier
+from .models import Referral
 
 
 def _save_referral(request, referral):
@@ -67,7 +69,7 @@ def referral_create(request):
 
 @capability_required("submit_referral")
 def referral_edit(request, pk):
-    referral = get_object_or_404(visible_referrals(request.user), pk=pk)
+    referral = Referral.objects.get_visible(request.user, pk=pk)
     if referral.status != ReferralStatus.DRAFT:
         return redirect(referral.get_absolute_url())
     if request.method == "POST":
@@ -82,7 +84,7 @@ def referral_edit(request, pk):
 @require_POST
 @capability_required("submit_referral")
 def referral_delete(request, pk):
-    referral = get_object_or_404(visible_referrals(request.user), pk=pk, status=ReferralStatus.DRAFT)
+    referral = Referral.objects.get_visible(request.user, pk=pk, status=ReferralStatus.DRAFT)
     referral.delete()
     messages.success(request, "Brouillon supprimé.")
     return redirect("referrals:my_youths")
@@ -93,10 +95,10 @@ def my_youths(request):
     """A counsellor's young people: the dossiers of their structure, and their fiches still in draft."""
     form = DossierFilterForm(request.GET or None, with_structure=False)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    dossiers = filter_dossiers(visible_dossiers(request.user), data)
+    dossiers = filter_dossiers(Dossier.objects.visible_to(request.user), data)
     if request.GET.get("mine") == "1":
         dossiers = dossiers.filter(referring_counsellor=request.user)
-    drafts = visible_referrals(request.user).filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
+    drafts = Referral.objects.visible_to(request.user).filter(status=ReferralStatus.DRAFT).order_by("-updated_at")
     context = {"form": form, "drafts": drafts, "mine": request.GET.get("mine") == "1"}
     one_structure = not has_capability(request.user, "read_all")
     context.update(paginate(request, newest_first(list_queryset(dossiers), data, one_structure=one_structure)))

@@ -68,6 +68,6 @@ class ImportUploadForm(forms.Form):
         name = upload.name.lower()
         if not (name.endswith(".csv") or name.endswith(".xlsx")):
             raise forms.ValidationError("Déposez un fichier .csv ou .xlsx (le modèle est téléchargeable ci-dessous).")
-        if upload.size > getattr(settings, "IPM_UPLOAD_MAX_BYTES", 10 * 1024 * 1024):
+        if upload.size > settings.IPM_UPLOAD_MAX_BYTES:
             raise forms.ValidationError("Fichier trop volumineux : découpez-le en plusieurs fichiers.")
         return upload

@@ -15,7 +15,7 @@ from .models import ImportJob
 
 # Files up to this size are checked and imported during the request; larger ones by the Celery worker,
 # the page showing the progress.
-SYNC_MAX_BYTES = getattr(settings, "IPM_IMPORT_SYNC_MAX_BYTES", 200 * 1024)
+SYNC_MAX_BYTES = settings.IPM_IMPORT_SYNC_MAX_BYTES
 
 
 def _download(content, content_type, name):

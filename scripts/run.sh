@@ -77,9 +77,9 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 start "Celery worker (log: var/log/worker.log)" \
-    "$CELERY" -A ipm worker --loglevel=info --concurrency=2 >>"$LOG_DIR/worker.log" 2>&1
+    "$CELERY" -A config worker --loglevel=info --concurrency=2 >>"$LOG_DIR/worker.log" 2>&1
 start "Celery beat (log: var/log/beat.log)" \
-    "$CELERY" -A ipm beat --loglevel=info --schedule "$ROOT/var/celerybeat-schedule" >>"$LOG_DIR/beat.log" 2>&1
+    "$CELERY" -A config beat --loglevel=info --schedule "$ROOT/var/celerybeat-schedule" >>"$LOG_DIR/beat.log" 2>&1
 start "web server" \
     "$PY" manage.py runserver "127.0.0.1:$PORT"
 

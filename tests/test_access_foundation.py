@@ -3,9 +3,9 @@ managers read without acting, anonymous users go to the login page."""
 import pytest
 from django.urls import reverse
 
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
-from referrals.factories import ReferralFactory
+from referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 

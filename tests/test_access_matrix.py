@@ -27,18 +27,18 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import log_in
-from departures.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
+from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
 from departures.models import Contract, Incident, SiteVisit
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import CommissionCriterion, CommissionReview, CommissionSession, Document, DocumentType
 from dossiers.workflow import State
-from followup.factories import FollowUpCallFactory
+from followup.tests.factories import FollowUpCallFactory
 from followup.models import SentMessage
 from followup.services import answer_token
 from ipm.enums import Role
-from ipm.factories import UserFactory
+from tests.factories import UserFactory
 from ipm.uploads import MINIMAL_PDF
-from referrals.factories import ReferralFactory
+from referrals.tests.factories import ReferralFactory
 from referrals.models import Meeting
 from reporting.models import ImportJob
 
@@ -76,7 +76,7 @@ MATRIX = {
     "password_reset_complete": (GET, None, PUBLIC),
     "otp_verify": (GET, None, ANY_USER),
     "otp_setup": (GET, None, ANY_USER),
-    "audit_log": (GET, None, MANAGERS),
+    "privacy:audit_log": (GET, None, MANAGERS),
     # --- Fiches de liaison and meetings ---------------------------------------------------------------
     "referrals:my_youths": (GET, None, COUNSELLOR),
     "referrals:create": (GET, None, COUNSELLOR),
@@ -109,8 +109,8 @@ MATRIX = {
     "dossiers:document_type_activation": (POST, "piece_type", MANAGERS),
     "dossiers:document_type_delete": (GET, "piece_type", MANAGERS),  # asks first (a used piece: deactivate)
     # RGPD: the subject-access export (mobility counsellors, admins) and the erasure (admins).
-    "dossiers:rgpd_export": (GET, "rgpd_export", (LOGIN, DENY, DENY, DENY, OK, DENY, DENY, OK)),
-    "dossiers:rgpd_erase": (POST, "dossier:received", (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, OK)),
+    "privacy:rgpd_export": (GET, "rgpd_export", (LOGIN, DENY, DENY, DENY, OK, DENY, DENY, OK)),
+    "privacy:rgpd_erase": (POST, "dossier:received", (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, OK)),
     "dossiers:commission_list": (GET, None, READ_ALL),
     "dossiers:commission_create": (GET, None, CASEWORK),
     "dossiers:commission_detail": (GET, "session", READ_ALL),

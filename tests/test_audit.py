@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.factories import DossierFactory, dossier_in_state
+from dossiers.tests.factories import DossierFactory, dossier_in_state
 from dossiers.models import Document, DocumentType, SensitiveAccess, Youth
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF, uploaded_file_for_tests
@@ -47,7 +47,7 @@ def fill_diagnostic(client, dossier, **extra):
 
 
 def journal(client, **params):
-    response = client.get(reverse("audit_log"), params)
+    response = client.get(reverse("privacy:audit_log"), params)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -165,9 +165,9 @@ def test_log_is_paginated(client_for, users):
     ("assistant", 403), ("manager", 200), ("admin", 200),
 ])
 def test_only_managers_and_administrators_search_the_log(client, client_for, role, status):
-    assert client_for(role).get(reverse("audit_log")).status_code == status
+    assert client_for(role).get(reverse("privacy:audit_log")).status_code == status
     client.logout()
-    response = client.get(reverse("audit_log"))
+    response = client.get(reverse("privacy:audit_log"))
     assert response.status_code == 302 and reverse("login") in response.url
 
 

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import Document, DocumentType
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF

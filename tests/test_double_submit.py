@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from departures.models import Payment, SiteVisit, Stay
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import CommissionSession, Dossier, Youth
 from dossiers.workflow import State
 from ipm.models import FormSubmission

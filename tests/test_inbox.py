@@ -4,9 +4,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from dossiers.factories import DossierFactory, YouthFactory, dossier_in_state
+from dossiers.tests.factories import DossierFactory, YouthFactory, dossier_in_state
 from dossiers.workflow import State
-from referrals.factories import StructureFactory
+from referrals.tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 

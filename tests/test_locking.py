@@ -7,14 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import log_in
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from departures.models import CoPayment, Stay
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import Diagnostic, Dossier, MobilityProject
 from dossiers.workflow import State
 from ipm.locking import StaleDossier, claim
 from ipm.enums import Role
-from ipm.factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

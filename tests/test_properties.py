@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from conftest import log_in
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from departures.models import Stay
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from ipm.enums import Role
-from ipm.factories import UserFactory
-from referrals.factories import StructureFactory
+from tests.factories import UserFactory
+from referrals.tests.factories import StructureFactory
 
 EXAMPLES = 12
 

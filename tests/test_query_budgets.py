@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from departures.factories import SchemeFactory, StayFactory
-from dossiers.factories import YouthFactory, dossier_in_state
+from departures.tests.factories import SchemeFactory, StayFactory
+from dossiers.tests.factories import YouthFactory, dossier_in_state
 from dossiers.models import CommissionReview, CommissionSession
 from dossiers.workflow import State
 from followup.enums import Situation

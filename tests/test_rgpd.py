@@ -11,26 +11,25 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from departures.models import Contract, CoPayment, Incident, Payment, SiteVisit, Stay
-from dossiers.factories import DossierFactory, YouthFactory, dossier_in_state
+from dossiers.tests.factories import DossierFactory, YouthFactory, dossier_in_state
 from dossiers.models import (
     CommissionReview,
     CommissionSession,
     Diagnostic,
     Document,
     DocumentType,
-    Dossier,
     DossierEvent,
     SensitiveDiagnostic,
     Youth,
 )
 from dossiers.workflow import State
 from followup.models import FollowUpCall, SentMessage
-from ipm import rgpd
+from privacy import rgpd
 from ipm.uploads import MINIMAL_PDF
-from referrals.factories import ReferralFactory
-from referrals.models import Invitation, Meeting, Referral
+from referrals.tests.factories import ReferralFactory
+from referrals.models import Invitation, Meeting
 from reporting.filters import ReportFilters
 from reporting.reports import REPORTS
 
@@ -95,7 +94,7 @@ def rich_youth(users, structure, closed_years_ago=None):
 
 def test_json_export_holds_everything(client_for, users, structure):
     youth, dossier = rich_youth(users, structure)
-    response = client_for("mobility").get(reverse("dossiers:rgpd_export", args=[dossier.pk, "json"]))
+    response = client_for("mobility").get(reverse("privacy:rgpd_export", args=[dossier.pk, "json"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
@@ -121,7 +120,7 @@ def test_pdf_export_in_french(client_for, users, structure):
     from pypdf import PdfReader
 
     youth, dossier = rich_youth(users, structure)
-    response = client_for("admin").get(reverse("dossiers:rgpd_export", args=[dossier.pk, "pdf"]))
+    response = client_for("admin").get(reverse("privacy:rgpd_export", args=[dossier.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in ("Données personnelles détenues sur", "BENALI", "Fiches de liaison", "Historique des étapes",
@@ -133,7 +132,7 @@ def test_export_of_the_sensitive_items_is_logged_as_a_read(client_for, users, st
     from dossiers.models import SensitiveAccess
 
     youth, dossier = rich_youth(users, structure)
-    client_for("mobility").get(reverse("dossiers:rgpd_export", args=[dossier.pk, "json"]))
+    client_for("mobility").get(reverse("privacy:rgpd_export", args=[dossier.pk, "json"]))
     log = SensitiveAccess.objects.get(dossier=dossier)
     assert (log.user, log.action, log.item) == (users["mobility"], SensitiveAccess.READ, "export RGPD (demande d'accès)")
 
@@ -152,22 +151,22 @@ def test_sensitive_items_only_for_those_who_may_see_them(users, structure):
 ])
 def test_export_is_for_mobility_staff_and_administrators(client_for, users, structure, role, status):
     dossier = dossier_in_state(State.RECEIVED, users["admin"], structure=structure)
-    assert client_for(role).get(reverse("dossiers:rgpd_export", args=[dossier.pk, "json"])).status_code == status
+    assert client_for(role).get(reverse("privacy:rgpd_export", args=[dossier.pk, "json"])).status_code == status
 
 
 def test_export_anonymous_goes_to_login(client, structure, users):
     dossier = DossierFactory(structure=structure)
-    response = client.get(reverse("dossiers:rgpd_export", args=[dossier.pk, "json"]))
+    response = client.get(reverse("privacy:rgpd_export", args=[dossier.pk, "json"]))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
 def test_export_buttons_on_the_dossier_page(client_for, users, structure):
     dossier = dossier_in_state(State.RECEIVED, users["admin"], structure=structure)
     html = client_for("mobility").get(dossier.get_absolute_url()).content.decode()
-    assert reverse("dossiers:rgpd_export", args=[dossier.pk, "pdf"]) in html
-    assert reverse("dossiers:rgpd_erase", args=[dossier.pk]) not in html  # erasure: administrators only
+    assert reverse("privacy:rgpd_export", args=[dossier.pk, "pdf"]) in html
+    assert reverse("privacy:rgpd_erase", args=[dossier.pk]) not in html  # erasure: administrators only
     html = client_for("admin").get(dossier.get_absolute_url()).content.decode()
-    assert reverse("dossiers:rgpd_erase", args=[dossier.pk]) in html and "data-confirm" in html
+    assert reverse("privacy:rgpd_erase", args=[dossier.pk]) in html and "data-confirm" in html
     html = client_for("reception").get(dossier.get_absolute_url()).content.decode()
     assert "rgpd" not in html
 
@@ -267,7 +266,7 @@ def test_reports_are_identical_after_anonymising_everyone(users, structure):
 
 def test_administrator_erases_from_the_dossier_page(client_for, users, structure):
     youth, dossier = rich_youth(users, structure)
-    response = client_for("admin").post(reverse("dossiers:rgpd_erase", args=[dossier.pk]), follow=True)
+    response = client_for("admin").post(reverse("privacy:rgpd_erase", args=[dossier.pk]), follow=True)
     assert response.status_code == 200
     assert "Données personnelles effacées" in response.content.decode()
     youth.refresh_from_db()
@@ -276,7 +275,7 @@ def test_administrator_erases_from_the_dossier_page(client_for, users, structure
 
 def test_erasure_refused_while_a_dossier_is_open(client_for, users, structure):
     dossier = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure)
-    response = client_for("admin").post(reverse("dossiers:rgpd_erase", args=[dossier.pk]), follow=True)
+    response = client_for("admin").post(reverse("privacy:rgpd_erase", args=[dossier.pk]), follow=True)
     assert "encore en cours" in response.content.decode()
     assert Youth.objects.get(pk=dossier.youth_id).last_name != "ANONYME"
 
@@ -284,8 +283,8 @@ def test_erasure_refused_while_a_dossier_is_open(client_for, users, structure):
 @pytest.mark.parametrize("role", ["mobility", "manager", "reception", "counsellor"])
 def test_erasure_is_for_administrators_only(client_for, users, structure, role):
     dossier = dossier_in_state(State.CLOSED, users["admin"], structure=structure)
-    assert client_for(role).post(reverse("dossiers:rgpd_erase", args=[dossier.pk])).status_code == 403
-    assert client_for(role).get(reverse("dossiers:rgpd_erase", args=[dossier.pk])).status_code in (403, 405)
+    assert client_for(role).post(reverse("privacy:rgpd_erase", args=[dossier.pk])).status_code == 403
+    assert client_for(role).get(reverse("privacy:rgpd_erase", args=[dossier.pk])).status_code in (403, 405)
 
 
 # --- Retention ---------------------------------------------------------------------------------------
@@ -345,7 +344,7 @@ def test_retention_later_in_time(users, structure):
 def test_monthly_schedule_and_task(users, structure):
     from django_celery_beat.models import PeriodicTask
 
-    from ipm.tasks import apply_retention
+    from privacy.tasks import apply_retention
 
     task = PeriodicTask.objects.get(task="ipm.apply_retention")
     assert task.enabled and task.crontab.day_of_month == "1"

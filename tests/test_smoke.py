@@ -1,6 +1,6 @@
 import pytest
 
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
 
 

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from departures.factories import FundingAgreementFactory, SchemeFactory
+from departures.tests.factories import FundingAgreementFactory, SchemeFactory
 from departures.models import QuotaOverrun
 from dossiers.enums import Decision
-from dossiers.factories import dossier_in_state, validate_all_pieces
+from dossiers.tests.factories import dossier_in_state, validate_all_pieces
 from dossiers.models import CommissionSession
 from dossiers.services import ServiceError, add_to_agenda, record_decision
 from dossiers.workflow import State

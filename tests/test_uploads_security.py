@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django.urls import get_resolver, reverse
 
 from departures.models import Contract
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import Document, DocumentType
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF, minimal_docx, uploaded_file_for_tests

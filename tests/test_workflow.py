@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from dossiers import workflow
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import DossierEvent
 from dossiers.workflow import State, Transition
 

@@ -1,7 +1,7 @@
 """The project's URLs plus a view that fails, for the error-page tests."""
 from django.urls import path
 
-from ipm.urls import handler403, handler404, handler500, urlpatterns as project_urls  # noqa: F401
+from config.urls import handler403, handler404, handler500, urlpatterns as project_urls  # noqa: F401
 
 
 class DeliberateFailure(Exception):

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from departures.models import HostOrganisation, Stay
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import DossierEvent
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from departures.factories import FundingAgreementFactory, HostOrganisationFactory
+from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory
 from departures.models import FundingAgreement, HostOrganisation, Scheme
 from dossiers.workflow import State
 from referrals.meeting_enums import MeetingKind

@@ -3,10 +3,10 @@ import pytest
 from django.utils import timezone
 
 from departures import services
-from departures.factories import FundingAgreementFactory, SchemeFactory
+from departures.tests.factories import FundingAgreementFactory, SchemeFactory
 from departures.models import QuotaOverrun
 from dossiers import workflow
-from dossiers.factories import DossierFactory, YouthFactory
+from dossiers.tests.factories import DossierFactory, YouthFactory
 from dossiers.workflow import State
 
 from .conftest import set_acceptance_year

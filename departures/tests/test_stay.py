@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from departures import services
-from departures.factories import HostOrganisationFactory
+from departures.tests.factories import HostOrganisationFactory
 from departures.models import Incident, SiteVisit, Stay
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF, uploaded_file_for_tests

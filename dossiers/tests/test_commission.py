@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from dossiers.enums import Decision
-from dossiers.factories import dossier_in_state, validate_all_pieces
+from dossiers.tests.factories import dossier_in_state, validate_all_pieces
 from dossiers.models import CommissionCriterion, CommissionReview, CommissionScore, CommissionSession
 from dossiers.services import ServiceError, add_to_agenda, minutes_pdf, record_decision
 from dossiers.workflow import State

@@ -3,9 +3,9 @@ and the read log, the first-departure warning, the mobility project."""
 import pytest
 from django.urls import reverse
 
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from dossiers.enums import DiagnosticOutcome, Orientation
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import Diagnostic, MobilityProject, SensitiveAccess, SensitiveDiagnostic
 from dossiers.workflow import State
 

@@ -2,9 +2,9 @@
 import pytest
 from django.urls import reverse
 
-from departures.factories import SchemeFactory
+from departures.tests.factories import SchemeFactory
 from dossiers.enums import DocumentStatus
-from dossiers.factories import DossierFactory, validate_all_pieces
+from dossiers.tests.factories import DossierFactory, validate_all_pieces
 from dossiers.models import Document, DocumentType
 from dossiers.services import checklist_types, completeness
 from ipm.uploads import MINIMAL_PDF, uploaded_file_for_tests

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from dossiers.factories import DossierFactory, YouthFactory
+from dossiers.tests.factories import DossierFactory, YouthFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from departures.factories import SchemeFactory
-from dossiers.factories import CommissionCriterionFactory, DocumentTypeFactory, dossier_in_state, validate_all_pieces
+from departures.tests.factories import SchemeFactory
+from dossiers.tests.factories import CommissionCriterionFactory, DocumentTypeFactory, dossier_in_state, validate_all_pieces
 from dossiers.models import CommissionCriterion, CommissionScore, CommissionSession, DocumentType
 from dossiers.services import add_to_agenda, checklist_types, completeness, save_scores
 from dossiers.workflow import State

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from dossiers import workflow
-from dossiers.factories import DossierFactory, dossier_in_state, validate_all_pieces
+from dossiers.tests.factories import DossierFactory, dossier_in_state, validate_all_pieces
 from dossiers.models import Diagnostic
 from dossiers.workflow import State
 
@@ -203,7 +203,7 @@ def test_work_lists_and_commission_page_do_not_grow_with_the_data(client_for, us
 def test_missing_piece_condition_agrees_with_completeness(users, structure):
     """The work lists decide "complete" in SQL (services.missing_piece_condition): same answer as the
     checklist of the dossier page for scheme pieces, optional and inactive types, rejected pieces."""
-    from departures.factories import SchemeFactory
+    from departures.tests.factories import SchemeFactory
     from dossiers import services
     from dossiers.enums import DocumentStatus
     from dossiers.models import Document, DocumentType, Dossier

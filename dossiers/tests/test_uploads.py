@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dossiers.enums import DocumentStatus
-from dossiers.factories import DossierFactory
+from dossiers.tests.factories import DossierFactory
 from dossiers.models import Document, DocumentType
 from ipm.uploads import MINIMAL_PDF, minimal_docx, safe_filename, uploaded_file_for_tests, validate_upload
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ipm.celery import app as celery_app
+from config.celery import app as celery_app
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -5,13 +5,13 @@ import time_machine
 from django.core import mail, signing
 
 from departures.enums import ReminderCadence
-from departures.factories import SchemeFactory, StayFactory
-from dossiers.factories import dossier_in_state
+from departures.tests.factories import SchemeFactory, StayFactory
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import DossierEvent
 from dossiers.workflow import State
 from followup import services, tasks
 from followup.enums import CallSource, Channel, MessageKind, MessageStatus, Situation
-from followup.factories import returned_dossier
+from followup.tests.factories import returned_dossier
 from followup.models import FollowUpCall, SentMessage
 
 from .conftest import at
@@ -236,7 +236,7 @@ def test_periodic_tasks_are_data():
     for name in ("followup.daily_followup", "followup.europass_reminders", "followup.return_report_reminders",
                  "followup.meeting_reminders", "followup.resend_pending_messages"):
         assert tasks_by_name.get(name) is True
-    from ipm.celery import app
+    from config.celery import app
 
     app.loader.import_default_modules()
     assert {n for n in tasks_by_name if n.startswith("followup.")} <= set(app.tasks)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dossiers.workflow import State
 from followup import services
 from followup.enums import CallSource, Channel, MessageKind, MessageStatus, Situation
-from followup.factories import returned_dossier
+from followup.tests.factories import returned_dossier
 from followup.models import FollowUpCall, SentMessage
 
 from .conftest import at
@@ -153,7 +153,7 @@ def test_failed_message_visible_and_resent(client_for, users, django_capture_on_
     page = client.get(reverse("followup:messages")).content.decode()
     assert "perdu@exemple.fr" in page and "ConnectionRefusedError" in page and 'data-confirm="Renvoyer' in page
     assert "en échec" in client.get(reverse("followup:calls")).content.decode()
-    from ipm.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     try:

@@ -1,6 +1,6 @@
 """Exactly once, against the real Redis of the test command and real Celery worker processes.
 
-Each test starts ``celery -A ipm worker`` subprocesses on a queue of their own, pointed at the test
+Each test starts ``celery -A config worker`` subprocesses on a queue of their own, pointed at the test
 database (settings ``followup.tests.worker_settings``), with emails and SMS written to files: what the
 files hold is what was really sent.
 """
@@ -18,14 +18,14 @@ from django.conf import settings
 from django.db import connection
 
 from departures.enums import ReminderCadence
-from departures.factories import SchemeFactory, StayFactory
-from dossiers.factories import dossier_in_state
+from departures.tests.factories import SchemeFactory, StayFactory
+from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
 from followup import tasks
 from followup.enums import Channel, MessageKind, MessageStatus
-from followup.factories import returned_dossier
+from followup.tests.factories import returned_dossier
 from followup.models import FollowUpCall, SentMessage
-from ipm.celery import app as celery_app
+from config.celery import app as celery_app
 
 pytestmark = [
     pytest.mark.skipif(
@@ -63,7 +63,7 @@ class Workers:
         env = {**self.env, "IPM_TEST_SEND_DELAY": str(send_delay)}
         log = open(self.logs / f"{name}.log", "ab")
         self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ipm", "worker", "-Q", self.queue, "-n", f"{name}-{self.queue}@%h",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", self.queue, "-n", f"{name}-{self.queue}@%h",
              "-P", "threads", "-c", str(concurrency), "--without-gossip", "--without-mingle", "--without-heartbeat",
              "-l", "warning"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -2,8 +2,8 @@
 the test database and at a queue of its own, with emails and SMS written to files the test reads."""
 import os
 
-from ipm.settings import *  # noqa: F401,F403
-from ipm.settings import DATABASES
+from config.settings import *  # noqa: F401,F403
+from config.settings import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["IPM_TEST_DB_NAME"]
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # reuse connections between tasks, like production

@@ -195,7 +195,7 @@ def test_my_youths_lists_only_own_structure(client_for, users):
 
 
 def test_my_youths_search_lists_the_matches_newest_first(client_for, users, structure):
-    from dossiers.factories import DossierFactory, YouthFactory
+    from dossiers.tests.factories import DossierFactory, YouthFactory
 
     for day, first_name in ((3, "Chloé"), (20, "Alice"), (11, "Basile")):
         DossierFactory(youth=YouthFactory(last_name="Moreau", first_name=first_name), structure=structure,

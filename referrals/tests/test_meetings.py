@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from dossiers.factories import DossierFactory, YouthFactory, dossier_in_state
+from dossiers.tests.factories import DossierFactory, YouthFactory, dossier_in_state
 from dossiers.workflow import State
 from referrals.meeting_enums import Attendance, MeetingKind
 from referrals.meetings import invite, meeting_ics, record_attendance

@@ -11,11 +11,11 @@ from datetime import date
 
 import pytest
 
-from departures.factories import SchemeFactory
-from dossiers.factories import YouthFactory
+from departures.tests.factories import SchemeFactory
+from dossiers.tests.factories import YouthFactory
 from dossiers.workflow import State
 from followup.enums import Situation
-from reporting.factories import reported_dossier
+from reporting.tests.factories import reported_dossier
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from departures.factories import HostOrganisationFactory
+from departures.tests.factories import HostOrganisationFactory
 from departures.models import Stay
 from dossiers.models import Youth
 from reporting import erasmus, renderers, reports

@@ -14,7 +14,7 @@ from followup.enums import Situation
 from followup.models import FollowUpCall
 from referrals.models import Structure
 from reporting import legacy, renderers, reports
-from reporting.factories import reported_dossier
+from reporting.tests.factories import reported_dossier
 from reporting.filters import ReportFilters
 
 pytestmark = pytest.mark.django_db

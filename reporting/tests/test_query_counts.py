@@ -5,12 +5,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from departures.factories import FundingAgreementFactory
+from departures.tests.factories import FundingAgreementFactory
 from departures.enums import Funder
 from dossiers.workflow import State
 from followup.enums import Situation
 from reporting import reports
-from reporting.factories import reported_dossier
+from reporting.tests.factories import reported_dossier
 from reporting.filters import ReportFilters
 
 pytestmark = pytest.mark.django_db

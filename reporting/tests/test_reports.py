@@ -1,7 +1,7 @@
 """Every report on the data of conftest.world, with its edges; the CSV layouts byte for byte."""
 import pytest
 
-from departures.factories import FundingAgreementFactory
+from departures.tests.factories import FundingAgreementFactory
 from departures.enums import Funder
 from reporting import renderers, reports
 from reporting.filters import ReportFilters
@@ -172,9 +172,9 @@ def test_fej_table_by_year_of_entry(world):
 def test_fej_counts_a_young_person_at_the_first_fiche_of_each_year_and_of_the_period(users, structure):
     from datetime import date
 
-    from dossiers.factories import YouthFactory
+    from dossiers.tests.factories import YouthFactory
     from dossiers.workflow import State
-    from reporting.factories import reported_dossier
+    from reporting.tests.factories import reported_dossier
 
     admin = users["admin"]
     # Camille: 25 at her 2021 fiche, 26 at her two 2022 fiches → 18-25 in 2021 and in Total, Autres in 2022.

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from departures.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
-from dossiers.factories import dossier_in_state
+from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
+from dossiers.tests.factories import dossier_in_state
 from dossiers.models import CommissionCriterion, CommissionSession, DocumentType
 from dossiers.workflow import State
 from followup import services as followup_services

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from departures.factories import HostOrganisationFactory, SchemeFactory
+from departures.tests.factories import HostOrganisationFactory, SchemeFactory
 from departures.models import Contract, SiteVisit, Stay
-from dossiers.factories import dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from departures.factories import SchemeFactory, StayFactory
-from dossiers.factories import DossierFactory
+from departures.tests.factories import SchemeFactory, StayFactory
+from dossiers.tests.factories import DossierFactory
 
 from .conftest import assert_accessible, login
 

@@ -10,14 +10,14 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from departures.factories import HostOrganisationFactory, SchemeFactory
+from departures.tests.factories import HostOrganisationFactory, SchemeFactory
 from departures.models import Contract, Stay
 from dossiers.models import CommissionSession, Document, DocumentType
 from dossiers.workflow import State
 from followup import services as followup_services
 from followup.models import FollowUpCall
 from ipm.uploads import MINIMAL_PDF
-from referrals.factories import ReferralFactory
+from referrals.tests.factories import ReferralFactory
 from referrals.models import Meeting
 from referrals.services import submit_referral
 

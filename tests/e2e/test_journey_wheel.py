@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from dossiers.factories import DossierFactory, YouthFactory, validate_all_pieces
+from dossiers.tests.factories import DossierFactory, YouthFactory, validate_all_pieces
 from dossiers.models import CommissionSession, Document
 from dossiers.workflow import State
 from ipm.uploads import MINIMAL_PDF

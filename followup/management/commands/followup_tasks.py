@@ -33,9 +33,9 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError("--jour : date attendue au format AAAA-MM-JJ, par exemple 2026-11-23.")
         if options["envoyer_ici"]:
-            from ipm.celery import app
+            from celery import current_app
 
-            app.conf.task_always_eager = True
+            current_app.conf.task_always_eager = True
         for key in options["taches"] or TASKS:
             label, function = TASKS[key]
             self.stdout.write(f"{label} : {function(day)}")

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ipm import twofactor, views
+
+admin.site.site_header = "Ipm — administration"
+admin.site.site_title = "Ipm"
+admin.site.index_title = "Administration de la plateforme"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("comptes/double-authentification/", twofactor.otp_verify, name="otp_verify"),
+    path("comptes/double-authentification/activer/", twofactor.otp_setup, name="otp_setup"),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("fiches/", include("referrals.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("departs/", include("departures.urls")),
+    path("suivi/", include("followup.urls")),
+    path("rapports/", include("reporting.urls")),
+    path("", include("privacy.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "ipm.views.permission_denied"
+handler404 = "ipm.views.page_not_found"
+handler500 = "ipm.views.server_error"
