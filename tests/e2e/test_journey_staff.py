@@ -124,7 +124,8 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     assert_accessible(page)
     page.get_by_role("link", name=f"{session.date:%d/%m/%Y}", exact=True).click()
     assert_accessible(page)
-    assert page.get_by_label("BENALI Yasmine").is_checked()  # a complete file is pre-selected
+    assert not page.get_by_label("BENALI Yasmine").is_checked()  # nothing is pre-selected: staff choose
+    page.get_by_label("BENALI Yasmine").check()
     page.get_by_role("button", name="Inscrire les dossiers cochés").click()
     assert reload_dossier(dossier) == State.IN_COMMISSION
     page.get_by_role("link", name="Évaluer et décider").click()

@@ -79,6 +79,8 @@ def test_from_invitation_to_commission_decision(page, users, structure, tmp_path
     session = CommissionSession.objects.create(date=datetime.date.today() + datetime.timedelta(days=2))
     page.goto(f"/dossiers/commissions/{session.pk}/")
     assert_accessible(page)
+    assert not page.locator(f"#cand-{dossier.pk}").is_checked()  # a bulk action is chosen, never defaulted
+    page.locator(f"#cand-{dossier.pk}").check()
     page.get_by_role("button", name="Inscrire les dossiers cochés").click()
     page.get_by_role("link", name="Évaluer et décider").click()
     assert_accessible(page)
