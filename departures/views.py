@@ -17,7 +17,7 @@ from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.text import fold
 from ipm.uploads import serve_file
 from referrals.meeting_enums import MeetingKind
-from referrals.meeting_views import upcoming_meetings
+from referrals.views.meetings import upcoming_meetings
 from referrals.models import Invitation
 
 from . import services
