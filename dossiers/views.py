@@ -70,7 +70,7 @@ def _invite_meetings(user):
     """Upcoming information meetings proposed for the bulk invitation (staff only)."""
     if not has_capability(user, "casework"):
         return []
-    from referrals.meeting_views import upcoming_meetings
+    from referrals.views.meetings import upcoming_meetings
 
     return list(upcoming_meetings(WHEEL_INFO_KINDS))
 

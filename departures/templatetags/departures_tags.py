@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from dossiers.workflow import State
 from referrals.meeting_enums import MeetingKind
-from referrals.meeting_views import upcoming_meetings
+from referrals.views.meetings import upcoming_meetings
 from referrals.models import Invitation
 
 from .. import services

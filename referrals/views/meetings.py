@@ -8,16 +8,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dossiers.models import Dossier
 from dossiers.workflow import TransitionError
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
-from . import meetings
-from .meeting_enums import SEAT_HOLDING, Attendance
-from .meeting_forms import MeetingFilterForm, MeetingForm
-from .models import Invitation, Meeting
-from dossiers.models import Dossier
+from .. import meetings
+from ..meeting_enums import SEAT_HOLDING, Attendance
+from ..meeting_forms import MeetingFilterForm, MeetingForm
+from ..models import Invitation, Meeting
 
 
 def upcoming_meetings(kinds=None):
