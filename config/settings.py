@@ -118,7 +118,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # locks an account after repeated failed logins
     "django.contrib.auth.backends.ModelBackend",
 ]
-# django-axes: 5 failed logins for one username from one address lock it for 30 minutes.
+# django-axes: 5 failed logins for one username from one address lock it for 30 minutes; 20 failed logins
+# from one address, whatever the usernames, lock every login from that address for 30 minutes
+# (ipm/login.py: one password tried on every account). Behind a proxy, set AXES_PROXY_COUNT.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.5))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -126,6 +128,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 0))
 AXES_VERBOSE = False
+AXES_HANDLER = "ipm.login.LoginThrottleHandler"
+IPM_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("IPM_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 # Two-factor login (TOTP, django-otp) for platform staff, managers and administrators. Required in
 # production; off by default in development so that the demo accounts work at once (IPM_REQUIRE_2FA=true
 # to try it); the test suite turns it on.
