@@ -79,7 +79,7 @@ def parse_date(value, minimum=DATE_MIN, maximum=DATE_MAX):
 
 def safe_next(request, value, default):
     """Where to go back to: ``value`` if it is a path of this site (``/dossiers/?page=2``), else
-    ``default`` (a URL name such as ``"dossiers:inbox"`` or a path). Refused: another site
+    ``default`` (a URL name such as ``"dossiers:inbox"``, a path, or None). Refused: another site
     (``https://evil.example/``, ``//evil.example``), a scheme (``javascript:``), something that is not
     a path (``foo``), control characters."""
     target = value if isinstance(value, str) else ""
@@ -91,4 +91,4 @@ def safe_next(request, value, default):
                                             require_https=request.is_secure())
     ):
         return target
-    return resolve_url(default)
+    return None if default is None else resolve_url(default)

@@ -64,5 +64,6 @@ def test_safe_next_falls_back_to_the_default(request_, value):
     assert safe_next(request_, value, "/accueil/") == "/accueil/"
 
 
-def test_safe_next_default_may_be_a_url_name(request_):
+def test_safe_next_default_may_be_a_url_name_or_none(request_):
     assert safe_next(request_, "https://evil.example/", "home") == "/"
+    assert safe_next(request_, "https://evil.example/", None) is None
