@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "ipm.middleware.PrivateCacheMiddleware",  # pages of a signed-in user: Cache-Control: private, no-store
     "django_otp.middleware.OTPMiddleware",
     "ipm.twofactor.RequireTwoFactorMiddleware",
+    "ipm.middleware.StorageUnavailableMiddleware",  # a failed file write: French page (503), not a 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,7 +170,8 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: a full or read-only disk gives a French message, never a server error (ipm/uploads.py).
+    "default": {"BACKEND": "ipm.uploads.GuardedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

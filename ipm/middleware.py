@@ -12,13 +12,20 @@ request, e.g. in a Celery task). The 500 page shows it so that a user can quote 
 no-store`` with every response to a signed-in user: the pages show personal data, which neither a shared
 proxy nor the browser's cache (a shared computer, the back button after logging out) may keep. A response
 that chose its own ``Cache-Control`` (file downloads, pages marked ``never_cache``) keeps it.
+
+``StorageUnavailableMiddleware``: an uploaded file that could not be written (``ipm.uploads.
+StorageUnavailable``: disk full, read-only) and that the view did not handle gives a French page,
+status 503, instead of a server error.
 """
 import contextvars
 import logging
 import re
 import uuid
 
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+from .uploads import StorageUnavailable
 
 HEADER = "X-Request-ID"
 _VALID_INCOMING = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -69,6 +76,19 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class StorageUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, StorageUnavailable):
+            return render(request, "503_storage.html", {"message": exception.message}, status=503)
+        return None
 
 
 class RequestIdFilter(logging.Filter):
