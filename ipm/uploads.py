@@ -31,6 +31,7 @@ import io
 import logging
 import os
 import re
+import threading
 import unicodedata
 import uuid
 import zipfile
@@ -259,16 +260,31 @@ class GuardedFileSystemStorage(FileSystemStorage):
     """``FileSystemStorage`` whose write failures become ``StorageUnavailable`` (logged with their cause
     for the administrator); a file left half-written is removed."""
 
+    # The name being written by this thread: Django's ``_save`` picks another free name if the first
+    # one was taken meanwhile (``get_available_name``), and only the file it created may be removed.
+    _writing = threading.local()
+
+    def get_available_name(self, name, max_length=None):
+        available = super().get_available_name(name, max_length=max_length)
+        if getattr(self._writing, "name", None) is not None:
+            self._writing.name = available
+        return available
+
     def _save(self, name, content):
+        self._writing.name = name
         try:
             return super()._save(name, content)
         except OSError as exc:
-            logger.error("Storage write failed for %s: %s", name, exc, exc_info=True)
+            written = self._writing.name
+            logger.error("Storage write failed for %s: %s", written, exc, exc_info=True)
             try:
-                os.remove(self.path(name))  # the name was free: whatever is there is our partial file
+                # Created by this write (exclusive creation: a name already taken is never opened).
+                os.remove(self.path(written))
             except OSError:
                 pass
             raise StorageUnavailable() from exc
+        finally:
+            self._writing.name = None
 
 
 @contextmanager

@@ -95,6 +95,16 @@ def test_a_full_disk_gives_the_french_error_and_leaves_no_half_written_file(medi
     assert sorted(p.name for p in (media_in_tmp / "dossiers").iterdir()) == ["premier.pdf"]
 
 
+def test_the_cleanup_never_removes_a_file_that_took_the_name_meanwhile(media_in_tmp):
+    # Another upload took the name between the choice of the name and the write: Django's storage writes
+    # under another free name, which is the one removed when the disk is full.
+    default_storage.save("imports/export.csv", ContentFile(b"someone else's file"))
+    with full_disk(), pytest.raises(StorageUnavailable):
+        default_storage._save("imports/export.csv", ContentFile(b"a,b\n" * 100))
+    assert [p.name for p in (media_in_tmp / "imports").iterdir()] == ["export.csv"]
+    assert (media_in_tmp / "imports" / "export.csv").read_bytes() == b"someone else's file"
+
+
 @pytest.fixture
 def dossier(structure, users):
     return DossierFactory(structure=structure, referring_counsellor=users["counsellor"])
