@@ -73,8 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ipm.middleware.PrivateCacheMiddleware",  # pages of a signed-in user: Cache-Control: private, no-store
     "django_otp.middleware.OTPMiddleware",
     "ipm.twofactor.RequireTwoFactorMiddleware",
+    "ipm.middleware.StorageUnavailableMiddleware",  # a failed file write: French page (503), not a 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,6 +113,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a web process and a Celery worker at once: WAL lets readers go on
+    # while one writes, a writer waits up to 20 s for the lock instead of failing at once, and
+    # transactions take the write lock when they begin (no « database is locked » half-way through).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ipm.User"
@@ -118,7 +129,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # locks an account after repeated failed logins
     "django.contrib.auth.backends.ModelBackend",
 ]
-# django-axes: 5 failed logins for one username from one address lock it for 30 minutes.
+# django-axes: 5 failed logins for one username from one address lock it for 30 minutes; 20 failed logins
+# from one address, whatever the usernames, lock every login from that address for 30 minutes
+# (ipm/login.py: one password tried on every account). Behind a proxy, set AXES_PROXY_COUNT.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.5))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -126,6 +139,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 0))
 AXES_VERBOSE = False
+AXES_HANDLER = "ipm.login.LoginThrottleHandler"
+IPM_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("IPM_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 # Two-factor login (TOTP, django-otp) for platform staff, managers and administrators. Required in
 # production; off by default in development so that the demo accounts work at once (IPM_REQUIRE_2FA=true
 # to try it); the test suite turns it on.
@@ -164,7 +179,8 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: a full or read-only disk gives a French message, never a server error (ipm/uploads.py).
+    "default": {"BACKEND": "ipm.uploads.GuardedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -249,6 +265,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies blocked, sent from another site): a French page, status 403.
+CSRF_FAILURE_VIEW = "ipm.views.csrf_failure"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
