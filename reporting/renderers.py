@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .reports import DATA, HEADING, SUBTOTAL, TOTAL
+from .reports.common import DATA, HEADING, SUBTOTAL, TOTAL
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -44,7 +44,7 @@ def test_example_file_imports_with_the_right_departures_table(capsys):
     call_command("import_legacy", str(EXAMPLE))
     assert Dossier.objects.filter(imported=True).count() == 34
     assert Stay.objects.count() == 22
-    csv = renderers.to_csv(reports.departures(ReportFilters())).decode()
+    csv = renderers.to_csv(reports.build("departures", ReportFilters())).decode()
     assert csv == (
         "Dispositif,2019,2020,2021,Total\n"
         "Chantier international,3,0,2,5\n"
@@ -172,7 +172,7 @@ def test_imported_dossiers_count_in_reports_like_dossiers_made_in_the_app(tmp_pa
         imported = reports.build(name, ReportFilters(year_from=2019, year_to=2019))
         lived = reports.build(name, ReportFilters(year_from=2020, year_to=2020))
         assert [r.cells[1:] for r in imported.rows] == [r.cells[1:] for r in lived.rows], name
-    fej = reports.fej(ReportFilters(year_from=2019, year_to=2020))
+    fej = reports.build("fej", ReportFilters(year_from=2019, year_to=2020))
     assert all(row.cells[1] == row.cells[2] for row in fej.rows)
 
 
