@@ -236,3 +236,32 @@ def test_recent_return_without_follow_up_stays_open_for_the_follow_up():
         return_date=today - __import__("datetime").timedelta(days=20), final_status="parti", situation_6="",
     )
     assert legacy.timeline(row)[-1][0] == State.RETURNED
+
+
+def test_each_final_status_writes_the_timeline_of_docs_import_md():
+    """The timelines are the workflow's own paths (``path_to``); this pins them to the table users read."""
+    S = State
+    before_departure = [S.RECEIVED, S.INFO_DONE, S.DIAGNOSED, S.FILE_BUILDING, S.IN_COMMISSION]
+    expected = {
+        ("en_cours", None, ""): [S.RECEIVED],
+        ("abandon", None, ""): [S.RECEIVED, S.DROPPED],
+        ("oriente", None, ""): [S.RECEIVED, S.INFO_DONE, S.ORIENTED],
+        ("refuse", None, ""): [*before_departure, S.REFUSED],
+        ("parti", None, ""): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED, S.ABROAD],
+        ("parti", date(2019, 6, 1), "emploi_cdi"): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED, S.ABROAD,
+                                                    S.RETURNED, S.FOLLOW_UP, S.CLOSED],
+        ("interrompu", date(2019, 4, 1), ""): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED, S.ABROAD,
+                                               S.INTERRUPTED, S.CLOSED],
+        ("interrompu", date(2019, 4, 1), "recherche_emploi"): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED,
+                                                               S.ABROAD, S.INTERRUPTED, S.FOLLOW_UP, S.CLOSED],
+    }
+    for (final, return_date, situation), states in expected.items():
+        departed = final in ("parti", "interrompu")
+        row = legacy.LegacyRow(
+            line=2, reference="X", last_name="A", first_name="B", birth_date=date(2000, 1, 1), sex="F", level="",
+            employment_status="", qpv=None, zrr=None, structure="S", received_on=date(2019, 1, 10),
+            scheme="S" if departed else "", country="", city="", departure_date=date(2019, 3, 1) if departed else None,
+            return_date=return_date, final_status=final, situation_6=situation,
+        )
+        assert [state for state, _when in legacy.timeline(row)] == states, (final, return_date, situation)
+        assert all((source, target) in TRANSITION_TABLE for source, target in zip(states, states[1:]))
