@@ -19,7 +19,8 @@ from reporting.filters import ReportFilters
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "example-legacy.csv"
+# The project's example history (synthetic people): 26 rows, 24 young people (two of them twice).
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-legacy.csv"
 HEADER = ",".join(legacy.COLUMNS)
 GOOD = [
     "R1,Dupont,Élodie,15/03/2000,F,V,demandeur_emploi,oui,non,Mission Locale Test,10/01/2019,Yes Europe,Irlande,"
@@ -40,19 +41,30 @@ def write(tmp_path, lines, name="historique.csv", encoding="utf-8"):
     return path
 
 
+def test_example_file_follows_the_template():
+    assert EXAMPLE.read_text(encoding="utf-8").splitlines()[0] == HEADER
+
+
 def test_example_file_imports_with_the_right_departures_table(capsys):
     call_command("import_legacy", str(EXAMPLE))
-    assert Dossier.objects.filter(imported=True).count() == 34
-    assert Stay.objects.count() == 22
+    assert Dossier.objects.filter(imported=True).count() == 26
+    assert Youth.objects.count() == 24
+    assert Stay.objects.count() == 15
+    assert FollowUpCall.objects.count() == 13
+    states = {}
+    for state in Dossier.objects.values_list("state", flat=True):
+        states[state] = states.get(state, 0) + 1
+    assert states == {State.CLOSED: 14, State.ABROAD: 1, State.RECEIVED: 3, State.DROPPED: 3, State.ORIENTED: 3,
+                      State.REFUSED: 2}
     csv = renderers.to_csv(reports.build("departures", ReportFilters())).decode()
     assert csv == (
-        "Dispositif,2019,2020,2021,Total\n"
-        "Chantier international,3,0,2,5\n"
-        "Erasmus+ stages,5,2,6,13\n"
-        "Service civique,0,1,3,4\n"
-        "Total,8,3,11,22\n"
+        "Dispositif,2019,2020,2021,2022,Total\n"
+        "Chantier international,1,1,1,1,4\n"
+        "Corps européen de solidarité,1,0,2,0,3\n"
+        "Erasmus+ stages,2,1,3,2,8\n"
+        "Total,4,2,6,3,15\n"
     )
-    assert "34 dossier(s) créés" in capsys.readouterr().out
+    assert "26 dossier(s) créés" in capsys.readouterr().out
 
 
 def test_example_file_twice_changes_nothing(capsys):
@@ -62,7 +74,7 @@ def test_example_file_twice_changes_nothing(capsys):
     call_command("import_legacy", str(EXAMPLE))
     assert snapshot() == before
     assert dict(Dossier.objects.values_list("legacy_reference", "state")) == states
-    assert "0 dossier(s) créés, 34 déjà importé(s)" in capsys.readouterr().out
+    assert "0 dossier(s) créés, 26 déjà importé(s)" in capsys.readouterr().out
 
 
 def test_dry_run_writes_nothing_and_says_what_would_be_created(capsys):
@@ -70,8 +82,11 @@ def test_dry_run_writes_nothing_and_says_what_would_be_created(capsys):
     call_command("import_legacy", str(EXAMPLE), "--dry-run")
     assert snapshot() == before
     out = capsys.readouterr().out
-    assert "34 dossier(s) seraient créés" in out
-    assert "Dispositifs nouveaux : Erasmus+ stages, Chantier international, Service civique" in out
+    assert ("26 ligne(s) lue(s) ; 26 dossier(s) seraient créés, 0 déjà importé(s) (ignorés) ; 24 nouveau(x) "
+            "jeune(s), 0 déjà connu(s) ; 15 séjour(s), 13 suivi(s) à six mois.") in out
+    assert ("Structures nouvelles : Mission Locale Nord-Isère, Mission Locale de Vienne, "
+            "Mission Locale Loire, antenne de Feurs") in out
+    assert "Dispositifs nouveaux : Erasmus+ stages, Chantier international, Corps européen de solidarité" in out
 
 
 def test_bad_file_writes_nothing_and_names_every_bad_line(tmp_path, capsys):
