@@ -6,6 +6,7 @@ from .common import TOTAL, Report, Row, in_years
 
 NAME = "departures"
 TITLE = "Départs par dispositif et par année"
+SUMMARY = "Départs par dispositif et par année de départ."
 
 
 def report(filters):

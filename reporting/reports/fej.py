@@ -9,6 +9,7 @@ from .common import Report, Row, annotate_age, as_int, departed, in_years, run_o
 
 NAME = "fej"
 TITLE = "Tableau des bénéficiaires (FEJ)"
+SUMMARY = "Tableau annexe des bénéficiaires du Fonds d'expérimentation pour la jeunesse."
 
 FEJ_SITUATIONS = [
     ("Demandeurs d'emploi", {EmploymentStatus.JOB_SEEKER}),

@@ -10,6 +10,7 @@ from .common import Report, Row, departed, in_years, pct
 
 NAME = "funnel"
 TITLE = "De la fiche au départ"
+SUMMARY = "Les étapes de la fiche au départ, pour les fiches reçues dans la période."
 
 # The steps of the funnel read from the timeline: step → the states whose event marks it reached.
 REACHED_STEPS = {

@@ -8,6 +8,7 @@ from .common import HEADING, SUBTOTAL, TOTAL, Report, Row, in_years, pct, run_ov
 
 NAME = "outcomes"
 TITLE = "Situation six mois après le retour"
+SUMMARY = "Situation au contact du sixième mois après le retour ; sorties positives."
 
 OUTCOME_ROWS = [
     "emploi_cdi", "emploi_cdd_6_mois_plus", "emploi_cdd_moins_6_mois", "formation_qualifiante",

@@ -8,6 +8,7 @@ from .common import SUBTOTAL, Report, Row, annotate_age, first_per_youth, in_yea
 
 NAME = "profile"
 TITLE = "Profil du public"
+SUMMARY = "Sexe, âge, niveau, QPV et ZRR des jeunes reçus et partis."
 
 AGE_BANDS = ["moins de 18", "18-19", "20-24", "25-26", "plus de 26"]
 LEVELS = ["VI", "Vbis", "V", "IV", "III", "I-II", "inconnu"]

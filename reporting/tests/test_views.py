@@ -30,6 +30,22 @@ def test_every_report_page_opens_for_roles_with_reports(world, client_for, role)
         assert "<table" in response.content.decode()
 
 
+def test_the_list_of_reports_shows_every_report_of_the_registry_with_its_summary(client_for):
+    from django.utils.html import escape
+
+    from reporting import reports
+
+    html = client_for("manager").get(reverse("reporting:index")).content.decode()
+    positions = []
+    for name, title in reports.REPORT_TITLES.items():
+        link = f'<a href="{reverse("reporting:report", args=[name])}" class="stretched-link">{escape(title)}</a>'
+        assert link in html, name
+        assert escape(reports.REPORT_SUMMARIES[name]) in html, name
+        positions.append(html.index(link))
+    assert positions == sorted(positions)  # in the registry's order
+    assert list(reports.REPORTS) == ["departures", "funnel", "profile", "outcomes", "fej"]
+
+
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("reporting:report", args=["departures"]))
     assert response.status_code == 302 and "/comptes/login/" in response["Location"]
