@@ -231,6 +231,10 @@ IPM_FOLLOWUP_MAX_ATTEMPTS = int(os.environ.get("IPM_FOLLOWUP_MAX_ATTEMPTS", 3))
 IPM_FOLLOWUP_LINK_DAYS = int(os.environ.get("IPM_FOLLOWUP_LINK_DAYS", 30))
 IPM_FOLLOWUP_LINK_WINDOW_DAYS = int(os.environ.get("IPM_FOLLOWUP_LINK_WINDOW_DAYS", 7))
 IPM_RETURN_REMINDER_DAYS = int(os.environ.get("IPM_RETURN_REMINDER_DAYS", 7))
+# Dates (ipm/dates.py): no event date before the platform's first year; planned dates at most this many
+# years ahead.
+IPM_FIRST_YEAR = int(os.environ.get("IPM_FIRST_YEAR", 2012))
+IPM_YEARS_AHEAD = int(os.environ.get("IPM_YEARS_AHEAD", 3))
 # Legacy import: files up to this size are checked in the request; larger ones by the worker.
 IPM_IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IPM_IMPORT_SYNC_MAX_BYTES", 200 * 1024))
 

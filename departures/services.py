@@ -28,6 +28,7 @@ from dossiers import workflow
 from dossiers.models import DossierEvent
 from dossiers.workflow import State
 
+from . import rules
 from .models import Contract, CoPayment, FundingAgreement, Payment, QuotaOverrun, Scheme, Stay
 
 
@@ -270,8 +271,8 @@ def sign_contract(dossier, user, signed_on, scan=None, comment=""):
             raise DepartureError("Générez d'abord le contrat : la signature porte sur sa dernière version.")
         if contract.is_signed:
             raise DepartureError(f"La version {contract.version} du contrat est déjà signée.")
-        if signed_on > timezone.localdate():
-            raise DepartureError("La date de signature ne peut pas être dans le futur.")
+        if problem := rules.signature_date_error(dossier, signed_on):
+            raise DepartureError(problem)
         if dossier.state != State.CONTRACT_SIGNED:
             _move(dossier, State.CONTRACT_SIGNED, user, comment or f"Contrat v{contract.version} signé le {signed_on:%d/%m/%Y}")
         contract.signed_on = signed_on
@@ -349,6 +350,8 @@ def _stay_or_error(dossier):
 def record_departure(dossier, user, departure_date, comment=""):
     """The young person has left: actual departure date, dossier "en séjour". The co-payment never
     blocks a departure."""
+    if problem := rules.departure_date_error(dossier, departure_date):
+        raise DepartureError(problem)
     with transaction.atomic():
         stay = _stay_or_error(dossier)
         _move(dossier, State.ABROAD, user, comment or f"Départ le {departure_date:%d/%m/%Y}")
@@ -359,13 +362,12 @@ def record_departure(dossier, user, departure_date, comment=""):
     return stay
 
 
-def _check_return_date(stay, return_date):
-    if stay.departure_date and return_date < stay.departure_date:
-        raise DepartureError(
-            f"La date de retour ne peut pas précéder la date de départ ({stay.departure_date:%d/%m/%Y})."
-        )
-    if return_date > timezone.localdate():
-        raise DepartureError("La date de retour ne peut pas être dans le futur : enregistrez le retour une fois le jeune rentré.")
+def _check_return_date(stay, return_date, early_return_is_interruption=False):
+    problem = rules.return_date_error(stay, return_date)
+    if problem is None and early_return_is_interruption:
+        problem = rules.early_return_error(stay, return_date)
+    if problem:
+        raise DepartureError(problem)
 
 
 def record_early_return(dossier, user, return_date, reason):
@@ -388,7 +390,7 @@ def record_return(dossier, user, return_date, comment=""):
     """The end of the stay as planned: actual return date, dossier "de retour"."""
     with transaction.atomic():
         stay = _stay_or_error(dossier)
-        _check_return_date(stay, return_date)
+        _check_return_date(stay, return_date, early_return_is_interruption=True)
         _move(dossier, State.RETURNED, user, comment or f"Retour le {return_date:%d/%m/%Y}")
         stay.return_date = return_date
         stay.save(update_fields=["return_date", "updated_at"])

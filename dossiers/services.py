@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ipm.access import can_see_sensitive
 
-from . import workflow
+from . import rules, workflow
 from .enums import Decision, DiagnosticOutcome, DocumentStatus
 from .models import (
     CommissionCriterion,
@@ -315,6 +315,8 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
     from departures.services import QuotaExceeded, check_quota
 
     decision = Decision(decision)
+    if problem := rules.decision_date_error(review.session, comment):
+        raise ServiceError(problem)
     if decision == Decision.REFUSED and not orientation:
         raise ServiceError("Un refus demande une orientation : choisissez vers quoi orienter le jeune.")
     if postponed_to is not None:

@@ -124,6 +124,10 @@ def record_call(call, user, *, reached, situation="", employer="", notes="", sou
     """Record one contact attempt. Reached: the month is done, with the situation. Not reached: one
     more attempt, the call stays open (flagged unreachable after ``IPM_FOLLOWUP_MAX_ATTEMPTS``).
     Recording month 6 reached closes the dossier with its outcome. Returns the closing event, if any."""
+    from .rules import call_date_error  # dates follow the wheel (docs/integrity.md); travels with this function
+
+    if problem := call_date_error(call):
+        raise FollowUpError(problem)
     now = timezone.now()
     with transaction.atomic():
         call = FollowUpCall.objects.select_for_update().get(pk=call.pk)

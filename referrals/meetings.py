@@ -16,12 +16,14 @@ from django.utils import timezone
 from dossiers import workflow
 from dossiers.workflow import State
 
+from . import rules
 from .meeting_enums import SEAT_HOLDING, WHEEL_INFO_KINDS, Attendance
 from .models import Invitation, Meeting
 
 
-class MeetingError(Exception):
-    """A refused meeting operation; the message is French and meant for the user."""
+class MeetingError(workflow.TransitionError):
+    """A refused meeting operation; the message is French and meant for the user (the pages that record
+    attendance show it as they show a refused transition)."""
 
 
 @dataclass
@@ -81,6 +83,8 @@ def record_attendance(invitation, status, user, comment=""):
     "information collective faite"; absent or excused sends it back to "fiche reçue", to be invited
     again. Returns the invitation."""
     status = Attendance(status)
+    if problem := rules.attendance_error(invitation.meeting, status):
+        raise MeetingError(problem)
     original = invitation
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting", "dossier").get(pk=invitation.pk)

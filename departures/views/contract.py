@@ -58,7 +58,7 @@ def contract_scan(request, pk, version):
 def contract_sign(request, pk):
     dossier = visible_dossier(request, pk)
     latest = dossier.contracts.order_by("-version").first()
-    form = SignatureForm(request.POST or None, request.FILES or None)
+    form = SignatureForm(request.POST or None, request.FILES or None, dossier=dossier)
     if request.method == "POST":
         if form.is_valid():
             response = run_service(

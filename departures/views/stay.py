@@ -66,7 +66,7 @@ def departure(request, pk):
         return {"copayment_balance": balance}
 
     return _step_page(
-        request, dossier, DepartureForm(request.POST or None),
+        request, dossier, DepartureForm(request.POST or None, dossier=dossier),
         lambda data: services.record_departure(dossier, request.user, data["departure_date"], data["comment"]),
         "Départ enregistré : le jeune est en séjour.", "Départ du jeune", "Enregistrer le départ",
         intro="Le dossier passera à l'étape « En séjour ».", extra=unpaid_balance,
@@ -77,7 +77,7 @@ def departure(request, pk):
 def early_return(request, pk):
     dossier = visible_dossier(request, pk)
     return _step_page(
-        request, dossier, EarlyReturnForm(request.POST or None),
+        request, dossier, EarlyReturnForm(request.POST or None, dossier=dossier),
         lambda data: services.record_early_return(dossier, request.user, data["return_date"], data["reason"]),
         "Retour anticipé enregistré : séjour interrompu.", "Retour anticipé (séjour interrompu)",
         "Enregistrer le retour anticipé",
@@ -89,7 +89,7 @@ def early_return(request, pk):
 def return_home(request, pk):
     dossier = visible_dossier(request, pk)
     return _step_page(
-        request, dossier, ReturnForm(request.POST or None),
+        request, dossier, ReturnForm(request.POST or None, dossier=dossier),
         lambda data: services.record_return(dossier, request.user, data["return_date"], data["comment"]),
         "Retour enregistré : faites maintenant le bilan de retour.", "Retour du séjour", "Enregistrer le retour",
         intro="Le dossier passera à l'étape « De retour ».",
@@ -137,7 +137,7 @@ def _stay_record(request, pk, form_class, model, title, success, field, record_p
         messages.error(request, "Renseignez d'abord le séjour.")
         return redirect(dossier)
     instance = get_object_or_404(model, pk=record_pk, stay=stay) if record_pk else None
-    form = form_class(request.POST or None, instance=instance)
+    form = form_class(request.POST or None, instance=instance, stay=stay)
     if instance is None:
         add_token_field(form)  # a new visit or incident is recorded once, however many times it is sent
     else:

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def session(users):
-    session = CommissionSession.objects.create(date=datetime.date(2026, 12, 3), place="Salle du conseil")
+    # Held two days ago: its decisions are recorded on or after its date (docs/integrity.md).
+    session = CommissionSession.objects.create(date=datetime.date.today() - datetime.timedelta(days=2),
+                                               place="Salle du conseil")
     session.members.add(users["mobility"], users["assistant"])
     return session
 
@@ -195,7 +197,7 @@ def test_minutes_pdf_contains_the_decisions(client_for, users, structure, sessio
     path.write_bytes(response.content)
     raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     text = " ".join(raw.split())
-    assert "Procès-verbal de la commission du 03/12/2026" in text
+    assert f"Procès-verbal de la commission du {session.date:%d/%m/%Y}" in text
     for dossier in (accepted, refused, postponed):
         assert dossier.youth.last_name.upper() in text
     for word in ("Accepté", "Refusé", "Ajourné", "Très motivé", "Vers une formation", "14/01/2027"):

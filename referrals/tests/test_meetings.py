@@ -103,7 +103,7 @@ def test_absent_goes_back_to_be_invited_again(users, waiting, status):
 
 
 def test_individual_interview_replaces_the_collective(users, waiting):
-    meeting = make_meeting(kind=MeetingKind.INTERVIEW, capacity=1)
+    meeting = make_meeting(kind=MeetingKind.INTERVIEW, capacity=1, days=0)  # « présent » on the day, not before
     invitation = invite(meeting, [waiting], users["mobility"], send_email=False).invited[0]
     record_attendance(invitation, Attendance.PRESENT, users["mobility"])
     waiting.refresh_from_db()
@@ -112,7 +112,7 @@ def test_individual_interview_replaces_the_collective(users, waiting):
 
 def test_preparation_meeting_does_not_touch_the_workflow(users, structure):
     accepted = dossier_in_state(State.ACCEPTED, users["admin"], structure=structure)
-    meeting = make_meeting(kind=MeetingKind.PREPARATION)
+    meeting = make_meeting(kind=MeetingKind.PREPARATION, days=0)  # « présent » on the day, not before
     invitation = invite(meeting, [accepted], users["assistant"], send_email=False).invited[0]
     record_attendance(invitation, Attendance.PRESENT, users["assistant"])
     accepted.refresh_from_db()
