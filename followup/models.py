@@ -15,7 +15,7 @@ class FollowUpCall(models.Model):
     """One of the six monthly contacts after return (month 1 to 6). The month-6 contact's situation is
     the dossier's outcome six months after return.
 
-    Created by the daily task when it falls due (``services.create_due_calls``), never ahead of time;
+    Created by the daily task when it falls due (``calls.create_due_calls``), never ahead of time;
     the unique constraint (dossier, month) makes that creation idempotent."""
 
     history = HistoricalRecords()

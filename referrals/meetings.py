@@ -65,7 +65,8 @@ def invite(meeting, dossiers, user, send_email=True):
                 existing.invited_by = user
                 existing.attendance_at = None
                 existing.attendance_by = None
-                existing.invited_at = timezone.now()  # invited again: a new invitation email
+                existing.invited_at = timezone.now()  # invited again: a new invitation email, not yet sent
+                existing.email_sent_at = None
                 existing.save()
                 invitation = existing
             else:
