@@ -207,6 +207,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A send never hangs longer than the outbox's hold on the message (IPM_MESSAGE_SEND_LEASE_SECONDS).
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 60))
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Plateforme mobilité <ne-pas-repondre@ipm.localhost>")
@@ -217,11 +219,13 @@ IPM_PLATFORM_NAME = os.environ.get("IPM_PLATFORM_NAME", "Plateforme régionale d
 IPM_BASE_URL = os.environ.get("IPM_BASE_URL", "http://127.0.0.1:8000")
 
 # The outbox (followup/outbox.py): attempts per message, back-off between them, and how long a message
-# left « en attente » waits before the beat sweep queues it again.
+# left « en attente » waits before the beat sweep queues it again; a worker sending a message holds it
+# for at most IPM_MESSAGE_SEND_LEASE_SECONDS (longer than any send), so that no other delivery sends it too.
 IPM_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("IPM_MESSAGE_MAX_ATTEMPTS", 5))
 IPM_MESSAGE_RETRY_BASE_SECONDS = int(os.environ.get("IPM_MESSAGE_RETRY_BASE_SECONDS", 60))
 IPM_MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("IPM_MESSAGE_RETRY_MAX_SECONDS", 3600))
 IPM_MESSAGE_RESEND_GRACE_SECONDS = int(os.environ.get("IPM_MESSAGE_RESEND_GRACE_SECONDS", 120))
+IPM_MESSAGE_SEND_LEASE_SECONDS = int(os.environ.get("IPM_MESSAGE_SEND_LEASE_SECONDS", 300))
 # SMS: the backend class (ipm.sms.ConsoleBackend, ipm.sms.FileBackend…) and the FileBackend's file.
 IPM_SMS_BACKEND = os.environ.get("IPM_SMS_BACKEND", "ipm.sms.ConsoleBackend")
 IPM_SMS_FILE_PATH = os.environ.get("IPM_SMS_FILE_PATH", "")

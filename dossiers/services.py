@@ -5,11 +5,9 @@ Views, commands and tests call these; every change of state goes through ``workf
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from ipm.access import can_see_sensitive
@@ -27,6 +25,7 @@ from .models import (
     SensitiveDiagnostic,
     is_long_haul,
 )
+from .signals import decision_recorded
 from .workflow import State
 
 
@@ -311,7 +310,8 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
     funding: with none left, refused unless ``confirm_over_quota``, and the overrun is recorded);
     refused → "refusé" then "orienté" (an orientation is required); postponed → "ajourné", and put on
     the agenda of ``postponed_to`` when a later session is given. The referring counsellor is told by
-    email."""
+    email (``signals.decision_recorded``: the outbox records it in this transaction, sends it once
+    committed)."""
     from departures.services import QuotaExceeded, check_quota
 
     decision = Decision(decision)
@@ -353,41 +353,8 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
             )
         if postponed_to is not None:
             add_to_agenda(postponed_to, dossier, user, override_reason="Reporté par la commission précédente")
-        transaction.on_commit(lambda: notify_decision(review.pk))
+        decision_recorded.send(sender=CommissionReview, review=review)
     return review
-
-
-def notify_decision(review_id):
-    """Tell the referring counsellor the commission's decision (no sensitive item in the email)."""
-    review = CommissionReview.objects.select_related(
-        "session", "dossier__youth", "dossier__referring_counsellor", "postponed_to"
-    ).get(pk=review_id)
-    counsellor = review.dossier.referring_counsellor
-    if counsellor is None or not counsellor.email:
-        return 0
-    youth = review.dossier.youth
-    url = settings.IPM_BASE_URL.rstrip("/") + reverse("dossiers:detail", args=[review.dossier_id])
-    lines = [
-        f"Bonjour {counsellor.first_name or counsellor},",
-        "",
-        f"La commission du {review.session.date:%d/%m/%Y} a examiné le dossier de {youth.first_name} "
-        f"{youth.last_name.upper()} (dossier n° {review.dossier_id}).",
-        f"Décision : {review.get_decision_display()}.",
-    ]
-    if review.comment:
-        lines.append(f"Motivation : {review.comment}")
-    if review.decision == Decision.REFUSED:
-        lines.append(
-            f"Orientation proposée : {review.get_orientation_display()}"
-            + (f" ({review.orientation_details})" if review.orientation_details else "")
-            + ". Un refus n'est jamais définitif : le jeune pourra revenir vers la plateforme."
-        )
-    if review.decision == Decision.POSTPONED and review.postponed_to:
-        lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
-    lines += ["", f"Voir le dossier : {url}", "", f"— {settings.IPM_PLATFORM_NAME}"]
-    return send_mail(
-        f"Décision de la commission — dossier n° {review.dossier_id}", "\n".join(lines), None, [counsellor.email]
-    )
 
 
 def minutes_pdf(session):

@@ -15,6 +15,7 @@ An exceptional date (a decision taken by correspondence before its session, a vi
 departure) is accepted only with a reason, recorded as ``exceptional_note(reason)`` in the comment
 that goes with it: ``has_exceptional_note`` is how a service knows the override was given.
 """
+import calendar
 import datetime
 
 from django.conf import settings
@@ -34,6 +35,13 @@ def add_years(day, years):
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day, months):
+    """``day`` plus a number of calendar months, clamped to the end of the month (31/01 + 1 → 28/02)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def bounds(kind, today=None):

@@ -370,7 +370,7 @@ def anonymise_youth(youth):
         _scrub(Incident, Incident.objects.filter(stay__in=stays), {"description": "", "action_taken": ""}, erasure)
         _scrub(FollowUpCall, FollowUpCall.objects.filter(dossier__in=dossier_ids), {"employer": "", "notes": ""}, erasure)
         _scrub(SentMessage, SentMessage.objects.filter(dossier__in=dossier_ids),
-               {"recipient": "", "subject": "", "body": "", "last_error": ""}, erasure)
+               {"recipient": "", "cc": "", "subject": "", "body": "", "attachments": [], "last_error": ""}, erasure)
 
         def delete_files():
             for objects, names in files_after_commit:

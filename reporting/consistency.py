@@ -20,6 +20,7 @@ from dossiers.models import CommissionReview, Dossier, DossierEvent, Youth
 from dossiers.workflow import ACTIVE_STATES, DEPARTED_STATES, State
 from followup.enums import CallSource
 from followup.models import FollowUpCall
+from followup.rules import month_start
 from ipm import dates
 from referrals.meeting_enums import Attendance
 from referrals.models import Invitation
@@ -138,8 +139,6 @@ def call_before_its_month(dossiers=None):
     """A follow-up contact recorded before the return, or before its own month began (month m starts m−1
     months after the return). Only calls done before their due date can break it: the database narrows
     to those, Python does the calendar arithmetic."""
-    from followup.services import add_months
-
     rows = (FollowUpCall.objects.filter(_in(dossiers), done_at__isnull=False)
             .exclude(source=CallSource.CLOSING)
             .annotate(done=TruncDate("done_at")).filter(done__lt=F("due_date"))
@@ -148,9 +147,9 @@ def call_before_its_month(dossiers=None):
     for dossier_id, month, done, returned in rows:
         if returned is None or done < returned:
             found.append(Break(dossier_id, f"contact du mois {month} saisi le {_day(done)}, avant le retour"))
-        elif done < add_months(returned, month - 1):
+        elif done < month_start(returned, month):
             found.append(Break(dossier_id, f"contact du mois {month} saisi le {_day(done)}, avant son mois "
-                                           f"(à partir du {_day(add_months(returned, month - 1))})"))
+                                           f"(à partir du {_day(month_start(returned, month))})"))
     return found
 
 

@@ -5,6 +5,8 @@ import datetime
 import html
 
 import pytest
+
+from ipm.dates import add_months
 from django.urls import reverse
 from django.utils import timezone
 
@@ -251,15 +253,25 @@ def test_an_incident_after_the_return_or_in_the_future_is_refused(client_for, us
 
 def test_a_call_is_not_recorded_before_its_month(client_for, users, structure):
     dossier = dossier_at(State.FOLLOW_UP, users, structure)
-    stay_for(dossier, departure_date=TODAY() - 100 * DAY, return_date=TODAY() - 20 * DAY)
-    call = FollowUpCall.objects.create(dossier=dossier, month=1, due_date=TODAY() + 10 * DAY)
+    returned = TODAY() - 20 * DAY
+    stay_for(dossier, departure_date=TODAY() - 100 * DAY, return_date=returned)
+    # Month 2 begins one month after the return (in about ten days): its call waits until then.
+    call = FollowUpCall.objects.create(dossier=dossier, month=2, due_date=add_months(returned, 2))
     response = client_for("mobility").post(reverse("followup:record", args=[call.pk]), {
         "reached": "oui", "situation": "emploi_cdi", "employer": "", "notes": "",
         "dossier_version": dossier.version,
     })
-    assert f"Le suivi du mois 1 se fait à partir du {call.due_date:%d/%m/%Y}" in page_of(response)
+    assert f"Le suivi du mois 2 se fait à partir du {add_months(returned, 1):%d/%m/%Y}" in page_of(response)
     call.refresh_from_db()
     assert call.done_at is None and call.attempts == 0
+    # Month 1 runs from the return: its call may be recorded now, before its due date.
+    first = FollowUpCall.objects.create(dossier=dossier, month=1, due_date=add_months(returned, 1))
+    client_for("mobility").post(reverse("followup:record", args=[first.pk]), {
+        "reached": "oui", "situation": "emploi_cdi", "employer": "", "notes": "",
+        "dossier_version": dossier.version,
+    })
+    first.refresh_from_db()
+    assert first.done_at is not None
 
 
 def test_a_call_is_not_recorded_before_the_return(client_for, users, structure):

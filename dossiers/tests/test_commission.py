@@ -65,7 +65,7 @@ def test_only_files_in_montage_or_postponed_go_on_the_agenda(users, structure, s
         add_to_agenda(session, diagnosed, users["assistant"], "motif")
 
 
-def test_accepted(users, structure, session, django_capture_on_commit_callbacks):
+def test_accepted(users, structure, session, eager_celery, django_capture_on_commit_callbacks):
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -78,7 +78,8 @@ def test_accepted(users, structure, session, django_capture_on_commit_callbacks)
     assert "Accepté" in message.body and "Projet solide" in message.body
 
 
-def test_refused_requires_orientation_and_orients(users, structure, session, django_capture_on_commit_callbacks):
+def test_refused_requires_orientation_and_orients(users, structure, session, eager_celery,
+                                                  django_capture_on_commit_callbacks):
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     with pytest.raises(ServiceError, match="orientation"):
@@ -133,7 +134,8 @@ def test_commission_screen_agenda_and_places_panel(client_for, users, structure,
     assert session.reviews.get(dossier=incomplete).override_reason == "Urgence départ"
 
 
-def test_grid_and_decision_through_the_screen(client_for, users, structure, session, django_capture_on_commit_callbacks):
+def test_grid_and_decision_through_the_screen(client_for, users, structure, session, eager_celery,
+                                               django_capture_on_commit_callbacks):
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     criteria = list(CommissionCriterion.objects.filter(active=True))

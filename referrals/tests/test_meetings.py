@@ -29,7 +29,8 @@ def waiting(users, structure):
     return dossier
 
 
-def test_invite_moves_dossier_and_sends_email_with_ics_and_copy(users, waiting, django_capture_on_commit_callbacks):
+def test_invite_moves_dossier_and_sends_email_with_ics_and_copy(users, waiting, eager_celery,
+                                                                django_capture_on_commit_callbacks):
     meeting = make_meeting(facilitator=users["reception"])
     with django_capture_on_commit_callbacks(execute=True):
         result = invite(meeting, [waiting], users["reception"])
@@ -131,7 +132,7 @@ def test_ics_is_valid_text(users):
 # --- Screens ------------------------------------------------------------------------------------------
 
 
-def test_bulk_invite_from_inbox(client_for, users, structure, django_capture_on_commit_callbacks):
+def test_bulk_invite_from_inbox(client_for, users, structure, eager_celery, django_capture_on_commit_callbacks):
     meeting = make_meeting()
     dossiers = [DossierFactory(structure=structure, referring_counsellor=users["counsellor"]) for _ in range(3)]
     client = client_for("reception")

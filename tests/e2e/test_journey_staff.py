@@ -14,7 +14,7 @@ from departures.tests.factories import HostOrganisationFactory, SchemeFactory
 from departures.models import Contract, Stay
 from dossiers.models import CommissionSession, DossierEvent, Document, DocumentType
 from dossiers.workflow import State
-from followup import services as followup_services
+from followup import calls as followup_calls
 from followup.models import FollowUpCall
 from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
@@ -190,7 +190,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     assert (stay.departure_date, stay.return_date) == (today - datetime.timedelta(days=120), today - datetime.timedelta(days=40))
 
     # 8. The follow-up: the morning task creates the month-1 call (due ten days ago); it is recorded.
-    assert followup_services.create_due_calls() == 1
+    assert followup_calls.create_due_calls() == 1
     page.get_by_role("link", name="Suivi à six mois").first.click()
     assert_accessible(page)
     page.get_by_role("link", name="Tous les appels à faire").click()
