@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,58 +11,25 @@ from referrals.forms import DossierFilterForm
 from referrals.meeting_enums import WHEEL_INFO_KINDS
 from referrals.models import Invitation, Structure
 
-from . import services, workflow
-from .models import CommissionReview
+from . import services, transitions, workflow
+from .models import CommissionReview, Dossier
 from .queries import filter_dossiers, list_queryset, newest_first
-from .workflow import State
-from .models import Dossier
-
-
-# Transitions that need their own screen (they record more than a state): the action panel links
-# there instead of offering a bare button, and the generic endpoint refuses them.
-GUIDED = {
-    (State.INFO_DONE, State.DIAGNOSED): ("dossiers:diagnostic", "Remplir le diagnostic"),
-    (State.INFO_DONE, State.ORIENTED): ("dossiers:diagnostic", "Remplir le diagnostic"),
-    (State.FILE_BUILDING, State.IN_COMMISSION): ("dossiers:commission_list", "Inscrire en commission"),
-    (State.POSTPONED, State.IN_COMMISSION): ("dossiers:commission_list", "Inscrire en commission"),
-    (State.IN_COMMISSION, State.ACCEPTED): (None, ""),
-    (State.IN_COMMISSION, State.REFUSED): (None, ""),
-    (State.IN_COMMISSION, State.POSTPONED): (None, ""),
-    (State.IN_COMMISSION, State.FILE_BUILDING): (None, ""),
-}
-
-
-def guided_link(dossier, source, target):
-    """(url, label) of the screen that performs this transition, or None for a plain transition."""
-    if (source, target) not in GUIDED:
-        # The departure stages record dates, reasons and files with their move (departures app).
-        from departures.services import TRANSITION_PAGES
-
-        name = TRANSITION_PAGES.get((source, target))
-        if name is None:
-            return None
-        return (reverse(name, args=[dossier.pk]), workflow.TRANSITION_TABLE[(source, target)].label)
-    name, label = GUIDED[(source, target)]
-    if name is None:  # decided on the commission's agenda line
-        review = CommissionReview.objects.filter(dossier=dossier, decision="").select_related("session").last()
-        if review is None:
-            return (reverse("dossiers:commission_list"), "Ouvrir la commission")
-        return (reverse("dossiers:review", args=[review.session_id, review.pk]), f"Décider : {review.session}")
-    if name == "dossiers:diagnostic":
-        return (reverse(name, args=[dossier.pk]), label)
-    return (reverse(name), label)
+from .workflow import AGENDA_STATES, State
 
 
 def _actions(dossier, user):
-    """The next actions of the panel: plain transitions as buttons, guided ones as links (deduplicated)."""
+    """The next actions of the panel, read from the workflow table: a transition with a screen is a
+    link there (or a button posting there, for a one-click screen), deduplicated; the others are
+    buttons of the generic action."""
     actions, seen = [], set()
     for transition in workflow.allowed_transitions(dossier, user):
-        link = guided_link(dossier, transition.source, transition.target)
+        link = transitions.screen_link(dossier, transition.target)
         if link is None:
-            actions.append({"transition": transition, "target": transition.target, "label": transition.label})
+            actions.append({"target": transition.target, "label": transition.hint, "confirm": transition.confirm})
         elif link not in seen:
             seen.add(link)
-            actions.append({"url": link[0], "label": link[1]})
+            actions.append({"url": link[0], "label": link[1], "confirm": transition.confirm,
+                            "button": transition.button})
     return actions
 
 
@@ -86,7 +53,8 @@ def inbox(request):
         dossiers = filter_dossiers(dossiers, data)
     context = {"form": form}
     context.update(paginate(request, newest_first(list_queryset(dossiers), data)))
-    context["new_count"] = Dossier.objects.visible_to(request.user).filter(state=workflow.State.RECEIVED).count()
+    context["new_state"] = State.RECEIVED
+    context["new_count"] = Dossier.objects.visible_to(request.user).filter(state=State.RECEIVED).count()
     context["invite_meetings"] = _invite_meetings(request.user)
     context["selectable"] = bool(context["invite_meetings"])
     return render(request, "dossiers/inbox.html", context)
@@ -124,26 +92,13 @@ def dossier_detail(request, pk):
 
 
 def next_steps(dossier, file_state=None):
-    """What to do now on this dossier, in plain French (the panel "Prochaines étapes")."""
-    state = dossier.state
-    if state == State.RECEIVED:
-        return "Inviter le jeune à une information collective (depuis la liste « À inviter » ou la boîte de réception)."
-    if state == State.INVITED:
-        return "Noter sa présence à l'information collective."
-    if state == State.INFO_DONE:
-        return "Réaliser le diagnostic de mobilité avec un conseiller mobilité."
-    if state == State.DIAGNOSED:
-        return "Compléter le projet de mobilité puis commencer le montage du dossier."
-    if state == State.ORIENTED:
-        return "Le jeune est orienté vers une étape intermédiaire ; il pourra revenir dans la roue."
-    if state in (State.FILE_BUILDING, State.POSTPONED):
+    """What to do now on this dossier, in plain French (the panel "Prochaine étape"), from the table;
+    a file to put on the agenda lists its missing pieces first."""
+    if dossier.state in AGENDA_STATES:
         missing = (file_state or services.completeness(dossier)).missing
         if missing:
             return "Pièces à recevoir ou valider : " + ", ".join(line.document_type.name for line in missing) + "."
-        return "Dossier complet : l'inscrire à l'ordre du jour d'une commission."
-    if state == State.IN_COMMISSION:
-        return "En attente de la décision de la commission."
-    return ""
+    return workflow.STATES[State(dossier.state)].next_step
 
 
 WORKLISTS = [
@@ -199,29 +154,25 @@ def worklists(request):
 @require_POST
 @capability_required("casework")
 def dossier_transition(request, pk):
+    """The generic action of the dossier page: the transitions of the table that have no screen."""
     dossier = Dossier.objects.get_visible(request.user, pk=pk)
     target = request.POST.get("target", "")
-    if target not in workflow.State.values:
+    if target not in State.values:
         messages.error(request, "Action inconnue : rechargez la page et réessayez.")
         return redirect(dossier)
-    link = guided_link(dossier, dossier.state, target)
+    link = transitions.screen_link(dossier, target)
     if link is not None:
-        messages.error(request, f"Cette étape se fait depuis son écran : « {link[1]} ».")
-        return redirect(link[0])
+        url, text = link
+        move = workflow.transition(dossier.state, target)
+        if move.button:  # a one-click screen: its button is on the dossier page
+            messages.error(request, f"Cette étape se fait par son bouton « {text} » sur la page du dossier.")
+            return redirect(dossier)
+        messages.error(request, format_html("Cette étape se fait depuis son écran : <a href=\"{}\">{}</a>.", url, text))
+        return redirect(url)
     source = request.POST.get("source") or None
     comment = request.POST.get("comment", "").strip()
     try:
-        if target == State.CLOSED and (source is None or source == dossier.state):
-            # Closing ends the follow-up: open calls are marked, the outcome goes in the timeline.
-            from followup.services import FollowUpError, close_followup
-
-            try:
-                close_followup(dossier, request.user)
-            except FollowUpError as exc:
-                raise workflow.TransitionError(str(exc)) from exc
-            dossier.refresh_from_db()
-        else:
-            workflow.apply_transition(dossier, target, request.user, comment=comment, expected_source=source)
+        transitions.apply_transition(dossier, target, request.user, comment=comment, expected_source=source)
     except workflow.TransitionError as exc:
         messages.error(request, str(exc))
     else:

@@ -103,7 +103,6 @@ def is_screen(module):
     return any(part.startswith(SCREENS) or part.endswith(SCREENS) for part in module.split(".")[1:])
 
 
-@until_redesign
 def test_apps_import_only_downwards():
     height = {package: index for index, package in enumerate(LAYERS)}
     wrong = []
