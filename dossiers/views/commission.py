@@ -15,12 +15,11 @@ from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import safe_filename
 
-from . import services
-from .enums import CommissionStatus, Decision
-from .forms import AgendaAddForm, CommissionSessionForm, ReviewForm
-from .models import CommissionCriterion, CommissionReview, CommissionSession
-from .models import Dossier
-from .workflow import AGENDA_STATES, State
+from .. import services
+from ..enums import CommissionStatus, Decision
+from ..forms import AgendaAddForm, CommissionSessionForm, ReviewForm
+from ..models import CommissionCriterion, CommissionReview, CommissionSession, Dossier
+from ..workflow import AGENDA_STATES, State
 
 
 @capability_required("casework", "read_all")
