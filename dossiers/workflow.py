@@ -56,16 +56,22 @@ class StateRow:
 
 
 STATES = {
-    State.RECEIVED: StateRow("Fiche", "start", "Inviter le jeune à une information collective (depuis la liste « À inviter » ou la boîte de réception)."),
+    State.RECEIVED: StateRow("Fiche", "start",
+        "Inviter le jeune à une information collective (depuis la liste « À inviter » ou la boîte de réception)."),
     State.INVITED: StateRow("Information collective", "start", "Noter sa présence à l'information collective."),
-    State.INFO_DONE: StateRow("Information collective", "preparation", "Réaliser le diagnostic de mobilité avec un conseiller mobilité."),
-    State.DIAGNOSED: StateRow("Diagnostic", "preparation", "Compléter le projet de mobilité puis commencer le montage du dossier."),
-    State.ORIENTED: StateRow("Diagnostic", "detour", "Le jeune est orienté vers une étape intermédiaire ; il pourra revenir dans la roue."),
-    State.FILE_BUILDING: StateRow("Montage", "preparation", "Dossier complet : l'inscrire à l'ordre du jour d'une commission."),
+    State.INFO_DONE: StateRow("Information collective", "preparation",
+        "Réaliser le diagnostic de mobilité avec un conseiller mobilité."),
+    State.DIAGNOSED: StateRow("Diagnostic", "preparation",
+        "Compléter le projet de mobilité puis commencer le montage du dossier."),
+    State.ORIENTED: StateRow("Diagnostic", "detour",
+        "Le jeune est orienté vers une étape intermédiaire ; il pourra revenir dans la roue."),
+    State.FILE_BUILDING: StateRow("Montage", "preparation",
+        "Dossier complet : l'inscrire à l'ordre du jour d'une commission."),
     State.IN_COMMISSION: StateRow("Commission", "commission", "En attente de la décision de la commission."),
     State.ACCEPTED: StateRow("Commission", "go"),
     State.REFUSED: StateRow("Commission", "stop"),
-    State.POSTPONED: StateRow("Commission", "commission", "Dossier complet : l'inscrire à l'ordre du jour d'une commission."),
+    State.POSTPONED: StateRow("Commission", "commission",
+        "Dossier complet : l'inscrire à l'ordre du jour d'une commission."),
     State.CONTRACT_SIGNED: StateRow("Contrat", "go"),
     State.ABROAD: StateRow("Séjour", "go"),
     State.INTERRUPTED: StateRow("Séjour", "stop"),
@@ -167,7 +173,8 @@ DIAGNOSTIC = {"screen": "dossiers:diagnostic", "hint": "Remplir le diagnostic"}
 AGENDA = {"screen": "dossiers:commission_list", "hint": "Inscrire en commission"}
 # Decided on the dossier's line of the commission's agenda (the page opens the pending review).
 DECISION = {"screen": "dossiers:review", "hint": "Décider en commission"}
-CLOSE = {"screen": "followup:close", "hint": "Clore le dossier (suivi terminé)", "button": True,
+# Closing ends the follow-up (open calls marked « non joint »): one confirmed click on the dossier page.
+CLOSE = {"screen": "followup:close", "button": True,
          "confirm": "Clore le dossier ? Les appels de suivi restants seront notés « non joint »."}
 
 TRANSITIONS = [
@@ -196,7 +203,8 @@ TRANSITIONS = [
     _T(State.RETURNED, State.FOLLOW_UP, "Bilan de retour fait : suivi à six mois", screen="departures:review"),
     _T(State.INTERRUPTED, State.FOLLOW_UP, "Bilan fait : suivi à six mois", screen="departures:review"),
     _T(State.INTERRUPTED, State.CLOSED, "Clore le dossier", **CLOSE),
-    _T(State.FOLLOW_UP, State.CLOSED, "Suivi terminé : clore le dossier", **CLOSE),
+    _T(State.FOLLOW_UP, State.CLOSED, "Suivi terminé : clore le dossier", hint="Clore le dossier (suivi terminé)",
+       **CLOSE),
 ] + [
     _T(source, State.DROPPED, "Abandon", confirm="Confirmer l'abandon du dossier ?")
     for source in State
