@@ -14,7 +14,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from ipm.dates import add_months  # noqa: F401 (used here and by the callers of followup.calls)
 from dossiers.workflow import FOLLOWUP_STATES, State
 
@@ -198,7 +198,7 @@ def close_followup(dossier, user, strict=True):
             done_at=now, reached=False, source=CallSource.CLOSING, recorded_by=user, updated_at=now
         )
         try:
-            event = workflow.apply_transition(locked, State.CLOSED, user, comment=outcome_comment(locked))
+            event = transitions.apply_transition(locked, State.CLOSED, user, comment=outcome_comment(locked))
         except workflow.TransitionError as exc:
             raise FollowUpError(str(exc)) from exc
     dossier.state, dossier.state_changed_at = locked.state, locked.state_changed_at

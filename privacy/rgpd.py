@@ -28,11 +28,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dossiers.workflow import FINAL_STATES
+
 log = logging.getLogger(__name__)
 
 ANONYMOUS_NAME = "ANONYME"
 ANONYMOUS_KEY_PREFIX = "anonyme|"
-CLOSED_STATES = ("clos", "abandon")
 
 
 def retention_years():
@@ -401,7 +402,7 @@ def retention_candidates(years=None, now=None):
 
     cutoff = retention_cutoff(years, now)
     still_kept = Dossier.objects.filter(youth=OuterRef("pk")).filter(
-        ~Q(state__in=CLOSED_STATES) | Q(state_changed_at__gte=cutoff)
+        ~Q(state__in=FINAL_STATES) | Q(state_changed_at__gte=cutoff)
     )
     return (
         Youth.objects.exclude(match_key__startswith=ANONYMOUS_KEY_PREFIX)

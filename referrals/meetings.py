@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.workflow import State
 
 from . import rules
@@ -54,14 +54,14 @@ def invite(meeting, dossiers, user, send_email=True):
             if existing and existing.status in SEAT_HOLDING:
                 result.skipped.append((dossier, "déjà invité à cette réunion"))
                 continue
-            if moves_wheel(meeting) and dossier.state not in (State.RECEIVED, State.INVITED):
+            if moves_wheel(meeting) and dossier.state not in workflow.INVITABLE_STATES:
                 result.skipped.append((dossier, f"le dossier est à l'étape « {dossier.get_state_display()} »"))
                 continue
             if meeting.capacity is not None and taken >= meeting.capacity:
                 result.skipped.append((dossier, "plus de place dans cette réunion"))
                 continue
             if moves_wheel(meeting) and dossier.state == State.RECEIVED:
-                workflow.apply_transition(dossier, State.INVITED, user, comment=f"Invité : {meeting}")
+                transitions.apply_transition(dossier, State.INVITED, user, comment=f"Invité : {meeting}")
             if existing:
                 existing.status = Attendance.INVITED
                 existing.invited_by = user
@@ -99,8 +99,8 @@ def record_attendance(invitation, status, user, comment=""):
         dossier = invitation.dossier
         meeting = invitation.meeting
         if moves_wheel(meeting):
-            if status == Attendance.PRESENT and dossier.state in (State.INVITED, State.RECEIVED):
-                workflow.apply_transition(dossier, State.INFO_DONE, user, comment=f"Présent : {meeting}")
+            if status == Attendance.PRESENT and dossier.state in workflow.INVITABLE_STATES:
+                transitions.apply_transition(dossier, State.INFO_DONE, user, comment=f"Présent : {meeting}")
             elif status in (Attendance.ABSENT, Attendance.EXCUSED) and dossier.state == State.INVITED:
                 others = (
                     Invitation.objects.filter(dossier=dossier, status=Attendance.INVITED, meeting__date__gte=meeting.date)
@@ -108,7 +108,7 @@ def record_attendance(invitation, status, user, comment=""):
                     .exists()
                 )
                 if not others:
-                    workflow.apply_transition(
+                    transitions.apply_transition(
                         dossier, State.RECEIVED, user,
                         comment=f"{status.label} : {meeting} — à réinviter",
                     )

@@ -2,7 +2,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import workflow
+from dossiers import transitions
 from dossiers.models import Dossier, Youth
 from ipm.text import person_key
 
@@ -58,7 +58,7 @@ def submit_referral(referral, user):
         comment = "Fiche de liaison envoyée par " + str(user)
         if returning:
             comment += " — ce jeune est déjà connu de la plateforme"
-        workflow.record_creation(dossier, user, comment)
+        transitions.record_creation(dossier, user, comment)
         referral.youth = youth
         referral.dossier = dossier
         referral.status = ReferralStatus.SUBMITTED

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from departures.services import accept_dossier
 from departures.tests.factories import SchemeFactory
 from dossiers.enums import Decision
 from dossiers.tests.factories import dossier_in_state, validate_all_pieces
@@ -69,7 +70,7 @@ def test_accepted(users, structure, session, eager_celery, django_capture_on_com
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     with django_capture_on_commit_callbacks(execute=True):
-        record_decision(review, Decision.ACCEPTED, users["mobility"], "Projet solide")
+        record_decision(review, Decision.ACCEPTED, users["mobility"], "Projet solide", accept=accept_dossier)
     dossier.refresh_from_db()
     assert dossier.state == State.ACCEPTED
     assert len(mail.outbox) == 1
@@ -112,7 +113,7 @@ def test_postponed_without_session_waits(users, structure, session):
     dossier.refresh_from_db()
     assert dossier.state == State.POSTPONED
     with pytest.raises(ServiceError, match="déjà enregistrée"):
-        record_decision(review, Decision.ACCEPTED, users["mobility"])
+        record_decision(review, Decision.ACCEPTED, users["mobility"], accept=accept_dossier)
 
 
 # --- Screens ------------------------------------------------------------------------------------------
@@ -187,7 +188,8 @@ def test_minutes_pdf_contains_the_decisions(client_for, users, structure, sessio
     accepted = building(users, structure)
     refused = building(users, structure)
     postponed = building(users, structure)
-    record_decision(add_to_agenda(session, accepted, users["assistant"]), Decision.ACCEPTED, users["mobility"], "Très motivé")
+    record_decision(add_to_agenda(session, accepted, users["assistant"]), Decision.ACCEPTED, users["mobility"], "Très motivé",
+                    accept=accept_dossier)
     record_decision(add_to_agenda(session, refused, users["assistant"]), Decision.REFUSED, users["mobility"],
                     "Projet flou", "formation", "Remise à niveau")
     record_decision(add_to_agenda(session, postponed, users["assistant"]), Decision.POSTPONED, users["mobility"],

@@ -3,7 +3,7 @@ structures, schemes, young people, dossiers, their timelines (``DossierEvent``),
 follow-up calls of a ``Plan``, in one transaction, with bulk inserts (a fixed number of queries
 whatever the size of the file).
 
-The timeline is written directly (bulk_create) rather than through ``workflow.apply_transition``: this
+The timeline is written directly (bulk_create) rather than through ``transitions.apply_transition``: this
 is the one documented exception to "only the workflow writes state" — history is being loaded, not
 changed. Each imported timeline is a path of the workflow table (``path_to``), so it follows allowed
 transitions only (tests check it).
