@@ -30,7 +30,7 @@ def client_ip(request):
 
 def sign_in(request):
     """Ask for a link with the email or phone on file: the same answer whether it is known or not."""
-    form = LinkRequestForm(request.POST or None)
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
     answered = limited = False
     if request.method == "POST" and form.is_valid():
         limited = not services.request_link(form.cleaned_data["address"], client_ip(request))
@@ -136,7 +136,7 @@ def meeting(request, invitation_pk):
     youth = services.youth_of(request.user)
     invitation = get_object_or_404(services.invitations_of(youth), pk=invitation_pk)
     answer = services.answer_of(invitation)
-    form = AnswerForm(request.POST or None, initial={"answer": answer.answer, "reason": answer.reason} if answer else None)
+    form = AnswerForm(request.POST if request.method == "POST" else None, initial={"answer": answer.answer, "reason": answer.reason} if answer else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -161,7 +161,7 @@ def contract(request, pk):
     if contract is None:
         return render(request, "space/contract.html", {"dossier": dossier, "contract": None})
     acceptance = services.accepted(contract)
-    form = AcceptContractForm(request.POST or None, contract=contract)
+    form = AcceptContractForm(request.POST if request.method == "POST" else None, contract=contract)
     status = 200
     if request.method == "POST":
         if acceptance is None and form.is_valid():
