@@ -18,7 +18,7 @@ class AccessibleForm(forms.Form):
             check = isinstance(field.widget, (forms.CheckboxInput, forms.RadioSelect))
             attrs["class"] = "form-check-input" if check else "form-control"
             if field.help_text:
-                attrs["aria-describedby"] = f"{self[name].auto_id}-aide"
+                attrs["aria-describedby"] = f"{self.field_id(name)}-aide"
 
     def full_clean(self):
         super().full_clean()
@@ -29,8 +29,13 @@ class AccessibleForm(forms.Form):
             attrs["aria-invalid"] = "true"
             attrs["class"] += " is-invalid"
             attrs["aria-describedby"] = " ".join(
-                filter(None, [attrs.get("aria-describedby"), f"{self[name].auto_id}-erreur"])
+                filter(None, [attrs.get("aria-describedby"), f"{self.field_id(name)}-erreur"])
             )
+
+    def field_id(self, name):
+        """The field's id (as its BoundField gives it), without creating the BoundField: it would keep
+        the label and help text as they are now, before a subclass sets them."""
+        return self.auto_id % self.add_prefix(name)
 
 
 class LinkRequestForm(AccessibleForm):
