@@ -5,6 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from ipm.uploads import DOCX, UploadField, max_bytes
 
 from .models import Answer
+from .photos import heic_to_pdf, is_heic
 
 
 class AccessibleForm(forms.Form):
@@ -47,10 +48,19 @@ class LinkRequestForm(AccessibleForm):
     )
 
 
+class PhotoUploadField(UploadField):
+    """``UploadField`` that first turns a HEIC/HEIF photo into a PDF, then runs the same checks."""
+
+    def clean(self, data, initial=None):
+        if data is not None and hasattr(data, "content_type") and is_heic(data):
+            data = heic_to_pdf(data, max_bytes())
+        return super().clean(data, initial)
+
+
 class PieceForm(AccessibleForm):
     """A piece sent by the young person: the same checks as staff uploads, PDF and photos only."""
 
-    file = UploadField(
+    file = PhotoUploadField(
         label="Choisir le fichier",
         error_messages={"required": "Choisissez le fichier à envoyer."},
     )
@@ -58,14 +68,16 @@ class PieceForm(AccessibleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"Une photo nette (JPEG ou PNG) ou un PDF, {filesizeformat(max_bytes())} au maximum."
+            f"Une photo nette (JPEG, PNG, ou HEIC changée en PDF) ou un PDF, {filesizeformat(max_bytes())} au maximum."
         )
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+        self.fields["file"].widget.attrs["accept"] = (
+            ".pdf,.jpg,.jpeg,.png,.heic,.heif,application/pdf,image/jpeg,image/png,image/heic,image/heif"
+        )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if getattr(self.fields["file"], "kind", None) == DOCX:
-            raise forms.ValidationError("Envoyez une photo (JPEG, PNG) ou un PDF : les fichiers Word ne sont pas acceptés ici.")
+            raise forms.ValidationError("Envoyez une photo (JPEG, PNG, HEIC) ou un PDF : les fichiers Word ne sont pas acceptés ici.")
         return uploaded
 
 

@@ -13,8 +13,11 @@ from referrals.models import Invitation
 from space.services import account_for
 from tests.test_access_matrix import (
     DENY, HIDE, LOGIN, MATRIX, OK, POST, WITHOUT_CAPABILITY, fingerprint, outcome_of, url_kwargs, walk,
-    world,  # noqa: F401 — the fixture
 )
+from tests import test_access_matrix
+
+# The matrix's objects (one dossier per state and what hangs from them), as a fixture of this module.
+matrix_world = test_access_matrix.world
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +37,8 @@ SPACE = {
 
 
 @pytest.fixture
-def youth_client(client, world):
-    client.youth_user = account_for(world.signed.youth).user
+def youth_client(client, matrix_world):
+    client.youth_user = account_for(matrix_world.signed.youth).user
     return client
 
 
@@ -58,7 +61,8 @@ def test_every_url_is_covered():
     assert {name for name in names if name.startswith("space:")} == set(SPACE)
 
 
-def test_a_young_person_reaches_no_staff_page(youth_client, world):
+def test_a_young_person_reaches_no_staff_page(youth_client, matrix_world):
+    world = matrix_world
     failures = []
     for name, (method, args, expected) in MATRIX.items():
         url = reverse(name, kwargs=url_kwargs(world, args))
@@ -78,8 +82,9 @@ def test_a_young_person_reaches_no_staff_page(youth_client, world):
     assert not failures, "\n".join(failures)
 
 
-def test_another_young_persons_rows_are_404(client, world):
+def test_another_young_persons_rows_are_404(client, matrix_world):
     """The young person of the « fiche reçue » dossier tries every id of the « contrat signé » one."""
+    world = matrix_world
     account = account_for(world.received.youth)
     client.force_login(account.user)
     invitation = Invitation.objects.create(meeting=world.meeting, dossier=world.signed)

@@ -248,3 +248,30 @@ def test_the_activity_report_is_asked_on_return(client, users, media):
     StayFactory(dossier=dossier, return_date=datetime.date.today())
     signed_in_client(client, youth)
     assert "Préparer votre rapport d'activité" in text(client.get(reverse("space:home")))
+
+
+def heic_photo():
+    import io
+
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (40, 90, 160)).save(buffer, format="HEIF")
+    return buffer.getvalue()
+
+
+def test_a_heic_phone_photo_is_turned_into_a_pdf(client, lea):
+    youth, dossier = lea
+    piece = first_piece(dossier)
+    signed_in_client(client, youth)
+    url = reverse("space:piece_upload", args=[dossier.pk, piece.pk])
+    response = client.post(url, {f"piece{piece.pk}-file": SimpleUploadedFile("IMG_0042.HEIC", heic_photo())})
+    assert response.status_code == 302
+    document = Document.objects.get(dossier=dossier, document_type=piece)
+    assert document.status == DocumentStatus.RECEIVED and document.original_name == "IMG_0042.pdf"
+    with document.file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    broken = client.post(url, {f"piece{piece.pk}-file": SimpleUploadedFile("IMG_0043.heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 40)})
+    assert broken.status_code == 400 and "Cette photo HEIC n'a pas pu être lue" in text(broken)
