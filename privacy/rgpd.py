@@ -358,8 +358,9 @@ def anonymise_youth(youth):
         # The young person's own space: their words, their machine, and their account (closed).
         _scrub(InvitationAnswer, InvitationAnswer.objects.filter(invitation__dossier__in=dossier_ids), {"reason": ""},
                erasure)
-        _scrub(ContractAcceptance, ContractAcceptance.objects.filter(contract__dossier__in=dossier_ids),
-               {"ip_address": None, "user_agent": ""}, erasure)
+        acceptances = ContractAcceptance.objects.filter(contract__dossier__in=dossier_ids)
+        files_after_commit.append((list(acceptances), ["pdf"]))
+        _scrub(ContractAcceptance, acceptances, {"ip_address": None, "user_agent": "", "pdf": ""}, erasure)
         account_users = YouthAccount.objects.filter(youth=youth).values_list("user", flat=True)
         erasure.rows_scrubbed += User.objects.filter(pk__in=account_users).update(first_name="", is_active=False)
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ipm.uploads import upload_path
+
 
 class YouthAccount(models.Model):
     """The sign-in of one young person: a ``User`` of role « Jeune », with no usable password (they sign
@@ -66,6 +68,8 @@ class ContractAcceptance(models.Model):
     ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
     user_agent = models.CharField("navigateur", max_length=500, blank=True)
     text = models.CharField("texte accepté", max_length=255)
+    # The contract with an acceptance page appended (space/acceptance_pdf.py).
+    pdf = models.FileField("contrat accepté (PDF)", upload_to=upload_path("contrats-acceptes"), blank=True)
 
     class Meta:
         verbose_name = "acceptation en ligne du contrat"

@@ -9,7 +9,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 from django.urls import reverse
@@ -25,6 +25,7 @@ from ipm.models import User
 from referrals.meeting_enums import Attendance
 from referrals.models import Invitation
 
+from .acceptance_pdf import attach_accepted_pdf
 from .models import Answer, ContractAcceptance, InvitationAnswer, YouthAccount
 
 # The outbox kind of the sign-in link (recorded with every other email and SMS).
@@ -222,7 +223,13 @@ def accept_contract(contract, user, ip_address="", user_agent=""):
         raise SpaceError("Une nouvelle version de ce contrat existe : lisez et acceptez la dernière version.")
     if accepted(contract) is not None:
         raise SpaceError("Vous avez déjà accepté cette version du contrat.")
-    return ContractAcceptance.objects.create(
-        contract=contract, version=contract.version, user=user, ip_address=ip_address or None,
-        user_agent=(user_agent or "")[:500], text=acceptance_text(contract),
-    )
+    try:
+        with transaction.atomic():
+            acceptance = ContractAcceptance.objects.create(
+                contract=contract, version=contract.version, user=user, ip_address=ip_address or None,
+                user_agent=(user_agent or "")[:500], text=acceptance_text(contract),
+            )
+    except IntegrityError:  # sent twice at once: the first one counts
+        raise SpaceError("Vous avez déjà accepté cette version du contrat.")
+    attach_accepted_pdf(acceptance)
+    return acceptance

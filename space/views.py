@@ -182,7 +182,10 @@ def contract(request, pk):
 @capability_required("own_space")
 def contract_pdf(request, pk, version):
     dossier = _own_dossier(request, pk)
-    contract = get_object_or_404(dossier.contracts, version=version)
+    contract = get_object_or_404(dossier.contracts.select_related("online_acceptance"), version=version)
+    acceptance = services.accepted(contract)
+    if acceptance is not None and acceptance.pdf:  # the copy kept, with its acceptance page
+        return serve_file(acceptance.pdf, f"contrat-v{contract.version}-accepte.pdf")
     return serve_file(contract.pdf, f"contrat-v{contract.version}.pdf")
 
 

@@ -6,7 +6,6 @@ from django.core.files.base import ContentFile
 from departures.models import Contract
 from dossiers.tests.factories import YouthFactory, dossier_in_state
 from followup.models import SentMessage
-from ipm.uploads import MINIMAL_PDF
 from referrals.models import Invitation, Meeting
 from space.services import LINK_KIND, account_for
 
@@ -24,9 +23,23 @@ def invitation_for(dossier, actor, days=5, **kwargs):
     return Invitation.objects.create(meeting=meeting, dossier=dossier, invited_by=actor)
 
 
-def contract_for(dossier, actor, version=1):
+def real_pdf(pages=2):
+    """A small well-formed PDF (``MINIMAL_PDF`` has no cross-reference table: pypdf cannot read it)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def contract_for(dossier, actor, version=1, content=None):
     return Contract.objects.create(dossier=dossier, version=version, generated_by=actor,
-                                   pdf=ContentFile(MINIMAL_PDF, name=f"contrat-v{version}.pdf"))
+                                   pdf=ContentFile(content or real_pdf(), name=f"contrat-v{version}.pdf"))
 
 
 def last_link(youth):

@@ -3,11 +3,13 @@ to-do list computed from the data, pieces sent and sent again, meeting answers, 
 online with its version, time, IP address and browser."""
 import datetime
 import html as html_module
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from departures.models import CoPayment
 from dossiers.enums import DocumentStatus
@@ -219,6 +221,14 @@ def test_the_contract_is_accepted_online_with_version_time_ip_and_browser(client
     assert acceptance.user_agent == "Mozilla/5.0 (Linux; Android 14) Mobile"
     assert acceptance.user == account_for(youth).user and acceptance.text == "J'ai lu le contrat version 1 et je l'accepte"
     assert "Lire et accepter votre contrat" not in text(client.get(reverse("space:home")))
+    # The copy kept: the contract's pages, then the acceptance page.
+    kept = client.get(reverse("space:contract_pdf", args=[dossier.pk, 1]))
+    assert kept.status_code == 200 and "contrat-v1-accepte.pdf" in kept["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(b"".join(kept.streaming_content)))
+    assert len(reader.pages) == 2 + 1
+    last = reader.pages[-1].extract_text()
+    assert "J'ai lu le contrat version 1 et je l'accepte" in last and "203.0.113.42" in last
+    assert "Android 14" in last
     # Sent twice: one acceptance.
     client.post(reverse("space:contract", args=[dossier.pk]), {"accept": "on"})
     assert ContractAcceptance.objects.count() == 1
@@ -229,6 +239,17 @@ def test_the_contract_is_accepted_online_with_version_time_ip_and_browser(client
     assert "J'ai lu le contrat version 2 et je l'accepte" in text(client.get(reverse("space:contract", args=[dossier.pk])))
     client.post(reverse("space:contract", args=[dossier.pk]), {"accept": "on"})
     assert list(ContractAcceptance.objects.order_by("version").values_list("version", flat=True)) == [1, 2]
+
+
+def test_an_unreadable_contract_file_still_records_the_acceptance(client, users, other):
+    youth, dossier = other
+    contract = contract_for(dossier, users["reception"], content=MINIMAL_PDF)
+    signed_in_client(client, youth)
+    client.post(reverse("space:contract", args=[dossier.pk]), {"accept": "on"})
+    acceptance = ContractAcceptance.objects.get(contract=contract)
+    assert not acceptance.pdf
+    download = client.get(reverse("space:contract_pdf", args=[dossier.pk, 1]))
+    assert download.status_code == 200 and "contrat-v1.pdf" in download["Content-Disposition"]
 
 
 def test_the_copayment_still_owed_is_in_the_todo_list(client, users, other):
