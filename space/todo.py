@@ -23,6 +23,7 @@ class Item:
     when: datetime.date | None = None
     detail: str = ""  # e.g. the reason a piece was refused
     kind: str = ""
+    dossier_id: int | None = None
 
 
 def _meetings(youth, today):
@@ -38,6 +39,7 @@ def _meetings(youth, today):
             what=f"Dire si vous venez : {label}, le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}",
             why="Pour que l'équipe vous garde une place, ou vous propose une autre date.",
             url=reverse("space:meeting", args=[invitation.pk]), when=meeting.date, kind="meeting",
+            dossier_id=invitation.dossier_id,
         ))
     return items
 
@@ -54,13 +56,13 @@ def _pieces(dossier):
             items.append(Item(
                 what=f"Renvoyer la pièce « {line.document_type.name} »",
                 why="Elle a été refusée : votre dossier passe en commission quand toutes les pièces sont validées.",
-                url=url, detail=line.document.rejection_reason, kind="piece",
+                url=url, detail=line.document.rejection_reason, kind="piece", dossier_id=dossier.pk,
             ))
         else:
             items.append(Item(
                 what=f"Envoyer la pièce « {line.document_type.name} »",
                 why="Votre dossier passe en commission quand toutes les pièces sont validées.",
-                url=url, detail=line.document_type.description, kind="piece",
+                url=url, detail=line.document_type.description, kind="piece", dossier_id=dossier.pk,
             ))
     return items
 
@@ -81,7 +83,7 @@ def _contract(dossier):
         what=f"Lire et accepter votre contrat d'engagement (version {contract.version})",
         why="Votre départ se prépare quand le contrat est accepté.",
         url=reverse("space:contract", args=[dossier.pk]), when=stay.planned_start if stay else None,
-        kind="contract",
+        kind="contract", dossier_id=dossier.pk,
     )]
 
 
@@ -97,7 +99,7 @@ def _copayment(dossier):
         what=f"Régler votre participation : il reste {copayment.balance:.2f} € à payer".replace(".", ","),
         why="C'est votre part des frais du séjour. Une difficulté ? Parlez-en à votre conseiller.",
         url=reverse("space:dossier", args=[dossier.pk]), when=stay.planned_start if stay else None,
-        kind="copayment",
+        kind="copayment", dossier_id=dossier.pk,
     )]
 
 
@@ -114,7 +116,7 @@ def _activity_report(dossier, today):
         what="Préparer votre rapport d'activité",
         why="Nous ferons ensemble le bilan de votre séjour : apportez-le ou envoyez-le à votre conseiller.",
         url=reverse("space:dossier", args=[dossier.pk]), when=stay.return_date or stay.planned_end,
-        kind="report",
+        kind="report", dossier_id=dossier.pk,
     )]
 
 

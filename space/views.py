@@ -85,7 +85,7 @@ def dossier(request, pk):
     return render(request, "space/dossier.html", {
         "youth": youth, "dossier": dossier, "completeness": dossier_services.completeness(dossier),
         "contract": services.latest_contract(dossier),
-        "items": [item for item in todo.todo(youth) if item.kind != "meeting"],
+        "items": [item for item in todo.todo(youth) if item.dossier_id == dossier.pk],
     })
 
 

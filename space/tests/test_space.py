@@ -296,3 +296,18 @@ def test_a_heic_phone_photo_is_turned_into_a_pdf(client, lea):
         assert handle.read(5) == b"%PDF-"
     broken = client.post(url, {f"piece{piece.pk}-file": SimpleUploadedFile("IMG_0043.heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 40)})
     assert broken.status_code == 400 and "Cette photo HEIC n'a pas pu être lue" in text(broken)
+
+
+def test_a_dossier_page_lists_what_is_left_for_that_dossier_only(client, users, lea):
+    from dossiers.tests.factories import dossier_in_state
+
+    youth, building = lea
+    accepted = dossier_in_state(State.ACCEPTED, users["admin"], youth=youth)
+    contract_for(accepted, users["reception"])
+    signed_in_client(client, youth)
+    home = text(client.get(reverse("space:home")))
+    assert "Lire et accepter votre contrat" in home and "Envoyer la pièce" in home
+    page = text(client.get(reverse("space:dossier", args=[building.pk])))
+    assert "Envoyer la pièce" in page and "Lire et accepter votre contrat" not in page
+    page = text(client.get(reverse("space:dossier", args=[accepted.pk])))
+    assert "Lire et accepter votre contrat" in page and "Envoyer la pièce" not in page
