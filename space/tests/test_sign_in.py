@@ -212,3 +212,20 @@ def test_the_staff_panel_shows_the_button(client, users, client_for):
     assert reverse("space:send_link", args=[dossier.pk]) in html and "lea.martin@exemple.fr" in html
     request.user = users["counsellor"]
     assert "Envoyer le lien" not in render_to_string("space/_staff_panel.html", {"dossier": dossier}, request=request)
+
+
+def test_repeated_bad_links_are_refused_calmly_and_staff_login_still_works(client, lea, users):
+    """django-axes (first backend) counts the failed link sign-ins: after 5 from one address, that
+    address is locked out (429) like a password guesser; nothing breaks elsewhere."""
+    ask(client, "lea.martin@exemple.fr")
+    good = token_of(last_link(lea))
+    statuses = [client.post(reverse("space:link"), {"sesame": f"faux{n}"}, REMOTE_ADDR="203.0.113.99").status_code
+                for n in range(7)]
+    assert statuses[:4] == [410] * 4 and statuses[-1] == 429
+    # Another address: the good link still works.
+    response = client.post(reverse("space:link"), {"sesame": good}, REMOTE_ADDR="198.51.100.20")
+    assert response.status_code == 302 and response.url == HOME
+    client.logout()
+    response = client.post(reverse("login"), {"username": "conseiller", "password": "Mot-de-passe-de-test-42"},
+                           REMOTE_ADDR="198.51.100.20")
+    assert response.status_code == 302
