@@ -55,7 +55,7 @@ def token_of(link):
 
 
 def signed_in_client(client, youth):
-    """``client`` signed in as the young person, through the real link."""
+    """``client`` signed in as the young person (the link itself is tested in test_sign_in.py)."""
     account = account_for(youth)
     client.force_login(account.user, backend="sesame.backends.ModelBackend")
     return client
