@@ -18,6 +18,19 @@ def two_factor_required(settings):
     settings.IPM_REQUIRE_2FA = True
 
 
+@pytest.fixture
+def eager_celery():
+    """Run the Celery tasks inline, e.g. the outbox's delivery of a message once its transaction commits
+    (the worker tests of followup use a real worker)."""
+    from config.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield celery_app
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
 def totp_device(user):
     """The user's confirmed authenticator (created if needed): ``totp(device.bin_key)`` gives its code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -241,7 +241,7 @@ def sql_fej(cursor, today):
 
 
 def report_fej(report):
-    from reporting.reports import FEJ_ROWS
+    from reporting.reports.fej import FEJ_ROWS
 
     figures = {}
     columns = [*report.years, "Total"]

@@ -74,8 +74,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ipm.middleware.PrivateCacheMiddleware",  # pages of a signed-in user: Cache-Control: private, no-store
     "django_otp.middleware.OTPMiddleware",
     "ipm.twofactor.RequireTwoFactorMiddleware",
+    "ipm.middleware.StorageUnavailableMiddleware",  # a failed file write: French page (503), not a 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,6 +114,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a web process and a Celery worker at once: WAL lets readers go on
+    # while one writes, a writer waits up to 20 s for the lock instead of failing at once, and
+    # transactions take the write lock when they begin (no « database is locked » half-way through).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "ipm.User"
@@ -128,7 +139,9 @@ IPM_SPACE_IDLE_SECONDS = int(os.environ.get("IPM_SPACE_IDLE_SECONDS", 30 * 60))
 # Sign-in link requests: at most this many per address and per IP address in the window (seconds).
 IPM_SPACE_LINK_LIMIT = int(os.environ.get("IPM_SPACE_LINK_LIMIT", 5))
 IPM_SPACE_LINK_WINDOW = int(os.environ.get("IPM_SPACE_LINK_WINDOW", 15 * 60))
-# django-axes: 5 failed logins for one username from one address lock it for 30 minutes.
+# django-axes: 5 failed logins for one username from one address lock it for 30 minutes; 20 failed logins
+# from one address, whatever the usernames, lock every login from that address for 30 minutes
+# (ipm/login.py: one password tried on every account). Behind a proxy, set AXES_PROXY_COUNT.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.5))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -136,6 +149,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 0))
 AXES_VERBOSE = False
+AXES_HANDLER = "ipm.login.LoginThrottleHandler"
+IPM_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("IPM_LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 # Two-factor login (TOTP, django-otp) for platform staff, managers and administrators. Required in
 # production; off by default in development so that the demo accounts work at once (IPM_REQUIRE_2FA=true
 # to try it); the test suite turns it on.
@@ -174,7 +189,8 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: a full or read-only disk gives a French message, never a server error (ipm/uploads.py).
+    "default": {"BACKEND": "ipm.uploads.GuardedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -201,6 +217,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A send never hangs longer than the outbox's hold on the message (IPM_MESSAGE_SEND_LEASE_SECONDS).
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 60))
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Plateforme mobilité <ne-pas-repondre@ipm.localhost>")
@@ -211,11 +229,13 @@ IPM_PLATFORM_NAME = os.environ.get("IPM_PLATFORM_NAME", "Plateforme régionale d
 IPM_BASE_URL = os.environ.get("IPM_BASE_URL", "http://127.0.0.1:8000")
 
 # The outbox (followup/outbox.py): attempts per message, back-off between them, and how long a message
-# left « en attente » waits before the beat sweep queues it again.
+# left « en attente » waits before the beat sweep queues it again; a worker sending a message holds it
+# for at most IPM_MESSAGE_SEND_LEASE_SECONDS (longer than any send), so that no other delivery sends it too.
 IPM_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("IPM_MESSAGE_MAX_ATTEMPTS", 5))
 IPM_MESSAGE_RETRY_BASE_SECONDS = int(os.environ.get("IPM_MESSAGE_RETRY_BASE_SECONDS", 60))
 IPM_MESSAGE_RETRY_MAX_SECONDS = int(os.environ.get("IPM_MESSAGE_RETRY_MAX_SECONDS", 3600))
 IPM_MESSAGE_RESEND_GRACE_SECONDS = int(os.environ.get("IPM_MESSAGE_RESEND_GRACE_SECONDS", 120))
+IPM_MESSAGE_SEND_LEASE_SECONDS = int(os.environ.get("IPM_MESSAGE_SEND_LEASE_SECONDS", 300))
 # SMS: the backend class (ipm.sms.ConsoleBackend, ipm.sms.FileBackend…) and the FileBackend's file.
 IPM_SMS_BACKEND = os.environ.get("IPM_SMS_BACKEND", "ipm.sms.ConsoleBackend")
 IPM_SMS_FILE_PATH = os.environ.get("IPM_SMS_FILE_PATH", "")
@@ -225,6 +245,10 @@ IPM_FOLLOWUP_MAX_ATTEMPTS = int(os.environ.get("IPM_FOLLOWUP_MAX_ATTEMPTS", 3))
 IPM_FOLLOWUP_LINK_DAYS = int(os.environ.get("IPM_FOLLOWUP_LINK_DAYS", 30))
 IPM_FOLLOWUP_LINK_WINDOW_DAYS = int(os.environ.get("IPM_FOLLOWUP_LINK_WINDOW_DAYS", 7))
 IPM_RETURN_REMINDER_DAYS = int(os.environ.get("IPM_RETURN_REMINDER_DAYS", 7))
+# Dates (ipm/dates.py): no event date before the platform's first year; planned dates at most this many
+# years ahead.
+IPM_FIRST_YEAR = int(os.environ.get("IPM_FIRST_YEAR", 2012))
+IPM_YEARS_AHEAD = int(os.environ.get("IPM_YEARS_AHEAD", 3))
 # Legacy import: files up to this size are checked in the request; larger ones by the worker.
 IPM_IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IPM_IMPORT_SYNC_MAX_BYTES", 200 * 1024))
 
@@ -259,6 +283,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies blocked, sent from another site): a French page, status 403.
+CSRF_FAILURE_VIEW = "ipm.views.csrf_failure"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

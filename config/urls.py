@@ -1,16 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ipm import twofactor, views
+from ipm.login import AdminLoginForm, LoginForm
 
 admin.site.site_header = "Ipm — administration"
 admin.site.site_title = "Ipm"
 admin.site.index_title = "Administration de la plateforme"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("comptes/double-authentification/", twofactor.otp_verify, name="otp_verify"),
     path("comptes/double-authentification/activer/", twofactor.otp_setup, name="otp_setup"),
+    path("comptes/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("comptes/", include("django.contrib.auth.urls")),
     path("fiches/", include("referrals.urls")),
     path("dossiers/", include("dossiers.urls")),

@@ -2,12 +2,12 @@
 for the returned young people, and one young person flagged unreachable after three attempts."""
 from django.utils import timezone
 
-from followup import services
+from followup import calls
 from followup.models import FollowUpCall, max_attempts
 
 
 def seed_followup(rng):
-    services.create_due_calls(timezone.localdate())
+    calls.create_due_calls(timezone.localdate())
     if FollowUpCall.objects.filter(done_at__isnull=True, attempts__gte=max_attempts()).exists():
         return
     call = FollowUpCall.objects.filter(done_at__isnull=True, assigned_to__isnull=False).order_by("-due_date").first()
@@ -15,4 +15,4 @@ def seed_followup(rng):
         return
     for note in ("Messagerie, message laissé (démonstration).", "Pas de réponse (démonstration).",
                  "Numéro injoignable (démonstration).")[:max_attempts()]:
-        call, _ = services.record_call(call, call.assigned_to, reached=False, notes=note)
+        call, _ = calls.record_call(call, call.assigned_to, reached=False, notes=note)

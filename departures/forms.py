@@ -1,9 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from ipm.forms import NullBooleanRadio, date_field
+from ipm import dates
+from ipm.forms import NullBooleanRadio, add_exceptional_date_fields, date_field, exceptional_date
 from ipm.uploads import UploadField
 
+from . import rules
 from .enums import EuropassStatus, Funder, PaymentMeans
 from .models import FundingAgreement, HostOrganisation, Incident, Scheme, SiteVisit, Stay
 
@@ -13,9 +15,17 @@ class SchemeForm(forms.ModelForm):
         model = Scheme
         fields = [
             "name", "description", "typical_duration_weeks", "format", "contract_variant",
-            "europass_cadence", "default_copayment", "active",
+            "europass_cadence", "default_copayment", "early_return_tolerance_days", "active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["early_return_tolerance_days"].required = False  # left empty: the usual 7 days
+
+    def clean_early_return_tolerance_days(self):
+        value = self.cleaned_data.get("early_return_tolerance_days")
+        return rules.DEFAULT_TOLERANCE if value is None else value
 
 
 class FundingAgreementForm(forms.ModelForm):
@@ -93,15 +103,31 @@ class StayForm(forms.ModelForm):
         return data
 
 
-class SignatureForm(forms.Form):
-    signed_on = date_field("Date de signature", initial=timezone.localdate)
+class DossierDateForm(forms.Form):
+    """A form recording one dated step of the dossier: ``dossier`` (optional) lets its date rule
+    (``departures.rules``) put its message under the field; the service checks the same rule again."""
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+
+    def check(self, field, rule, *args):
+        day = self.cleaned_data.get(field)
+        if day and self.dossier is not None:
+            problem = rule(*args, day)
+            if problem:
+                self.add_error(field, problem)
+
+
+class SignatureForm(DossierDateForm):
+    signed_on = date_field("Date de signature", initial=timezone.localdate, kind=dates.PAST,
+                           future_message="La date de signature ne peut pas être dans le futur.")
     scan = UploadField(label="Copie signée (scan, facultatif)", required=False)
 
-    def clean_signed_on(self):
-        day = self.cleaned_data["signed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("La date de signature ne peut pas être dans le futur.")
-        return day
+    def clean(self):
+        data = super().clean()
+        self.check("signed_on", rules.signature_date_error, self.dossier)
+        return data
 
 
 class ScanForm(forms.Form):
@@ -113,7 +139,8 @@ class CoPaymentForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_on = date_field("Date du paiement", initial=timezone.localdate)
+    paid_on = date_field("Date du paiement", initial=timezone.localdate, kind=dates.PAST,
+                         future_message="La date du paiement ne peut pas être dans le futur.")
     amount = forms.DecimalField(label="Montant (€)", min_value=0.01, max_digits=10, decimal_places=2)
     means = forms.ChoiceField(label="Moyen de paiement", choices=PaymentMeans.choices)
     notes = forms.CharField(label="Remarque", required=False, max_length=255)
@@ -129,58 +156,99 @@ class WaiverForm(forms.Form):
     reason = forms.CharField(label="Motif de la dispense", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DepartureForm(forms.Form):
-    departure_date = date_field("Date de départ", initial=timezone.localdate)
+class DepartureForm(DossierDateForm):
+    departure_date = date_field(
+        "Date de départ", initial=timezone.localdate, kind=dates.PAST,
+        future_message="Enregistrez le départ le jour où le jeune part (la date ne peut pas être dans le futur).",
+    )
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean_departure_date(self):
-        day = self.cleaned_data["departure_date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("Enregistrez le départ le jour où le jeune part (la date ne peut pas être dans le futur).")
-        return day
+    def clean(self):
+        data = super().clean()
+        self.check("departure_date", rules.departure_date_error, self.dossier)
+        return data
 
 
-class ReturnForm(forms.Form):
-    return_date = date_field("Date de retour", initial=timezone.localdate)
+class ReturnForm(DossierDateForm):
+    return_date = date_field("Date de retour", initial=timezone.localdate, kind=dates.PAST,
+                             future_message=rules.RETURN_FUTURE)
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    early_return_is_interruption = True  # the normal return screen: an early return belongs to « Retour anticipé »
+
+    def clean(self):
+        data = super().clean()
+        if self.dossier is not None:
+            stay = rules.stay_of(self.dossier)
+            self.check("return_date", rules.return_date_error, stay)
+            if self.early_return_is_interruption and "return_date" not in self.errors:
+                self.check("return_date", rules.early_return_error, stay)
+        return data
 
 
-class EarlyReturnForm(forms.Form):
-    return_date = date_field("Date du retour anticipé", initial=timezone.localdate)
+class EarlyReturnForm(ReturnForm):
+    return_date = date_field("Date du retour anticipé", initial=timezone.localdate, kind=dates.PAST,
+                             future_message=rules.RETURN_FUTURE)
+    comment = None
     reason = forms.CharField(label="Motif du retour anticipé", widget=forms.Textarea(attrs={"rows": 3}))
+    early_return_is_interruption = False
 
 
 class ReturnReviewForm(forms.Form):
-    review_date = date_field("Date du bilan", initial=timezone.localdate)
+    review_date = date_field("Date du bilan", initial=timezone.localdate, kind=dates.PAST,
+                             future_message="La date du bilan ne peut pas être dans le futur.")
     notes = forms.CharField(label="Bilan du séjour", widget=forms.Textarea(attrs={"rows": 5}),
                             help_text="Ce que le jeune a fait, appris, ses projets au retour.")
     activity_report = UploadField(label="Rapport d'activité (fichier)", required=False)
     europass_mobility_issued = NullBooleanRadio(label="Europass Mobilité délivré")
     europass_status = forms.ChoiceField(label="Europass du jeune", choices=EuropassStatus.choices)
 
-    def clean_review_date(self):
-        day = self.cleaned_data["review_date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("La date du bilan ne peut pas être dans le futur.")
-        return day
+
+class StayRecordForm(forms.ModelForm):
+    """A visit or an incident of ``stay`` (given by the page; an edited record knows its own)."""
+
+    def __init__(self, *args, stay=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stay = stay if stay is not None else (self.instance.stay if self.instance.stay_id else None)
 
 
-class SiteVisitForm(forms.ModelForm):
-    visit_date = date_field("Date de la visite", initial=timezone.localdate)
+class SiteVisitForm(StayRecordForm):
+    visit_date = date_field("Date de la visite", initial=timezone.localdate, kind=dates.PAST,
+                            future_message=rules.VISIT_FUTURE)
 
     class Meta:
         model = SiteVisit
         fields = ["visit_date", "met_employer", "assessment", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_exceptional_date_fields(self)  # a visit just before departure, for instance
 
-class IncidentForm(forms.ModelForm):
-    occurred_on = date_field("Date", initial=timezone.localdate)
+    def clean(self):
+        data = super().clean()
+        day, notes = data.get("visit_date"), data.get("notes") or ""
+        if day and self.stay is not None and not dates.has_exceptional_note(notes):
+            # Within the stay, or an exception confirmed with its reason, kept at the top of the notes.
+            reason = exceptional_date(self, "visit_date", rules.stay_window_error(self.stay, day, "La visite"))
+            data["notes"] = dates.with_exceptional_note(notes, reason)
+        return data
+
+
+class IncidentForm(StayRecordForm):
+    occurred_on = date_field("Date", initial=timezone.localdate, kind=dates.PAST,
+                             future_message=rules.INCIDENT_FUTURE)
 
     class Meta:
         model = Incident
         fields = ["occurred_on", "kind", "description", "action_taken"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "action_taken": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("occurred_on")
+        if day and self.stay is not None and (problem := rules.stay_window_error(self.stay, day, "L'incident")):
+            self.add_error("occurred_on", problem)
+        return data
 
 
 class AcceptForm(forms.Form):

@@ -43,6 +43,11 @@ class Scheme(models.Model):
         "participation habituelle du jeune (€)", **MONEY, default=Decimal("300.00"),
         validators=[MinValueValidator(0)],
     )
+    early_return_tolerance_days = models.PositiveSmallIntegerField(
+        "tolérance de retour anticipé (jours)", default=7,
+        help_text="Un retour plus tôt que la fin prévue du séjour de plus de ce nombre de jours est une "
+                  "interruption : il s'enregistre comme « Retour anticipé », avec son motif.",
+    )
     active = models.BooleanField("actif", default=True)
 
     class Meta:

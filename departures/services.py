@@ -1,7 +1,7 @@
 """Multi-step operations of departures: quota, contract, co-payment, departure, return.
 
 Each operation that moves a dossier runs in one transaction and moves it only through
-``dossiers.workflow.apply_transition``; if the transition is refused, nothing else is saved.
+``dossiers.transitions.apply_transition``; if the transition is refused, nothing else is saved.
 
 Quota rule (places used)
 ------------------------
@@ -24,10 +24,11 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.models import DossierEvent
 from dossiers.workflow import State
 
+from . import rules
 from .models import Contract, CoPayment, FundingAgreement, Payment, QuotaOverrun, Scheme, Stay
 
 
@@ -148,33 +149,20 @@ def check_quota(dossier, user, confirm_over_quota=False, comment=""):
     )
 
 
-def accept_dossier(dossier, user, comment="", confirm_over_quota=False):
+def accept_dossier(dossier, user, comment="", confirm_over_quota=False, event_comment=None):
     """The commission accepts ``dossier``: quota check (see ``check_quota``) and the transition to
-    "accepté", in one transaction."""
+    "accepté", in one transaction. The one path of every acceptance: the commission's decision screen
+    calls it too. ``event_comment``: the timeline's comment, when not ``comment`` (the overrun's)."""
     with transaction.atomic():
         check_quota(dossier, user, confirm_over_quota, comment)
-        return _move(dossier, State.ACCEPTED, user, comment)
-
-
-# The transitions that have their own page here (dates, reasons, quota, files to record with them).
-# The generic "next actions" list of the dossier page should send users to these pages rather than
-# apply the bare transition: ``transition_page(dossier, target)`` gives the URL, or None.
-TRANSITION_PAGES = {
-    (State.IN_COMMISSION, State.ACCEPTED): "departures:accept",
-    (State.ACCEPTED, State.CONTRACT_SIGNED): "departures:contract_sign",
-    (State.CONTRACT_SIGNED, State.ABROAD): "departures:departure",
-    (State.ABROAD, State.INTERRUPTED): "departures:early_return",
-    (State.ABROAD, State.RETURNED): "departures:return",
-    (State.RETURNED, State.FOLLOW_UP): "departures:review",
-    (State.INTERRUPTED, State.FOLLOW_UP): "departures:review",
-}
+        return _move(dossier, State.ACCEPTED, user, comment if event_comment is None else event_comment)
 
 
 def transition_page(dossier, target):
-    from django.urls import reverse
-
-    name = TRANSITION_PAGES.get((dossier.state, target))
-    return reverse(name, args=[dossier.pk]) if name else None
+    """URL of the screen that records the move of ``dossier`` to ``target`` (named in the workflow
+    table, ``dossiers.workflow``), or None when the generic action of the dossier page does."""
+    link = transitions.screen_link(dossier, target)
+    return link[0] if link else None
 
 
 # --- Stay planning ---------------------------------------------------------------------------------
@@ -248,7 +236,7 @@ def render_contract_pdf(dossier, version, when=None):
 
 def generate_contract(dossier, user):
     """Generate a new version of the contract; earlier versions are kept."""
-    if dossier.state not in (State.ACCEPTED, State.CONTRACT_SIGNED):
+    if dossier.state not in workflow.CONTRACT_STATES:
         raise DepartureError("Le contrat se prépare quand le dossier est accepté par la commission.")
     if not dossier.scheme_id:
         raise DepartureError("Choisissez d'abord le dispositif du dossier : le contrat en dépend.")
@@ -270,8 +258,8 @@ def sign_contract(dossier, user, signed_on, scan=None, comment=""):
             raise DepartureError("Générez d'abord le contrat : la signature porte sur sa dernière version.")
         if contract.is_signed:
             raise DepartureError(f"La version {contract.version} du contrat est déjà signée.")
-        if signed_on > timezone.localdate():
-            raise DepartureError("La date de signature ne peut pas être dans le futur.")
+        if problem := rules.signature_date_error(dossier, signed_on):
+            raise DepartureError(problem)
         if dossier.state != State.CONTRACT_SIGNED:
             _move(dossier, State.CONTRACT_SIGNED, user, comment or f"Contrat v{contract.version} signé le {signed_on:%d/%m/%Y}")
         contract.signed_on = signed_on
@@ -335,7 +323,7 @@ def cancel_waiver(dossier):
 
 def _move(dossier, target, user, comment):
     try:
-        return workflow.apply_transition(dossier, target, user, comment)
+        return transitions.apply_transition(dossier, target, user, comment)
     except workflow.TransitionError as exc:
         raise DepartureError(str(exc)) from exc
 
@@ -349,6 +337,8 @@ def _stay_or_error(dossier):
 def record_departure(dossier, user, departure_date, comment=""):
     """The young person has left: actual departure date, dossier "en séjour". The co-payment never
     blocks a departure."""
+    if problem := rules.departure_date_error(dossier, departure_date):
+        raise DepartureError(problem)
     with transaction.atomic():
         stay = _stay_or_error(dossier)
         _move(dossier, State.ABROAD, user, comment or f"Départ le {departure_date:%d/%m/%Y}")
@@ -359,13 +349,12 @@ def record_departure(dossier, user, departure_date, comment=""):
     return stay
 
 
-def _check_return_date(stay, return_date):
-    if stay.departure_date and return_date < stay.departure_date:
-        raise DepartureError(
-            f"La date de retour ne peut pas précéder la date de départ ({stay.departure_date:%d/%m/%Y})."
-        )
-    if return_date > timezone.localdate():
-        raise DepartureError("La date de retour ne peut pas être dans le futur : enregistrez le retour une fois le jeune rentré.")
+def _check_return_date(stay, return_date, early_return_is_interruption=False):
+    problem = rules.return_date_error(stay, return_date)
+    if problem is None and early_return_is_interruption:
+        problem = rules.early_return_error(stay, return_date)
+    if problem:
+        raise DepartureError(problem)
 
 
 def record_early_return(dossier, user, return_date, reason):
@@ -388,7 +377,7 @@ def record_return(dossier, user, return_date, comment=""):
     """The end of the stay as planned: actual return date, dossier "de retour"."""
     with transaction.atomic():
         stay = _stay_or_error(dossier)
-        _check_return_date(stay, return_date)
+        _check_return_date(stay, return_date, early_return_is_interruption=True)
         _move(dossier, State.RETURNED, user, comment or f"Retour le {return_date:%d/%m/%Y}")
         stay.return_date = return_date
         stay.save(update_fields=["return_date", "updated_at"])

@@ -1,12 +1,15 @@
 """Forms of the stages before departure: diagnostic, mobility project, documents, commission."""
 from django import forms
+from django.utils import timezone
 
 from departures.models import Scheme
+from ipm import dates
 from ipm.enums import PLATFORM_ROLES
-from ipm.forms import DateInput, NullBooleanRadio, date_field
+from ipm.forms import NullBooleanRadio, add_exceptional_date_fields, date_field, exceptional_date
 from ipm.models import User
 from ipm.uploads import UploadField
 
+from . import rules
 from .enums import Decision, DiagnosticOutcome, DocumentStatus, Orientation
 from .models import CommissionSession, Diagnostic, MobilityProject, SensitiveDiagnostic
 
@@ -14,6 +17,10 @@ from .models import CommissionSession, Diagnostic, MobilityProject, SensitiveDia
 class DiagnosticForm(forms.ModelForm):
     bank_card = NullBooleanRadio(label="Carte bancaire")
     mobility_experience = NullBooleanRadio(label="Expérience de mobilité antérieure (séjour, chantier, stage à l'étranger)")
+    conducted_on = date_field("Date de l'entretien", initial=timezone.localdate)
+    passport_valid_until = date_field("Valide jusqu'au", kind=dates.VALIDITY, required=False)
+    come_back_on = date_field("Date de retour envisagée", required=False,
+                              help_text="Quand le jeune pourra revenir vers la plateforme.")
 
     class Meta:
         model = Diagnostic
@@ -24,16 +31,12 @@ class DiagnosticForm(forms.ModelForm):
             "orientation_details", "come_back_on",
         ]
         widgets = {
-            "conducted_on": DateInput(),
-            "passport_valid_until": DateInput(),
-            "come_back_on": DateInput(),
             "motivation": forms.Textarea(attrs={"rows": 3}),
             "professional_project": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "languages": "Ex. : anglais, espagnol.",
             "outcome": "Laisser vide tant que le diagnostic n'est pas terminé.",
-            "come_back_on": "Quand le jeune pourra revenir vers la plateforme.",
         }
 
     def clean(self):
@@ -59,10 +62,12 @@ class SensitiveDiagnosticForm(forms.ModelForm):
 
 
 class MobilityProjectForm(forms.ModelForm):
+    period_start = date_field("Période prévue : du", required=False)
+    period_end = date_field("Au", required=False)
+
     class Meta:
         model = MobilityProject
         fields = ["scheme", "country", "town", "sector", "duration_weeks", "period_start", "period_end"]
-        widgets = {"period_start": DateInput(), "period_end": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,15 +146,26 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.session = session
         if session is not None:
             self.fields["postponed_to"].queryset = CommissionSession.objects.filter(date__gt=session.date).order_by("date")
+            if rules.decision_date_problem(session):
+                add_exceptional_date_fields(self)  # a decision taken by correspondence, before the session
         self.fields["postponed_to"].label_from_instance = lambda s: f"{s.date:%d/%m/%Y}"
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == Decision.REFUSED and not data.get("orientation"):
             self.add_error("orientation", "Un refus demande une orientation : choisissez vers quoi orienter le jeune.")
+        if data.get("decision") and self.session is not None and not self.decided():
+            # Dates follow the wheel: no decision before the session, unless confirmed with its reason,
+            # which goes with the comment into the dossier's timeline.
+            reason = exceptional_date(self, "decision", rules.decision_date_problem(self.session))
+            data["comment"] = dates.with_exceptional_note(data.get("comment") or "", reason)
         return data
+
+    def decided(self):
+        return False
 
 
 def score_fields(criteria, review=None):
@@ -179,9 +195,13 @@ class ReviewForm(DecisionForm):
 
     def __init__(self, *args, criteria=(), review=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.review = review
         self.criteria = list(criteria)
         for name, field in score_fields(self.criteria, review).items():
             self.fields[name] = field
+
+    def decided(self):
+        return bool(self.review and self.review.decision)
 
     def scores(self):
         return {

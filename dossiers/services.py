@@ -1,20 +1,18 @@
 """Multi-step operations on a dossier before departure: diagnostic, application file, commission.
 
-Views, commands and tests call these; every change of state goes through ``workflow.apply_transition``.
+Views, commands and tests call these; every change of state goes through ``transitions.apply_transition``.
 """
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from ipm.access import can_see_sensitive
 
-from . import workflow
+from . import rules, transitions
 from .enums import Decision, DiagnosticOutcome, DocumentStatus
 from .models import (
     CommissionCriterion,
@@ -27,7 +25,8 @@ from .models import (
     SensitiveDiagnostic,
     is_long_haul,
 )
-from .workflow import State
+from .signals import decision_recorded
+from .workflow import AGENDA_STATES, State
 
 
 class ServiceError(Exception):
@@ -90,14 +89,14 @@ def save_diagnostic(dossier, diagnostic, sensitive, user):
         event = None
         if diagnostic.outcome and dossier.state == State.INFO_DONE:
             if diagnostic.outcome == DiagnosticOutcome.READY:
-                event = workflow.apply_transition(dossier, State.DIAGNOSED, user, "Diagnostic : prêt à partir")
+                event = transitions.apply_transition(dossier, State.DIAGNOSED, user, "Diagnostic : prêt à partir")
             else:
                 comment = f"Diagnostic : pas encore prêt — {diagnostic.get_orientation_display().lower()}"
                 if diagnostic.orientation_details:
                     comment += f" ({diagnostic.orientation_details})"
                 if diagnostic.come_back_on:
                     comment += f" ; retour envisagé le {diagnostic.come_back_on:%d/%m/%Y}"
-                event = workflow.apply_transition(dossier, State.ORIENTED, user, comment)
+                event = transitions.apply_transition(dossier, State.ORIENTED, user, comment)
         if dossier.platform_counsellor_id is None:
             Dossier.objects.filter(pk=dossier.pk).update(platform_counsellor=user)
     return event
@@ -248,9 +247,6 @@ def review_document(document, status, user, reason=""):
 
 # --- Commission ---------------------------------------------------------------------------------------
 
-AGENDA_SOURCE_STATES = (State.FILE_BUILDING, State.POSTPONED)
-
-
 def add_to_agenda(session, dossier, user, override_reason=""):
     """Put ``dossier`` on ``session``'s agenda (→ "en commission"). An incomplete file needs an
     explicit reason, recorded on the agenda line and in the timeline. The dossier row is locked, so a
@@ -258,7 +254,7 @@ def add_to_agenda(session, dossier, user, override_reason=""):
     override_reason = (override_reason or "").strip()
     with transaction.atomic():
         locked = Dossier.objects.select_for_update(of=("self",)).select_related("youth", "scheme").get(pk=dossier.pk)
-        if locked.state not in AGENDA_SOURCE_STATES:
+        if locked.state not in AGENDA_STATES:
             raise ServiceError(
                 f"Le dossier de {locked.youth} est « {locked.get_state_display()} » : seul un dossier en montage "
                 "ou ajourné peut être inscrit en commission."
@@ -279,7 +275,7 @@ def add_to_agenda(session, dossier, user, override_reason=""):
         comment = f"Inscrit à l'ordre du jour : {session}"
         if not state.complete:
             comment += f" — dossier incomplet, inscrit malgré tout : {override_reason}"
-        workflow.apply_transition(dossier, State.IN_COMMISSION, user, comment)
+        transitions.apply_transition(dossier, State.IN_COMMISSION, user, comment)
     return review
 
 
@@ -289,7 +285,7 @@ def remove_from_agenda(review, user):
     with transaction.atomic():
         dossier = review.dossier
         if dossier.state == State.IN_COMMISSION:
-            workflow.apply_transition(dossier, State.FILE_BUILDING, user, f"Retiré de l'ordre du jour : {review.session}")
+            transitions.apply_transition(dossier, State.FILE_BUILDING, user, f"Retiré de l'ordre du jour : {review.session}")
         review.delete()
 
 
@@ -306,15 +302,20 @@ def save_scores(review, scores):
 
 
 def record_decision(review, decision, user, comment="", orientation="", orientation_details="", postponed_to=None,
-                    confirm_over_quota=False):
-    """The commission's decision on one dossier. Accepted → "accepté" (using a place of the scheme's
-    funding: with none left, refused unless ``confirm_over_quota``, and the overrun is recorded);
-    refused → "refusé" then "orienté" (an orientation is required); postponed → "ajourné", and put on
-    the agenda of ``postponed_to`` when a later session is given. The referring counsellor is told by
-    email."""
-    from departures.services import QuotaExceeded, check_quota
-
+                    accept=None):
+    """The commission's decision on one dossier. Accepted → "accepté" through ``accept(dossier, user,
+    comment, event_comment=...)``: the one acceptance, of the departures app
+    (``departures.services.accept_dossier``: a place of the scheme's funding, refused over quota unless
+    confirmed, the overrun recorded), passed by the commission screen, as dossiers knows nothing of places; refused → "refusé" then "orienté" (an
+    orientation is required); postponed → "ajourné", and put on the agenda of ``postponed_to`` when a
+    later session is given. All in one transaction: a refused acceptance writes nothing. The referring
+    counsellor is told by email (``signals.decision_recorded``: the outbox records it in this transaction,
+    sends it once committed)."""
     decision = Decision(decision)
+    if problem := rules.decision_date_error(review.session, comment):
+        raise ServiceError(problem)
+    if decision == Decision.ACCEPTED and accept is None:
+        raise TypeError("record_decision: an acceptance needs accept (departures.services.accept_dossier).")
     if decision == Decision.REFUSED and not orientation:
         raise ServiceError("Un refus demande une orientation : choisissez vers quoi orienter le jeune.")
     if postponed_to is not None:
@@ -335,57 +336,22 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
         review.decided_by = user
         review.decided_at = timezone.now()
         review.save()
-        if decision == Decision.ACCEPTED:
-            try:
-                check_quota(dossier, user, confirm_over_quota, comment)
-            except QuotaExceeded as exc:
-                raise ServiceError(str(exc) + " Cochez la case de confirmation sous la décision.") from exc
         text = f"{review.session} : {decision.label.lower()}" + (f" — {comment}" if comment else "")
-        target = {Decision.ACCEPTED: State.ACCEPTED, Decision.REFUSED: State.REFUSED, Decision.POSTPONED: State.POSTPONED}
-        workflow.apply_transition(dossier, target[decision], user, text)
+        if decision == Decision.ACCEPTED:
+            accept(dossier, user, comment, event_comment=text)
+        else:
+            target = {Decision.REFUSED: State.REFUSED, Decision.POSTPONED: State.POSTPONED}[decision]
+            transitions.apply_transition(dossier, target, user, text)
         if decision == Decision.REFUSED:
             label = review.get_orientation_display().lower()
-            workflow.apply_transition(
+            transitions.apply_transition(
                 dossier, State.ORIENTED, user,
                 f"Orientation après le refus : {label}" + (f" ({orientation_details})" if orientation_details else ""),
             )
         if postponed_to is not None:
             add_to_agenda(postponed_to, dossier, user, override_reason="Reporté par la commission précédente")
-        transaction.on_commit(lambda: notify_decision(review.pk))
+        decision_recorded.send(sender=CommissionReview, review=review)
     return review
-
-
-def notify_decision(review_id):
-    """Tell the referring counsellor the commission's decision (no sensitive item in the email)."""
-    review = CommissionReview.objects.select_related(
-        "session", "dossier__youth", "dossier__referring_counsellor", "postponed_to"
-    ).get(pk=review_id)
-    counsellor = review.dossier.referring_counsellor
-    if counsellor is None or not counsellor.email:
-        return 0
-    youth = review.dossier.youth
-    url = settings.IPM_BASE_URL.rstrip("/") + reverse("dossiers:detail", args=[review.dossier_id])
-    lines = [
-        f"Bonjour {counsellor.first_name or counsellor},",
-        "",
-        f"La commission du {review.session.date:%d/%m/%Y} a examiné le dossier de {youth.first_name} "
-        f"{youth.last_name.upper()} (dossier n° {review.dossier_id}).",
-        f"Décision : {review.get_decision_display()}.",
-    ]
-    if review.comment:
-        lines.append(f"Motivation : {review.comment}")
-    if review.decision == Decision.REFUSED:
-        lines.append(
-            f"Orientation proposée : {review.get_orientation_display()}"
-            + (f" ({review.orientation_details})" if review.orientation_details else "")
-            + ". Un refus n'est jamais définitif : le jeune pourra revenir vers la plateforme."
-        )
-    if review.decision == Decision.POSTPONED and review.postponed_to:
-        lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
-    lines += ["", f"Voir le dossier : {url}", "", f"— {settings.IPM_PLATFORM_NAME}"]
-    return send_mail(
-        f"Décision de la commission — dossier n° {review.dossier_id}", "\n".join(lines), None, [counsellor.email]
-    )
 
 
 def minutes_pdf(session):

@@ -1,13 +1,15 @@
-"""The dossier workflow: every state of the wheel, the allowed transitions, and the one function that
-changes a dossier's state.
+"""The table of the wheel: every state of a dossier, its step, colour and next step, the named groups of
+states, and the allowed transitions with the screen that records each one.
 
-Nothing else writes ``Dossier.state``. ``apply_transition`` checks the transition is in the table and
-that the user's role may perform it, saves, and writes a ``DossierEvent`` (the timeline users read).
+This module is the one place that names states: other modules use ``State`` and the groups below, never
+their own list. It imports no model: the one function that changes a dossier's state,
+``apply_transition``, lives in ``dossiers.transitions``. docs/workflow.md describes the table and how to
+add a state.
 """
+from collections import deque
 from dataclasses import dataclass
 
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 
 from ipm.enums import MOBILITY_ROLES, PLATFORM_ROLES
 
@@ -32,30 +34,112 @@ class State(models.TextChoices):
     DROPPED = "abandon", "Abandon"
 
 
-# The steps of the wheel shown in the step indicator, and the states that belong to each.
-STEPS = [
-    ("Fiche", {State.RECEIVED}),
-    ("Information collective", {State.INVITED, State.INFO_DONE}),
-    ("Diagnostic", {State.DIAGNOSED, State.ORIENTED}),
-    ("Montage", {State.FILE_BUILDING}),
-    ("Commission", {State.IN_COMMISSION, State.ACCEPTED, State.REFUSED, State.POSTPONED}),
-    ("Contrat", {State.CONTRACT_SIGNED}),
-    ("Séjour", {State.ABROAD, State.INTERRUPTED}),
-    ("Retour et suivi", {State.RETURNED, State.FOLLOW_UP, State.CLOSED}),
-]
+# --- The states ------------------------------------------------------------------------------------
 
-# States where the young person is still on the wheel (not closed, not dropped).
+# The colours of the state badges (static/css/ipm.css has one rule per tone: ``.tone-<name>``).
+TONES = {
+    "start": "bleu : la fiche arrive",
+    "preparation": "violet : la préparation avec la plateforme",
+    "commission": "ocre : attend la commission",
+    "go": "vert : accepté, en route",
+    "stop": "rouge : arrêt ou refus",
+    "detour": "turquoise : orienté vers une étape intermédiaire",
+    "after": "gris foncé : après le séjour",
+}
+
+
+@dataclass(frozen=True)
+class StateRow:
+    step: str | None  # the step of the wheel in the step indicator (None: shown on no step)
+    tone: str  # a key of TONES
+    next_step: str = ""  # what to do now, in the « Prochaine étape » box of the dossier page
+
+
+STATES = {
+    State.RECEIVED: StateRow("Fiche", "start",
+        "Inviter le jeune à une information collective (depuis la liste « À inviter » ou la boîte de réception)."),
+    State.INVITED: StateRow("Information collective", "start", "Noter sa présence à l'information collective."),
+    State.INFO_DONE: StateRow("Information collective", "preparation",
+        "Réaliser le diagnostic de mobilité avec un conseiller mobilité."),
+    State.DIAGNOSED: StateRow("Diagnostic", "preparation",
+        "Compléter le projet de mobilité puis commencer le montage du dossier."),
+    State.ORIENTED: StateRow("Diagnostic", "detour",
+        "Le jeune est orienté vers une étape intermédiaire ; il pourra revenir dans la roue."),
+    State.FILE_BUILDING: StateRow("Montage", "preparation",
+        "Dossier complet : l'inscrire à l'ordre du jour d'une commission."),
+    State.IN_COMMISSION: StateRow("Commission", "commission", "En attente de la décision de la commission."),
+    State.ACCEPTED: StateRow("Commission", "go"),
+    State.REFUSED: StateRow("Commission", "stop"),
+    State.POSTPONED: StateRow("Commission", "commission",
+        "Dossier complet : l'inscrire à l'ordre du jour d'une commission."),
+    State.CONTRACT_SIGNED: StateRow("Contrat", "go"),
+    State.ABROAD: StateRow("Séjour", "go"),
+    State.INTERRUPTED: StateRow("Séjour", "stop"),
+    State.RETURNED: StateRow("Retour et suivi", "after"),
+    State.FOLLOW_UP: StateRow("Retour et suivi", "after"),
+    State.CLOSED: StateRow("Retour et suivi", "after"),
+    State.DROPPED: StateRow(None, "stop"),
+}
+
+
+def tone(state):
+    """The badge colour of a state (a key of TONES)."""
+    return STATES[State(state)].tone
+
+
+# The steps of the wheel shown in the step indicator, in order, and the states that belong to each.
+STEPS = []
+for _state, _row in STATES.items():
+    if _row.step is not None:
+        if not STEPS or STEPS[-1][0] != _row.step:
+            STEPS.append((_row.step, set()))
+        STEPS[-1][1].add(_state)
+
+
+def step_index(state):
+    """Index in STEPS of the step a state belongs to (for the step indicator), -1 for none."""
+    for index, (_label, states) in enumerate(STEPS):
+        if state in states:
+            return index
+    return -1
+
+
+# --- The named groups ------------------------------------------------------------------------------
+
+# The end of the wheel: closed after the follow-up, or dropped on the way.
 FINAL_STATES = frozenset({State.CLOSED, State.DROPPED})
+# States where the young person is still on the wheel (not closed, not dropped).
 ACTIVE_STATES = frozenset(State) - FINAL_STATES
+# Waiting for the information meeting: a young person may be invited to one (again).
+INVITABLE_STATES = frozenset({State.RECEIVED, State.INVITED})
+# The outcomes of a diagnostic.
+DIAGNOSED_STATES = frozenset({State.DIAGNOSED, State.ORIENTED})
+# A file that may be put on a commission's agenda: in montage, or postponed by a commission.
+AGENDA_STATES = frozenset({State.FILE_BUILDING, State.POSTPONED})
+# The three decisions of a commission.
+DECIDED_STATES = frozenset({State.ACCEPTED, State.REFUSED, State.POSTPONED})
+# Accepted and not yet gone: the contract, the stay planning and the preparation meeting.
+CONTRACT_STATES = frozenset({State.ACCEPTED, State.CONTRACT_SIGNED})
 # States reached only once the stay has started: the dossier counts as a departure.
 DEPARTED_STATES = frozenset({State.ABROAD, State.INTERRUPTED, State.RETURNED, State.FOLLOW_UP})
+# From the commission to the return: the places, contract, stay and return of the departures app.
+DEPARTURE_STAGE_STATES = frozenset({State.IN_COMMISSION}) | CONTRACT_STATES | DEPARTED_STATES
 # Back from the stay (early or not): the monthly follow-up calls are due.
 FOLLOWUP_STATES = frozenset({State.RETURNED, State.FOLLOW_UP, State.INTERRUPTED})
 # States from which the follow-up may be closed.
 CLOSABLE_STATES = frozenset({State.FOLLOW_UP, State.INTERRUPTED})
-# The outcomes of a diagnostic, and the three decisions of a commission.
-DIAGNOSED_STATES = frozenset({State.DIAGNOSED, State.ORIENTED})
-DECIDED_STATES = frozenset({State.ACCEPTED, State.REFUSED, State.POSTPONED})
+
+# The groups by name, for templates (``{% if dossier.state|state_in:"FINAL_STATES" %}``) and the docs.
+GROUPS = {
+    "FINAL_STATES": FINAL_STATES, "ACTIVE_STATES": ACTIVE_STATES, "INVITABLE_STATES": INVITABLE_STATES,
+    "DIAGNOSED_STATES": DIAGNOSED_STATES, "AGENDA_STATES": AGENDA_STATES, "DECIDED_STATES": DECIDED_STATES,
+    "CONTRACT_STATES": CONTRACT_STATES, "DEPARTED_STATES": DEPARTED_STATES,
+    "DEPARTURE_STAGE_STATES": DEPARTURE_STAGE_STATES, "FOLLOWUP_STATES": FOLLOWUP_STATES,
+    "CLOSABLE_STATES": CLOSABLE_STATES,
+}
+
+
+# --- The transitions -------------------------------------------------------------------------------
 
 STAFF = PLATFORM_ROLES
 MOBILITY = MOBILITY_ROLES
@@ -63,42 +147,66 @@ MOBILITY = MOBILITY_ROLES
 
 @dataclass(frozen=True)
 class Transition:
+    """One allowed move. ``screen``: the URL name of the screen that records it (it records more than a
+    state: dates, reasons, files, a decision), or None for the generic action of the dossier page
+    (``dossiers:transition``), which refuses any transition that has a screen. A screen URL takes the
+    dossier's id, except a list screen (the commission sessions). ``hint``: what the dossier page shows
+    for it (the label when not given). ``confirm``: a question asked before applying it. ``button``:
+    the screen is one confirmed click (a POST, e.g. closing), not a page with a form."""
+
     source: str
     target: str
     label: str
     roles: frozenset = STAFF
+    screen: str | None = None
+    hint: str = ""
+    confirm: str = ""
+    button: bool = False
+
+    def __post_init__(self):
+        if not self.hint:
+            object.__setattr__(self, "hint", self.label)
 
 
 _T = Transition
+DIAGNOSTIC = {"screen": "dossiers:diagnostic", "hint": "Remplir le diagnostic"}
+AGENDA = {"screen": "dossiers:commission_list", "hint": "Inscrire en commission"}
+# Decided on the dossier's line of the commission's agenda (the page opens the pending review).
+DECISION = {"screen": "dossiers:review", "hint": "Décider en commission"}
+# Closing ends the follow-up (open calls marked « non joint »): one confirmed click on the dossier page.
+CLOSE = {"screen": "followup:close", "button": True,
+         "confirm": "Clore le dossier ? Les appels de suivi restants seront notés « non joint »."}
+
 TRANSITIONS = [
     _T(State.RECEIVED, State.INVITED, "Inviter en information collective"),
     _T(State.RECEIVED, State.INFO_DONE, "Entretien individuel à la place de l'information collective"),
     _T(State.INVITED, State.INFO_DONE, "Présent à l'information collective"),
     _T(State.INVITED, State.RECEIVED, "Absent : à réinviter"),
-    _T(State.INFO_DONE, State.DIAGNOSED, "Diagnostic réalisé : prêt à partir", MOBILITY),
-    _T(State.INFO_DONE, State.ORIENTED, "Diagnostic réalisé : orienter", MOBILITY),
+    _T(State.INFO_DONE, State.DIAGNOSED, "Diagnostic réalisé : prêt à partir", MOBILITY, **DIAGNOSTIC),
+    _T(State.INFO_DONE, State.ORIENTED, "Diagnostic réalisé : orienter", MOBILITY, **DIAGNOSTIC),
     _T(State.DIAGNOSED, State.ORIENTED, "Orienter vers une étape intermédiaire", MOBILITY),
     _T(State.DIAGNOSED, State.FILE_BUILDING, "Commencer le montage du dossier"),
     _T(State.ORIENTED, State.RECEIVED, "Retour dans la roue (nouvelle information collective)"),
     _T(State.ORIENTED, State.INFO_DONE, "Retour dans la roue (nouveau diagnostic)"),
-    _T(State.FILE_BUILDING, State.IN_COMMISSION, "Inscrire à l'ordre du jour d'une commission"),
-    _T(State.IN_COMMISSION, State.ACCEPTED, "Décision de la commission : accepté"),
-    _T(State.IN_COMMISSION, State.REFUSED, "Décision de la commission : refusé"),
-    _T(State.IN_COMMISSION, State.POSTPONED, "Décision de la commission : ajourné"),
-    _T(State.IN_COMMISSION, State.FILE_BUILDING, "Retirer de l'ordre du jour"),
-    _T(State.POSTPONED, State.IN_COMMISSION, "Présenter à une commission suivante"),
+    _T(State.FILE_BUILDING, State.IN_COMMISSION, "Inscrire à l'ordre du jour d'une commission", **AGENDA),
+    _T(State.IN_COMMISSION, State.ACCEPTED, "Décision de la commission : accepté", **DECISION),
+    _T(State.IN_COMMISSION, State.REFUSED, "Décision de la commission : refusé", **DECISION),
+    _T(State.IN_COMMISSION, State.POSTPONED, "Décision de la commission : ajourné", **DECISION),
+    _T(State.IN_COMMISSION, State.FILE_BUILDING, "Retirer de l'ordre du jour", **DECISION),
+    _T(State.POSTPONED, State.IN_COMMISSION, "Présenter à une commission suivante", **AGENDA),
     _T(State.POSTPONED, State.FILE_BUILDING, "Reprendre le montage du dossier"),
     _T(State.REFUSED, State.ORIENTED, "Orienter après le refus"),
-    _T(State.ACCEPTED, State.CONTRACT_SIGNED, "Contrat signé"),
-    _T(State.CONTRACT_SIGNED, State.ABROAD, "Départ : en séjour"),
-    _T(State.ABROAD, State.INTERRUPTED, "Séjour interrompu (retour anticipé)"),
-    _T(State.ABROAD, State.RETURNED, "Retour du séjour"),
-    _T(State.RETURNED, State.FOLLOW_UP, "Bilan de retour fait : suivi à six mois"),
-    _T(State.INTERRUPTED, State.FOLLOW_UP, "Bilan fait : suivi à six mois"),
-    _T(State.INTERRUPTED, State.CLOSED, "Clore le dossier"),
-    _T(State.FOLLOW_UP, State.CLOSED, "Suivi terminé : clore le dossier"),
+    _T(State.ACCEPTED, State.CONTRACT_SIGNED, "Contrat signé", screen="departures:contract_sign"),
+    _T(State.CONTRACT_SIGNED, State.ABROAD, "Départ : en séjour", screen="departures:departure"),
+    _T(State.ABROAD, State.INTERRUPTED, "Séjour interrompu (retour anticipé)", screen="departures:early_return"),
+    _T(State.ABROAD, State.RETURNED, "Retour du séjour", screen="departures:return"),
+    _T(State.RETURNED, State.FOLLOW_UP, "Bilan de retour fait : suivi à six mois", screen="departures:review"),
+    _T(State.INTERRUPTED, State.FOLLOW_UP, "Bilan fait : suivi à six mois", screen="departures:review"),
+    _T(State.INTERRUPTED, State.CLOSED, "Clore le dossier", **CLOSE),
+    _T(State.FOLLOW_UP, State.CLOSED, "Suivi terminé : clore le dossier", hint="Clore le dossier (suivi terminé)",
+       **CLOSE),
 ] + [
-    _T(source, State.DROPPED, "Abandon")
+    _T(source, State.DROPPED, "Abandon", confirm="Confirmer l'abandon du dossier ?")
     for source in State
     if source not in FINAL_STATES and source not in DEPARTED_STATES
 ]
@@ -108,6 +216,11 @@ TRANSITION_TABLE = {(t.source, t.target): t for t in TRANSITIONS}
 
 class TransitionError(Exception):
     """A refused transition; the message is French and meant for the user."""
+
+
+def transition(source, target):
+    """The transition of the table from ``source`` to ``target``, or None when it is not allowed."""
+    return TRANSITION_TABLE.get((source, target))
 
 
 def _user_roles_allow(user, transition):
@@ -120,63 +233,19 @@ def allowed_transitions(dossier, user):
 
 
 def can_apply(dossier, target, user):
-    transition = TRANSITION_TABLE.get((dossier.state, target))
-    return transition is not None and _user_roles_allow(user, transition)
+    found = transition(dossier.state, target)
+    return found is not None and _user_roles_allow(user, found)
 
 
-def apply_transition(dossier, target, user, comment="", expected_source=None):
-    """Move ``dossier`` to ``target`` on behalf of ``user``; returns the written ``DossierEvent``.
-
-    Raises ``TransitionError`` (and writes nothing) when the transition is not in the table or when
-    the user's role may not perform it. The dossier row is locked for the change, so two people
-    acting at once cannot both move it from the same state. ``expected_source`` is the state the user
-    saw when choosing the action (the dossier page sends it): if the dossier moved meanwhile, the action
-    is refused rather than applied to a state the user did not see.
-    """
-    from .models import Dossier, DossierEvent
-
+def check(source, target, user):
+    """The transition from ``source`` to ``target`` if ``user`` may apply it, else ``TransitionError``."""
     target = State(target)
-    with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        if expected_source is not None and expected_source != locked.state:
-            raise TransitionError(
-                f"Le dossier a changé entre-temps : il est maintenant « {State(locked.state).label} ». "
-                "Rechargez la page et vérifiez avant d'agir."
-            )
-        transition = TRANSITION_TABLE.get((locked.state, target))
-        if transition is None:
-            raise TransitionError(
-                f"Le dossier est « {State(locked.state).label} » : "
-                f"il ne peut pas passer à « {target.label} »."
-            )
-        if not _user_roles_allow(user, transition):
-            raise TransitionError(f"Votre rôle ne permet pas l'action « {transition.label} ».")
-        source = locked.state
-        now = timezone.now()
-        Dossier.objects.filter(pk=locked.pk).update(state=target, state_changed_at=now, updated_at=now)
-        event = DossierEvent.objects.create(
-            dossier=locked, actor=user, from_state=source, to_state=target, comment=comment, created_at=now
-        )
-    dossier.state = target
-    dossier.state_changed_at = now
-    return event
-
-
-def record_creation(dossier, user, comment=""):
-    """The first event of a dossier's timeline (the state it was created in)."""
-    from .models import DossierEvent
-
-    return DossierEvent.objects.create(
-        dossier=dossier, actor=user, from_state="", to_state=dossier.state, comment=comment
-    )
-
-
-def step_index(state):
-    """Index in STEPS of the step a state belongs to (for the step indicator)."""
-    for index, (_label, states) in enumerate(STEPS):
-        if state in states:
-            return index
-    return -1
+    found = transition(source, target)
+    if found is None:
+        raise TransitionError(f"Le dossier est « {State(source).label} » : il ne peut pas passer à « {target.label} ».")
+    if not _user_roles_allow(user, found):
+        raise TransitionError(f"Votre rôle ne permet pas l'action « {found.label} ».")
+    return found
 
 
 # Detours a typical dossier does not take on its way to another state.
@@ -188,8 +257,6 @@ def path_to(target, start=State.RECEIVED):
     (``start`` excluded), going through no detour (orientation, refusal, postponement, interruption,
     abandon) unless it is the target: a closed dossier came back from its stay and was followed up.
     Used by demo data, generated data and tests to bring a dossier to any state."""
-    from collections import deque
-
     target = State(target)
     previous = {start: None}
     queue = deque([start])
@@ -197,12 +264,12 @@ def path_to(target, start=State.RECEIVED):
         state = queue.popleft()
         if state == target:
             break
-        for transition in TRANSITIONS:
-            if transition.target in DETOURS and transition.target != target:
+        for move in TRANSITIONS:
+            if move.target in DETOURS and move.target != target:
                 continue
-            if transition.source == state and transition.target not in previous:
-                previous[transition.target] = state
-                queue.append(transition.target)
+            if move.source == state and move.target not in previous:
+                previous[move.target] = state
+                queue.append(move.target)
     if target not in previous:
         raise ValueError(f"{target} unreachable from {start}")
     path = []

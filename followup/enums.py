@@ -55,6 +55,9 @@ class MessageKind(models.TextChoices):
     EUROPASS = "europass", "Rappel Europass"
     RETURN_REPORT = "rapport_retour", "Rappel du rapport d'activité"
     MEETING = "reunion", "Rappel de réunion (J-2)"
+    NEW_REFERRAL = "nouvelle_fiche", "Nouvelle fiche de liaison (accueil)"
+    DECISION = "decision", "Décision de la commission (conseiller)"
+    INVITATION = "invitation", "Invitation à une réunion"
 
 
 class Channel(models.TextChoices):

@@ -15,7 +15,7 @@ class FollowUpCall(models.Model):
     """One of the six monthly contacts after return (month 1 to 6). The month-6 contact's situation is
     the dossier's outcome six months after return.
 
-    Created by the daily task when it falls due (``services.create_due_calls``), never ahead of time;
+    Created by the daily task when it falls due (``calls.create_due_calls``), never ahead of time;
     the unique constraint (dossier, month) makes that creation idempotent."""
 
     history = HistoricalRecords()
@@ -72,10 +72,11 @@ class FollowUpCall(models.Model):
 
 
 class SentMessage(models.Model):
-    """A record of every message (email or SMS) the scheduled tasks send: one row per kind, channel,
-    object and period. The row is inserted first, under the unique constraint, and only the task that
-    inserted it sends; so a task run twice, or on two workers at once, sends nothing twice. Failed
-    sends are retried with backoff; a final failure stays visible to staff (page « Messages »)."""
+    """The outbox: a record of every message (email or SMS) the application sends, one row per kind,
+    channel, object and period. The row is inserted first, under the unique constraint, and only who
+    inserted it hands it to the worker; the worker claims it before sending and marks it sent right
+    after, so nothing is sent twice (``followup.outbox``). Failed sends are retried with backoff; a
+    final failure stays visible to staff (page « Messages »)."""
 
     kind = models.CharField("type", max_length=20, choices=MessageKind.choices)
     channel = models.CharField("canal", max_length=8, choices=Channel.choices, default=Channel.EMAIL)
@@ -87,14 +88,20 @@ class SentMessage(models.Model):
         "dossiers.Dossier", verbose_name="dossier", null=True, blank=True, on_delete=models.CASCADE,
         related_name="sent_messages",
     )
-    recipient = models.CharField("destinataire", max_length=254)
+    # One address or phone number; several email addresses are separated by ", ".
+    recipient = models.CharField("destinataire", max_length=1000)
+    cc = models.CharField("copie à", max_length=1000, blank=True)
     subject = models.CharField("objet du message", max_length=255, blank=True)
     body = models.TextField("texte")
+    # Files attached to an email: [{"name", "content" (text), "mimetype"}], e.g. a meeting's .ics.
+    attachments = models.JSONField("pièces jointes", default=list, blank=True)
     status = models.CharField("statut", max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING,
                               db_index=True)
     attempts = models.PositiveSmallIntegerField("tentatives d'envoi", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
     next_attempt_at = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    # Set when a worker claims the message to send it: no other delivery sends it before that moment.
+    sending_until = models.DateTimeField("envoi en cours jusqu'à", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
 

@@ -11,7 +11,8 @@ from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.lists import paginate
 from ipm.text import fold
 
-from . import services
+from .calls import FollowUpError, call_from_token, close_followup, record_call, record_youth_answer
+from .outbox import resend
 from .enums import MessageStatus
 from .forms import CallFilterForm, CallForm, MessageFilterForm, YouthAnswerForm
 from .models import FollowUpCall, SentMessage, max_attempts
@@ -87,14 +88,14 @@ def call_record(request, pk):
             data = form.cleaned_data
             try:
                 with versioned_save(request, form, call.dossier):
-                    call, event = services.record_call(
+                    call, event = record_call(
                         call, request.user, reached=form.is_reached,
                         situation=data["situation"] if form.is_reached else "", employer=data["employer"],
                         notes=data["notes"],
                     )
             except StaleDossier:
                 pass
-            except services.FollowUpError as exc:
+            except FollowUpError as exc:
                 messages.error(request, str(exc))
             else:
                 youth = call.dossier.youth
@@ -122,8 +123,8 @@ def call_record(request, pk):
 def close_dossier(request, pk):
     dossier = Dossier.objects.get_visible(request.user, pk=pk)
     try:
-        event = services.close_followup(dossier, request.user)
-    except services.FollowUpError as exc:
+        event = close_followup(dossier, request.user)
+    except FollowUpError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Dossier clos. {event.comment}")
@@ -133,7 +134,7 @@ def close_dossier(request, pk):
 def answer(request, token):
     """The young person's personal link (no account): answer one month's follow-up."""
     try:
-        call = services.call_from_token(token)
+        call = call_from_token(token)
     except signing.SignatureExpired:
         return render(request, "followup/answer_closed.html", {"reason": "expired"}, status=410)
     except (signing.BadSignature, FollowUpCall.DoesNotExist):
@@ -143,8 +144,8 @@ def answer(request, token):
     form = YouthAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_youth_answer(call, **form.cleaned_data)
-        except services.FollowUpError:  # answered (or called) in the meantime, e.g. a second click
+            record_youth_answer(call, **form.cleaned_data)
+        except FollowUpError:  # answered (or called) in the meantime, e.g. a second click
             return render(request, "followup/answer_closed.html", {"reason": "done", "call": call})
         return render(request, "followup/answer_closed.html", {"reason": "thanks", "call": call})
     return render(request, "followup/answer.html", {"call": call, "form": form, "youth": call.dossier.youth})
@@ -173,6 +174,6 @@ def message_list(request):
 @capability_required("casework")
 def message_resend(request, pk):
     message = get_object_or_404(SentMessage, pk=pk, status=MessageStatus.FAILED)
-    services.resend(message)
+    resend(message)
     messages.success(request, f"Message à {message.recipient} remis en envoi.")
     return redirect("followup:messages")

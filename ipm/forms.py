@@ -4,6 +4,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from . import dates
+
 YES_NO_UNKNOWN = [("", "Ne sait pas"), ("true", "Oui"), ("false", "Non")]
 
 
@@ -42,18 +44,61 @@ class TypedDateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%d/%m/%Y")
 
 
-def date_field(label, typed=False, **kwargs):
+class BoundedDateField(forms.DateField):
+    """A date within the sane range of its kind (``ipm.dates``): a birth date from 01/01/1900 to today, an
+    event that has happened from the platform's first year to today, a planned one up to a few years
+    ahead. Out of range, the French message is shown under the field."""
+
+    def __init__(self, *, kind=dates.PLANNED, future_message="", **kwargs):
+        self.kind = kind
+        self.future_message = future_message
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        problem = dates.range_error(value, self.kind, future_message=self.future_message)
+        if problem:
+            raise ValidationError(problem, code="out_of_range")
+
+
+def date_field(label, typed=False, kind=None, future_message="", **kwargs):
+    """The date input of every form. ``kind`` is one of ``ipm.dates`` BIRTH, PAST, PLANNED (default),
+    VALIDITY; ``future_message`` replaces the generic message for a PAST date in the future."""
+    kwargs.update(kind=kind or dates.PLANNED, future_message=future_message)
     if typed:
         kwargs.setdefault("help_text", "Au format JJ/MM/AAAA, par exemple 14/07/2004.")
-        return forms.DateField(label=label, widget=TypedDateInput(),
-                               input_formats=["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"], **kwargs)
-    return _native_date_field(label, **kwargs)
-
-
-def _native_date_field(label, **kwargs):
-    return forms.DateField(
+        return BoundedDateField(label=label, widget=TypedDateInput(),
+                                input_formats=["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"], **kwargs)
+    return BoundedDateField(
         label=label, widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"], **kwargs
     )
+
+
+def add_exceptional_date_fields(form):
+    """The explicit override of a date rule that has legitimate exceptions: « Je confirme cette date
+    exceptionnelle » and its reason (both optional until a date rule refuses the date)."""
+    form.fields["confirm_exceptional_date"] = forms.BooleanField(label=dates.EXCEPTIONAL_LABEL, required=False)
+    form.fields["exceptional_reason"] = forms.CharField(
+        label="Motif de la date exceptionnelle", max_length=255, required=False,
+        help_text="Obligatoire si vous confirmez une date exceptionnelle ; il est enregistré avec la date.",
+    )
+
+
+def exceptional_date(form, field, problem):
+    """In a form's ``clean()``: ``problem`` (a date rule's French message, or None) refuses ``field``
+    unless the override is confirmed with a reason. Returns the reason when the override is used."""
+    if not problem:
+        return ""
+    data = form.cleaned_data
+    reason = (data.get("exceptional_reason") or "").strip()
+    if data.get("confirm_exceptional_date"):
+        if reason:
+            return reason
+        form.add_error("exceptional_reason", "Indiquez le motif de cette date exceptionnelle.")
+        return ""
+    form.add_error(field, problem + f" S'il s'agit d'une exception, cochez « {dates.EXCEPTIONAL_LABEL} » "
+                                    "et indiquez le motif.")
+    return ""
 
 
 PHONE_RE_FR = re.compile(r"^0[1-9]\d{8}$")

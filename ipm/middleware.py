@@ -1,15 +1,31 @@
-"""A request identifier on every request, to tie a user's report to the server's logs.
+"""Middleware of the ground: a request id on every request; no caching of a signed-in user's pages.
+
+A request identifier on every request, to tie a user's report to the server's logs.
 
 ``RequestIdMiddleware`` (first in ``MIDDLEWARE``) gives each request an id — the one a trusted proxy
 sent in ``X-Request-ID`` if it looks like an id, else a fresh random one — stores it on
 ``request.request_id``, returns it in the ``X-Request-ID`` response header, and makes it available to
 every log record written while the request runs (``%(request_id)s`` in a log format; ``-`` outside a
 request, e.g. in a Celery task). The 500 page shows it so that a user can quote it.
+
+``PrivateCacheMiddleware`` (after the authentication middleware) sends ``Cache-Control: private,
+no-store`` with every response to a signed-in user: the pages show personal data, which neither a shared
+proxy nor the browser's cache (a shared computer, the back button after logging out) may keep. A response
+that chose its own ``Cache-Control`` (file downloads, pages marked ``never_cache``) keeps it.
+
+``StorageUnavailableMiddleware``: an uploaded file that could not be written (``ipm.uploads.
+StorageUnavailable``: disk full, read-only) and that the view did not handle gives a French page,
+status 503, instead of a server error.
 """
 import contextvars
 import logging
 import re
 import uuid
+
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from .uploads import StorageUnavailable
 
 HEADER = "X-Request-ID"
 _VALID_INCOMING = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -48,6 +64,31 @@ class RequestIdMiddleware:
             _current.reset(token)
         response[HEADER] = request_id
         return response
+
+
+class PrivateCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class StorageUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, StorageUnavailable):
+            return render(request, "503_storage.html", {"message": exception.message}, status=503)
+        return None
 
 
 class RequestIdFilter(logging.Filter):

@@ -12,14 +12,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .enums import ALL_STRUCTURES_ROLES
+from .parsing import safe_next
 
 # Pages reachable before the second factor: the two-factor pages themselves, logout, static files.
 EXEMPT_URL_NAMES = {"otp_verify", "otp_setup", "logout"}
@@ -42,8 +43,14 @@ class RequireTwoFactorMiddleware:
             name = match.url_name if match else None
             if name not in EXEMPT_URL_NAMES and not request.path_info.startswith(settings.STATIC_URL.rstrip("/") + "/"):
                 target = "otp_verify" if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else "otp_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                return redirect(_with_next(target, request.get_full_path()))
         return self.get_response(request)
+
+
+def _with_next(url_name, next_url):
+    query = QueryDict(mutable=True)
+    query["next"] = next_url
+    return f"{reverse(url_name)}?{query.urlencode(safe='/')}"
 
 
 def _resolve(path):
@@ -81,20 +88,24 @@ class TokenForm(forms.Form):
 
 
 def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("home")
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), "home")
+
+
+def _verified(request, device):
+    """The second factor is accepted: mark the session verified under a new session key (what an
+    observer learnt of the key before the code was given is worth nothing after)."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 @login_required
 def otp_verify(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
-        return redirect(f"{reverse('otp_setup')}?next={_next_url(request)}")
+        return redirect(_with_next("otp_setup", _next_url(request)))
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
+        _verified(request, device)
         return redirect(_next_url(request))
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
 
@@ -109,14 +120,14 @@ def _qr_svg(url):
 @login_required
 def otp_setup(request):
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists() and not request.user.is_verified():
-        return redirect(f"{reverse('otp_verify')}?next={_next_url(request)}")
+        return redirect(_with_next("otp_verify", _next_url(request)))
     device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "Application"})
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
         device.save()
         TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
-        otp_login(request, device)
+        _verified(request, device)
         messages.success(request, "Double authentification activée : ce code vous sera demandé à chaque connexion.")
         return redirect(_next_url(request))
     secret = base64.b32encode(device.bin_key).decode()

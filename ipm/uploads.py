@@ -14,18 +14,35 @@ Usage in a model and a form::
 and in a view, after fetching the owner through the access helpers (404 outside the user's scope)::
 
     return serve_file(document.file, document.original_name)
+
+Storage failures (disk full, read-only or missing media directory): the default storage
+(``GuardedFileSystemStorage``) raises ``StorageUnavailable`` with a French message instead of an
+``OSError``, and removes a file left half-written. A view shows it next to the form::
+
+    try:
+        save_upload(form)                       # or: with storage_guard(): services.upload_document(...)
+    except StorageUnavailable as exc:
+        form.add_error("file", str(exc))
+
+(the writes to the database made inside are rolled back). A view that does not catch it gets the French
+page of ``ipm.middleware.StorageUnavailableMiddleware`` (status 503), never a server error.
 """
 import io
+import logging
 import os
 import re
+import threading
 import unicodedata
 import uuid
 import zipfile
+from contextlib import contextmanager
 
 import filetype
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.dispatch import Signal
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
@@ -221,6 +238,75 @@ class UploadField(forms.FileField):
         if value is not None and value is not initial and hasattr(value, "content_type"):
             self.kind = validate_upload(value)
         return value
+
+
+logger = logging.getLogger(__name__)
+
+STORAGE_UNAVAILABLE_MESSAGE = (
+    "Le dépôt du fichier a échoué : l'espace de stockage est indisponible. "
+    "Réessayez plus tard ou prévenez l'administrateur."
+)
+
+
+class StorageUnavailable(Exception):
+    """The uploaded file could not be written (disk full, read-only, directory missing or not writable)."""
+
+    def __init__(self, message=STORAGE_UNAVAILABLE_MESSAGE):
+        super().__init__(message)
+        self.message = message
+
+
+class GuardedFileSystemStorage(FileSystemStorage):
+    """``FileSystemStorage`` whose write failures become ``StorageUnavailable`` (logged with their cause
+    for the administrator); a file left half-written is removed."""
+
+    # The name being written by this thread: Django's ``_save`` picks another free name if the first
+    # one was taken meanwhile (``get_available_name``), and only the file it created may be removed.
+    _writing = threading.local()
+
+    def get_available_name(self, name, max_length=None):
+        available = super().get_available_name(name, max_length=max_length)
+        if getattr(self._writing, "name", None) is not None:
+            self._writing.name = available
+        return available
+
+    def _save(self, name, content):
+        self._writing.name = name
+        try:
+            return super()._save(name, content)
+        except OSError as exc:
+            written = self._writing.name
+            logger.error("Storage write failed for %s: %s", written, exc, exc_info=True)
+            try:
+                # Created by this write (exclusive creation: a name already taken is never opened).
+                os.remove(self.path(written))
+            except OSError:
+                pass
+            raise StorageUnavailable() from exc
+        finally:
+            self._writing.name = None
+
+
+@contextmanager
+def storage_guard():
+    """Run code that stores uploaded files in one transaction: if the storage fails (whatever storage
+    backend, ``OSError`` included), the database writes are rolled back and ``StorageUnavailable`` is
+    raised."""
+    try:
+        with transaction.atomic():
+            yield
+    except StorageUnavailable:
+        raise
+    except OSError as exc:
+        logger.error("Storage write failed: %s", exc, exc_info=True)
+        raise StorageUnavailable() from exc
+
+
+def save_upload(target, *args, **kwargs):
+    """``target.save(*args, **kwargs)`` — a model instance, a ``FieldFile`` (``save(name, content)``) or a
+    model form — under ``storage_guard``. Returns what ``save`` returns."""
+    with storage_guard():
+        return target.save(*args, **kwargs)
 
 
 # Sent each time ``serve_file`` hands a stored file to the current request's user (kwargs: ``fieldfile``,

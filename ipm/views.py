@@ -1,9 +1,12 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.http import HttpResponseServerError
 
 from .access import has_capability
+from .parsing import safe_next
 
 
 @login_required
@@ -21,6 +24,17 @@ def home(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (``CSRF_FAILURE_VIEW``: expired page, cookies blocked, sent from
+    another site): a French page saying what to do, with a link back to the form's page when the browser
+    said which page of this site it was on; status 403."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    back = None
+    if referer.netloc == request.get_host():
+        back = safe_next(request, referer.path + (f"?{referer.query}" if referer.query else ""), None)
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 def page_not_found(request, exception=None):

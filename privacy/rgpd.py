@@ -28,11 +28,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dossiers.workflow import FINAL_STATES
+
 log = logging.getLogger(__name__)
 
 ANONYMOUS_NAME = "ANONYME"
 ANONYMOUS_KEY_PREFIX = "anonyme|"
-CLOSED_STATES = ("clos", "abandon")
 
 
 def retention_years():
@@ -380,7 +381,7 @@ def anonymise_youth(youth):
         _scrub(Incident, Incident.objects.filter(stay__in=stays), {"description": "", "action_taken": ""}, erasure)
         _scrub(FollowUpCall, FollowUpCall.objects.filter(dossier__in=dossier_ids), {"employer": "", "notes": ""}, erasure)
         _scrub(SentMessage, SentMessage.objects.filter(dossier__in=dossier_ids),
-               {"recipient": "", "subject": "", "body": "", "last_error": ""}, erasure)
+               {"recipient": "", "cc": "", "subject": "", "body": "", "attachments": [], "last_error": ""}, erasure)
 
         def delete_files():
             for objects, names in files_after_commit:
@@ -411,7 +412,7 @@ def retention_candidates(years=None, now=None):
 
     cutoff = retention_cutoff(years, now)
     still_kept = Dossier.objects.filter(youth=OuterRef("pk")).filter(
-        ~Q(state__in=CLOSED_STATES) | Q(state_changed_at__gte=cutoff)
+        ~Q(state__in=FINAL_STATES) | Q(state_changed_at__gte=cutoff)
     )
     return (
         Youth.objects.exclude(match_key__startswith=ANONYMOUS_KEY_PREFIX)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from privacy import rgpd
 from ipm.access import capability_required
 from dossiers.models import Dossier
+from dossiers.workflow import FINAL_STATES
 
 
 @capability_required("rgpd_export")
@@ -33,7 +34,7 @@ def erase(request, pk):
     """Anonymise the dossier's young person — refused while one of their dossiers is still open."""
     dossier = Dossier.objects.get_visible(request.user, pk=pk)
     youth = dossier.youth
-    open_dossiers = youth.dossiers.exclude(state__in=rgpd.CLOSED_STATES).count()
+    open_dossiers = youth.dossiers.exclude(state__in=FINAL_STATES).count()
     if open_dossiers:
         messages.error(request, f"Anonymisation refusée : {open_dossiers} dossier(s) de ce jeune sont encore en cours. "
                                 "Clôturez-les (étape « Clos » ou « Abandon ») puis recommencez.")

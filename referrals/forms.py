@@ -3,6 +3,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
+from ipm import dates
 from ipm.forms import NullBooleanRadio, date_field, normalize_phone, validate_postcode
 
 from .models import Referral
@@ -27,8 +28,9 @@ def age_on(birth_date, day):
 
 
 class ReferralForm(forms.ModelForm):
-    birth_date = date_field("Date de naissance", typed=True, required=False)
-    consent_date = date_field("Date du consentement", required=False)
+    birth_date = date_field("Date de naissance", typed=True, kind=dates.BIRTH, required=False)
+    consent_date = date_field("Date du consentement", kind=dates.PAST, required=False,
+                              future_message="La date du consentement ne peut pas être dans le futur.")
     qpv = NullBooleanRadio(label="Habite en quartier prioritaire de la politique de la ville (QPV)")
     zrr = NullBooleanRadio(label="Habite en zone de revitalisation rurale (ZRR)")
     registered_france_travail = NullBooleanRadio(label="Inscrit à France Travail")

@@ -1,4 +1,4 @@
-"""Meetings services: invite young people, record attendance, the invitation email and its .ics file.
+"""Meetings services: invite young people, record attendance, the meeting's .ics calendar file.
 
 Generic over the meeting kinds: the information collective and the individual interview move dossiers
 along the wheel (``fiche_recue`` → ``invite_ic`` on invitation, → ``ic_faite`` when present, back to
@@ -9,19 +9,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.workflow import State
 
+from . import rules
 from .meeting_enums import SEAT_HOLDING, WHEEL_INFO_KINDS, Attendance
 from .models import Invitation, Meeting
+from .signals import invitations_sent
 
 
-class MeetingError(Exception):
-    """A refused meeting operation; the message is French and meant for the user."""
+class MeetingError(workflow.TransitionError):
+    """A refused meeting operation; the message is French and meant for the user (the pages that record
+    attendance show it as they show a refused transition)."""
 
 
 @dataclass
@@ -40,7 +42,8 @@ def invite(meeting, dossiers, user, send_email=True):
     A dossier already invited (or present) is skipped; an absent or excused one is invited again.
     For information meetings, a dossier must be waiting ("fiche reçue", or already "invité" to
     another session) and is moved to "invité en information collective". Seats are checked against
-    the capacity. The emails (copy to the referring counsellor) leave once the transaction commits.
+    the capacity. With ``send_email``, the invitations are announced (``signals.invitations_sent``):
+    the outbox records one email each (copy to the referring counsellor) and sends it once committed.
     """
     result = InviteResult()
     with transaction.atomic():
@@ -51,28 +54,29 @@ def invite(meeting, dossiers, user, send_email=True):
             if existing and existing.status in SEAT_HOLDING:
                 result.skipped.append((dossier, "déjà invité à cette réunion"))
                 continue
-            if moves_wheel(meeting) and dossier.state not in (State.RECEIVED, State.INVITED):
+            if moves_wheel(meeting) and dossier.state not in workflow.INVITABLE_STATES:
                 result.skipped.append((dossier, f"le dossier est à l'étape « {dossier.get_state_display()} »"))
                 continue
             if meeting.capacity is not None and taken >= meeting.capacity:
                 result.skipped.append((dossier, "plus de place dans cette réunion"))
                 continue
             if moves_wheel(meeting) and dossier.state == State.RECEIVED:
-                workflow.apply_transition(dossier, State.INVITED, user, comment=f"Invité : {meeting}")
+                transitions.apply_transition(dossier, State.INVITED, user, comment=f"Invité : {meeting}")
             if existing:
                 existing.status = Attendance.INVITED
                 existing.invited_by = user
                 existing.attendance_at = None
                 existing.attendance_by = None
+                existing.invited_at = timezone.now()  # invited again: a new invitation email, not yet sent
+                existing.email_sent_at = None
                 existing.save()
                 invitation = existing
             else:
                 invitation = Invitation.objects.create(meeting=meeting, dossier=dossier, invited_by=user)
             taken += 1
             result.invited.append(invitation)
-        if send_email:
-            ids = [i.pk for i in result.invited]
-            transaction.on_commit(lambda: send_invitations(ids))
+        if send_email and result.invited:
+            invitations_sent.send(sender=Invitation, invitations=result.invited)
     return result
 
 
@@ -81,6 +85,8 @@ def record_attendance(invitation, status, user, comment=""):
     "information collective faite"; absent or excused sends it back to "fiche reçue", to be invited
     again. Returns the invitation."""
     status = Attendance(status)
+    if problem := rules.attendance_error(invitation.meeting, status):
+        raise MeetingError(problem)
     original = invitation
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting", "dossier").get(pk=invitation.pk)
@@ -93,8 +99,8 @@ def record_attendance(invitation, status, user, comment=""):
         dossier = invitation.dossier
         meeting = invitation.meeting
         if moves_wheel(meeting):
-            if status == Attendance.PRESENT and dossier.state in (State.INVITED, State.RECEIVED):
-                workflow.apply_transition(dossier, State.INFO_DONE, user, comment=f"Présent : {meeting}")
+            if status == Attendance.PRESENT and dossier.state in workflow.INVITABLE_STATES:
+                transitions.apply_transition(dossier, State.INFO_DONE, user, comment=f"Présent : {meeting}")
             elif status in (Attendance.ABSENT, Attendance.EXCUSED) and dossier.state == State.INVITED:
                 others = (
                     Invitation.objects.filter(dossier=dossier, status=Attendance.INVITED, meeting__date__gte=meeting.date)
@@ -102,7 +108,7 @@ def record_attendance(invitation, status, user, comment=""):
                     .exists()
                 )
                 if not others:
-                    workflow.apply_transition(
+                    transitions.apply_transition(
                         dossier, State.RECEIVED, user,
                         comment=f"{status.label} : {meeting} — à réinviter",
                     )
@@ -172,55 +178,3 @@ def meeting_ics(meeting, uid_suffix=""):
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
 
-
-def invitation_email(invitation):
-    """The email of one invitation: to the young person, copy to the referring counsellor."""
-    meeting = invitation.meeting
-    dossier = invitation.dossier
-    youth = dossier.youth
-    counsellor = dossier.referring_counsellor
-    to = [youth.email] if youth.email else []
-    cc = [counsellor.email] if counsellor and counsellor.email else []
-    if not to and not cc:
-        return None
-    if not to:
-        to, cc = cc, []
-    where = meeting.place or ""
-    if meeting.video_link:
-        where = (where + " — " if where else "") + f"en visioconférence : {meeting.video_link}"
-    hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
-    body = (
-        f"Bonjour {youth.first_name},\n\n"
-        f"Vous êtes invité(e) à la réunion « {meeting.title or meeting.get_kind_display()} » "
-        f"de la {settings.IPM_PLATFORM_NAME}.\n\n"
-        f"Date : {meeting.date:%d/%m/%Y}\n"
-        f"Heure : {hours}\n"
-        f"Lieu : {where or 'précisé ultérieurement'}\n"
-        + (f"Animée par : {meeting.facilitator}\n" if meeting.facilitator else "")
-        + (f"\n{meeting.notes}\n" if meeting.notes else "")
-        + "\nLe fichier joint (.ics) ajoute ce rendez-vous à votre agenda.\n"
-        "Si vous ne pouvez pas venir, prévenez votre conseiller ou la plateforme : vous serez invité(e) "
-        "à une autre date.\n\n"
-        f"— {settings.IPM_PLATFORM_NAME}"
-    )
-    message = EmailMessage(
-        subject=f"Invitation : {meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}",
-        body=body, to=to, cc=cc,
-    )
-    message.attach("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"), "text/calendar; charset=utf-8; method=PUBLISH")
-    return message
-
-
-def send_invitations(invitation_ids):
-    """Send the invitation emails; returns how many left. Safe to call again (marks them sent)."""
-    sent = 0
-    invitations = Invitation.objects.filter(pk__in=invitation_ids).select_related(
-        "meeting", "meeting__facilitator", "dossier__youth", "dossier__referring_counsellor"
-    )
-    for invitation in invitations:
-        message = invitation_email(invitation)
-        if message is None:
-            continue
-        sent += message.send()
-        Invitation.objects.filter(pk=invitation.pk).update(email_sent_at=timezone.now())
-    return sent

@@ -1,4 +1,4 @@
-"""One report, four renderings: the page (HTML, in the views), CSV (the exact layout of the contract),
+"""One report, four renderings: the page (HTML, in the views), CSV (exactly docs/report-formats.md),
 XLSX (formatted: header row, widths, totals) and PDF (WeasyPrint)."""
 import csv
 import io
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .reports import DATA, HEADING, SUBTOTAL, TOTAL
+from .reports.common import DATA, HEADING, SUBTOTAL, TOTAL
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -33,8 +33,8 @@ def csv_cell(value):
 
 
 def to_csv(report):
-    """The contract's CSV: UTF-8, comma-separated, one header row, integers plain, percentages with one
-    decimal and a dot. Display-only subtotal rows are left out."""
+    """The CSV of docs/report-formats.md: UTF-8, comma-separated, one header row, integers plain,
+    percentages with one decimal and a dot. Display-only subtotal rows are left out."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(report.columns)

@@ -1,4 +1,7 @@
-"""Celery tasks of the legacy import: check a file, then import it, writing progress on the job."""
+"""Celery tasks of reporting: check a legacy file, then import it, writing progress on the job; the nightly
+consistency check."""
+import logging
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -6,6 +9,8 @@ from django.utils import timezone
 from . import legacy
 from .enums import ImportStatus
 from .models import ImportJob
+
+log = logging.getLogger(__name__)
 
 
 def _progress(job_id, share=1.0):
@@ -89,3 +94,18 @@ def check_legacy_file(job_id):
 @shared_task(name="reporting.import_legacy_file")
 def import_legacy_file(job_id):
     return import_job(job_id)
+
+
+@shared_task(name="reporting.check_dossiers")
+def check_dossiers():
+    """Nightly (beat row of reporting/migrations/0002): the consistency checker over every dossier, its
+    counts per rule in the worker's log. Reads only; the page /rapports/coherence/ shows the same, live."""
+    from . import consistency
+
+    results = consistency.check()
+    flagged = {b.dossier_id for result in results for b in result.breaks}
+    for result in results:
+        if result.count:
+            log.warning("Cohérence des dossiers : %s — %s dossier(s)", result.text, result.count)
+    log.info("Cohérence des dossiers : %s dossier(s) à vérifier", len(flagged))
+    return len(flagged)

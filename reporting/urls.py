@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import consistency_views, views
 
 app_name = "reporting"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/progression/", views.import_progress, name="import_progress"),
     path("import/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
+    path("coherence/", consistency_views.consistency_page, name="consistency"),
     path("<slug:name>/", views.report_page, name="report"),
     path("<slug:name>/telecharger.<str:fmt>", views.report_download, name="download"),
 ]

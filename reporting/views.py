@@ -26,7 +26,8 @@ def _download(content, content_type, name):
 
 @capability_required("reports")
 def index(request):
-    return render(request, "reporting/index.html", {"titles": reports.REPORT_TITLES})
+    catalogue = [(name, title, reports.REPORT_SUMMARIES[name]) for name, title in reports.REPORT_TITLES.items()]
+    return render(request, "reporting/index.html", {"catalogue": catalogue})
 
 
 def _report(request, name):

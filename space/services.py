@@ -19,7 +19,7 @@ from sesame.utils import get_query_string
 from departures.models import Contract
 from dossiers.models import Dossier, Youth
 from followup.enums import Channel
-from followup.services import queue_message
+from followup.outbox import queue_message
 from ipm.enums import Role
 from ipm.models import User
 from referrals.meeting_enums import Attendance

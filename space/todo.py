@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from departures.models import CoPayment, Stay
 from dossiers.enums import DocumentStatus
-from dossiers.services import AGENDA_SOURCE_STATES, completeness
+from dossiers.services import completeness
+from dossiers.workflow import AGENDA_STATES
 from dossiers.workflow import FINAL_STATES, FOLLOWUP_STATES, State
 
 from . import services
@@ -45,7 +46,7 @@ def _meetings(youth, today):
 
 
 def _pieces(dossier):
-    if dossier.state not in AGENDA_SOURCE_STATES:
+    if dossier.state not in AGENDA_STATES:
         return []
     items = []
     for line in completeness(dossier).lines:

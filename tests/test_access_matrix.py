@@ -34,7 +34,7 @@ from dossiers.models import CommissionCriterion, CommissionReview, CommissionSes
 from dossiers.workflow import State
 from followup.tests.factories import FollowUpCallFactory
 from followup.models import SentMessage
-from followup.services import answer_token
+from followup.calls import answer_token
 from ipm.enums import Role
 from tests.factories import UserFactory
 from ipm.uploads import MINIMAL_PDF
@@ -168,6 +168,7 @@ MATRIX = {
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
+    "reporting:consistency": (GET, None, READ_ALL),
     "reporting:import": (GET, None, MANAGERS),
     "reporting:import_template": (GET, "import_format", MANAGERS),
     "reporting:import_detail": (GET, "import_job", MANAGERS),

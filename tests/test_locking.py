@@ -135,6 +135,9 @@ def test_follow_up_call_recorded_on_a_stale_page_is_refused(two, users, structur
 
     scheme = SchemeFactory()
     dossier = dossier_in_state(State.FOLLOW_UP, users["admin"], structure=structure, scheme=scheme)
+    # Back two months ago: the calls follow the return (docs/integrity.md).
+    Stay.objects.create(dossier=dossier, scheme=scheme, departure_date=datetime.date.today() - datetime.timedelta(days=150),
+                        return_date=datetime.date.today() - datetime.timedelta(days=61))
     call = FollowUpCall.objects.create(dossier=dossier, month=2, due_date=datetime.date.today())
     first, second = two
     url = reverse("followup:record", args=[call.pk])

@@ -238,7 +238,7 @@ def test_anonymise_scrubs_the_history_rows(users, structure):
 
 
 def report_snapshot():
-    """Every report of reporting/reports.py, over every year, as plain data."""
+    """Every report of reporting/reports/, over every year, as plain data."""
     snapshot = {}
     for name, build in REPORTS.items():
         report = build(ReportFilters())

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.tests.factories import dossier_in_state
 from dossiers.models import DossierEvent
 from dossiers.workflow import State, Transition
@@ -35,14 +35,14 @@ def test_each_allowed_transition_works_for_allowed_roles_only(transition: Transi
         events_before = DossierEvent.objects.filter(dossier=dossier).count()
         allowed = user.is_superuser or user.role in transition.roles
         if allowed:
-            event = workflow.apply_transition(dossier, transition.target, user, comment="ok")
+            event = transitions.apply_transition(dossier, transition.target, user, comment="ok")
             dossier.refresh_from_db()
             assert dossier.state == transition.target
             assert (event.from_state, event.to_state, event.actor, event.comment) == (
                 transition.source, transition.target, user, "ok")
         else:
             with pytest.raises(workflow.TransitionError, match="Votre rôle ne permet pas"):
-                workflow.apply_transition(dossier, transition.target, user)
+                transitions.apply_transition(dossier, transition.target, user)
             dossier.refresh_from_db()
             assert dossier.state == transition.source
             assert DossierEvent.objects.filter(dossier=dossier).count() == events_before
@@ -56,27 +56,27 @@ def test_managers_and_counsellors_can_apply_no_transition():
 def test_forbidden_transition_is_refused_and_writes_nothing(users):
     dossier = dossier_in_state(State.RECEIVED, users["admin"])
     with pytest.raises(workflow.TransitionError, match="ne peut pas passer"):
-        workflow.apply_transition(dossier, State.ACCEPTED, users["admin"])
+        transitions.apply_transition(dossier, State.ACCEPTED, users["admin"])
     dossier.refresh_from_db()
     assert dossier.state == State.RECEIVED
     assert dossier.events.count() == 1
     closed = dossier_in_state(State.CLOSED, users["admin"])
     for target in State:
         with pytest.raises(workflow.TransitionError):
-            workflow.apply_transition(closed, target, users["admin"])
+            transitions.apply_transition(closed, target, users["admin"])
 
 
 def test_transition_from_a_stale_copy_uses_the_current_state(users):
     """Two people look at the same dossier; the second action is checked against the real state."""
     dossier = dossier_in_state(State.RECEIVED, users["admin"])
     stale = type(dossier).objects.get(pk=dossier.pk)
-    workflow.apply_transition(dossier, State.INVITED, users["reception"])
+    transitions.apply_transition(dossier, State.INVITED, users["reception"])
     # Not allowed from the real state, even though the stale copy says "fiche reçue".
     with pytest.raises(workflow.TransitionError, match="ne peut pas passer"):
-        workflow.apply_transition(stale, State.INVITED, users["reception"])
+        transitions.apply_transition(stale, State.INVITED, users["reception"])
     # Allowed from the real state, but the user chose it while seeing another state: refused.
     with pytest.raises(workflow.TransitionError, match="a changé entre-temps"):
-        workflow.apply_transition(stale, State.INFO_DONE, users["reception"], expected_source=State.RECEIVED)
+        transitions.apply_transition(stale, State.INFO_DONE, users["reception"], expected_source=State.RECEIVED)
     assert dossier.events.count() == 2
 
 

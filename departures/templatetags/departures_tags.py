@@ -1,21 +1,15 @@
 from django import template
 from django.utils import timezone
 
-from dossiers.workflow import State
+from dossiers.workflow import CONTRACT_STATES, DEPARTURE_STAGE_STATES, FINAL_STATES, State
 from referrals.meeting_enums import MeetingKind
-from referrals.meeting_views import upcoming_meetings
+from referrals.views.meetings import upcoming_meetings
 from referrals.models import Invitation
 
 from .. import services
 from ..models import CoPayment, Stay
 
 register = template.Library()
-
-# States where the departures panel shows on the dossier page.
-PANEL_STATES = frozenset({
-    State.IN_COMMISSION, State.ACCEPTED, State.CONTRACT_SIGNED, State.ABROAD, State.INTERRUPTED,
-    State.RETURNED, State.FOLLOW_UP, State.CLOSED, State.DROPPED,
-})
 
 
 @register.inclusion_tag("departures/_quota_panel_content.html", takes_context=True)
@@ -30,8 +24,9 @@ def departure_panel(context, dossier):
     stay = Stay.objects.filter(dossier=dossier).select_related("host", "scheme").first()
     contracts = list(dossier.contracts.select_related("generated_by").order_by("-version"))
     copayment = CoPayment.objects.filter(dossier=dossier).first()
-    show = dossier.state in PANEL_STATES and (
-        dossier.state not in (State.CLOSED, State.DROPPED) or stay or contracts or copayment
+    # From the commission to the return; once the wheel is over, only if something was recorded.
+    show = dossier.state in DEPARTURE_STAGE_STATES or bool(
+        dossier.state in FINAL_STATES and (stay or contracts or copayment)
     )
     data = {
         "show": show, "dossier": dossier, "can": can, "stay": stay, "contracts": contracts,
@@ -45,7 +40,7 @@ def departure_panel(context, dossier):
         Invitation.objects.filter(dossier=dossier, meeting__kind=MeetingKind.PREPARATION).select_related("meeting")
         .order_by("-meeting__date")
     )
-    if can.get("casework") and dossier.state in (State.ACCEPTED, State.CONTRACT_SIGNED):
+    if can.get("casework") and dossier.state in CONTRACT_STATES:
         data["preparation_meetings"] = list(upcoming_meetings([MeetingKind.PREPARATION]))
         data["request"] = context.get("request")
         data["csrf_token"] = context.get("csrf_token")

@@ -5,7 +5,7 @@ from django.utils import timezone
 from departures import services
 from departures.tests.factories import FundingAgreementFactory, SchemeFactory
 from departures.models import QuotaOverrun
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.tests.factories import DossierFactory, YouthFactory
 from dossiers.workflow import State
 
@@ -44,7 +44,7 @@ def test_a_place_stays_used_after_interruption_or_drop(make_dossier, scheme):
     FundingAgreementFactory(scheme=scheme, places=5)
     make_dossier(State.INTERRUPTED)
     dropped = make_dossier(State.ACCEPTED)
-    workflow.apply_transition(dropped, State.DROPPED, dropped.events.first().actor)
+    transitions.apply_transition(dropped, State.DROPPED, dropped.events.first().actor)
     make_dossier(State.FOLLOW_UP)
     assert row_for(scheme).used == 3
 
@@ -149,9 +149,9 @@ def test_quota_panel_renders_places_for_the_year(client_for, make_dossier, schem
 
 def test_dossier_without_scheme_is_not_counted(users):
     dossier = DossierFactory()
-    workflow.record_creation(dossier, users["admin"])
+    transitions.record_creation(dossier, users["admin"])
     for step in workflow.path_to(State.ACCEPTED):
-        workflow.apply_transition(dossier, step, users["admin"])
+        transitions.apply_transition(dossier, step, users["admin"])
     assert all(r.used == 0 for r in services.quota_summary(THIS_YEAR))
 
 

@@ -70,7 +70,7 @@ def test_return_date_cannot_precede_departure(make_dossier, planned_stay, users)
 def test_return_then_review_starts_the_follow_up(make_dossier, planned_stay, users, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     dossier = make_dossier(State.ABROAD)
-    planned_stay(dossier, departure_date=TODAY() - datetime.timedelta(days=90))
+    planned_stay(dossier, departure_date=TODAY() - datetime.timedelta(days=90), planned_end=TODAY())  # back as planned
     services.record_return(dossier, users["mobility"], TODAY() - datetime.timedelta(days=2))
     dossier.refresh_from_db()
     assert dossier.state == State.RETURNED
@@ -105,7 +105,7 @@ TRANSITION_CASES = [
     # (source state, url suffix, POST data, expected target, stay kwargs)
     (State.CONTRACT_SIGNED, "depart", lambda: {"departure_date": iso(TODAY())}, State.ABROAD, {}),
     (State.ABROAD, "retour", lambda: {"return_date": iso(TODAY())}, State.RETURNED,
-     {"departure_date": TODAY() - datetime.timedelta(days=30)}),
+     {"departure_date": TODAY() - datetime.timedelta(days=30), "planned_end": TODAY()}),
     (State.ABROAD, "retour-anticipe", lambda: {"return_date": iso(TODAY()), "reason": "Santé"}, State.INTERRUPTED,
      {"departure_date": TODAY() - datetime.timedelta(days=30)}),
     (State.RETURNED, "bilan", lambda: {"review_date": iso(TODAY()), "notes": "Bilan", "europass_status": "complet"},

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from dossiers.workflow import STEPS, step_index
+from dossiers.workflow import GROUPS, STEPS, step_index, tone
 
 register = template.Library()
 
@@ -30,3 +30,15 @@ def wheel_steps(state):
 @register.filter
 def yes_no(value):
     return {True: "Oui", False: "Non"}.get(value, "Ne sait pas")
+
+
+@register.filter
+def state_tone(state):
+    """The colour of a state's badge, from the workflow table: ``class="tone-{{ state|state_tone }}"``."""
+    return tone(state) if state else ""
+
+
+@register.filter
+def state_in(state, group):
+    """Whether a state belongs to a named group of the workflow table: ``state|state_in:"FINAL_STATES"``."""
+    return state in GROUPS[group]

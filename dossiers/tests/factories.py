@@ -2,7 +2,7 @@ import datetime
 
 import factory
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.models import Dossier, Youth
 
 
@@ -33,9 +33,9 @@ def dossier_in_state(state, actor, **kwargs):
     """A dossier brought to ``state`` through the real workflow (every event written), by ``actor``
     (a platform user whose role may perform each step, e.g. an administrator)."""
     dossier = DossierFactory(**kwargs)
-    workflow.record_creation(dossier, actor)
+    transitions.record_creation(dossier, actor)
     for step in workflow.path_to(state):
-        workflow.apply_transition(dossier, step, actor)
+        transitions.apply_transition(dossier, step, actor)
     return dossier
 
 

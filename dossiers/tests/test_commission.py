@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from departures.services import accept_dossier
 from departures.tests.factories import SchemeFactory
 from dossiers.enums import Decision
 from dossiers.tests.factories import dossier_in_state, validate_all_pieces
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def session(users):
-    session = CommissionSession.objects.create(date=datetime.date(2026, 12, 3), place="Salle du conseil")
+    # Held two days ago: its decisions are recorded on or after its date (docs/integrity.md).
+    session = CommissionSession.objects.create(date=datetime.date.today() - datetime.timedelta(days=2),
+                                               place="Salle du conseil")
     session.members.add(users["mobility"], users["assistant"])
     return session
 
@@ -63,11 +66,11 @@ def test_only_files_in_montage_or_postponed_go_on_the_agenda(users, structure, s
         add_to_agenda(session, diagnosed, users["assistant"], "motif")
 
 
-def test_accepted(users, structure, session, django_capture_on_commit_callbacks):
+def test_accepted(users, structure, session, eager_celery, django_capture_on_commit_callbacks):
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     with django_capture_on_commit_callbacks(execute=True):
-        record_decision(review, Decision.ACCEPTED, users["mobility"], "Projet solide")
+        record_decision(review, Decision.ACCEPTED, users["mobility"], "Projet solide", accept=accept_dossier)
     dossier.refresh_from_db()
     assert dossier.state == State.ACCEPTED
     assert len(mail.outbox) == 1
@@ -76,7 +79,8 @@ def test_accepted(users, structure, session, django_capture_on_commit_callbacks)
     assert "Accepté" in message.body and "Projet solide" in message.body
 
 
-def test_refused_requires_orientation_and_orients(users, structure, session, django_capture_on_commit_callbacks):
+def test_refused_requires_orientation_and_orients(users, structure, session, eager_celery,
+                                                  django_capture_on_commit_callbacks):
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     with pytest.raises(ServiceError, match="orientation"):
@@ -109,7 +113,7 @@ def test_postponed_without_session_waits(users, structure, session):
     dossier.refresh_from_db()
     assert dossier.state == State.POSTPONED
     with pytest.raises(ServiceError, match="déjà enregistrée"):
-        record_decision(review, Decision.ACCEPTED, users["mobility"])
+        record_decision(review, Decision.ACCEPTED, users["mobility"], accept=accept_dossier)
 
 
 # --- Screens ------------------------------------------------------------------------------------------
@@ -131,7 +135,8 @@ def test_commission_screen_agenda_and_places_panel(client_for, users, structure,
     assert session.reviews.get(dossier=incomplete).override_reason == "Urgence départ"
 
 
-def test_grid_and_decision_through_the_screen(client_for, users, structure, session, django_capture_on_commit_callbacks):
+def test_grid_and_decision_through_the_screen(client_for, users, structure, session, eager_celery,
+                                               django_capture_on_commit_callbacks):
     dossier = building(users, structure)
     review = add_to_agenda(session, dossier, users["assistant"])
     criteria = list(CommissionCriterion.objects.filter(active=True))
@@ -183,7 +188,8 @@ def test_minutes_pdf_contains_the_decisions(client_for, users, structure, sessio
     accepted = building(users, structure)
     refused = building(users, structure)
     postponed = building(users, structure)
-    record_decision(add_to_agenda(session, accepted, users["assistant"]), Decision.ACCEPTED, users["mobility"], "Très motivé")
+    record_decision(add_to_agenda(session, accepted, users["assistant"]), Decision.ACCEPTED, users["mobility"], "Très motivé",
+                    accept=accept_dossier)
     record_decision(add_to_agenda(session, refused, users["assistant"]), Decision.REFUSED, users["mobility"],
                     "Projet flou", "formation", "Remise à niveau")
     record_decision(add_to_agenda(session, postponed, users["assistant"]), Decision.POSTPONED, users["mobility"],
@@ -195,7 +201,7 @@ def test_minutes_pdf_contains_the_decisions(client_for, users, structure, sessio
     path.write_bytes(response.content)
     raw = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     text = " ".join(raw.split())
-    assert "Procès-verbal de la commission du 03/12/2026" in text
+    assert f"Procès-verbal de la commission du {session.date:%d/%m/%Y}" in text
     for dossier in (accepted, refused, postponed):
         assert dossier.youth.last_name.upper() in text
     for word in ("Accepté", "Refusé", "Ajourné", "Très motivé", "Vers une formation", "14/01/2027"):

@@ -4,7 +4,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from dossiers import workflow
+from dossiers import transitions, workflow
 from dossiers.tests.factories import DossierFactory, dossier_in_state, validate_all_pieces
 from dossiers.models import Diagnostic
 from dossiers.workflow import State
@@ -48,14 +48,14 @@ def test_transition_permission_per_role(users, structure, source, target, allowe
     for role in STAFF + NOBODY_ELSE:
         dossier = dossier_in_state(source, users["admin"], structure=structure)
         if role in allowed:
-            workflow.apply_transition(dossier, target, users[role])
+            transitions.apply_transition(dossier, target, users[role])
             dossier.refresh_from_db()
             assert dossier.state == target, role
             event = dossier.events.last()
             assert (event.actor, event.from_state, event.to_state) == (users[role], source, target)
         else:
             with pytest.raises(workflow.TransitionError):
-                workflow.apply_transition(dossier, target, users[role])
+                transitions.apply_transition(dossier, target, users[role])
             dossier.refresh_from_db()
             assert dossier.state == source, role
 

@@ -1,9 +1,9 @@
 from django import template
 
-from dossiers.workflow import State
+from dossiers.workflow import CLOSABLE_STATES, FOLLOWUP_STATES, State
 
 from ..enums import Situation, latest_situation, outcome_of
-from ..services import CLOSABLE_STATES, due_date
+from ..calls import due_date
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def followup_summary(dossier):
     return {
         "months": months,
         "return_date": return_date,
-        "started": bool(calls) or dossier.state in (State.RETURNED, State.FOLLOW_UP, State.INTERRUPTED),
+        "started": bool(calls) or dossier.state in FOLLOWUP_STATES,
         "final": Situation(final).label if final else "",
         "positive": positive,
         "latest": Situation(latest).label if latest else "",

@@ -9,7 +9,7 @@ from departures.tests.factories import SchemeFactory, StayFactory
 from dossiers.tests.factories import dossier_in_state
 from dossiers.models import DossierEvent
 from dossiers.workflow import State
-from followup import services, tasks
+from followup import calls, outbox, tasks
 from followup.enums import CallSource, Channel, MessageKind, MessageStatus, Situation
 from followup.tests.factories import returned_dossier
 from followup.models import FollowUpCall, SentMessage
@@ -20,9 +20,9 @@ D = datetime.date
 
 
 def test_add_months_clamps_to_month_end():
-    assert services.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
-    assert services.add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
-    assert services.add_months(D(2026, 11, 15), 3) == D(2027, 2, 15)
+    assert calls.add_months(D(2026, 1, 31), 1) == D(2026, 2, 28)
+    assert calls.add_months(D(2026, 8, 31), 6) == D(2027, 2, 28)
+    assert calls.add_months(D(2026, 11, 15), 3) == D(2027, 2, 15)
 
 
 @pytest.mark.django_db
@@ -36,16 +36,16 @@ def test_due_calls_created_once_and_assigned_to_platform_counsellor(users):
     closed = dossier_in_state(State.CLOSED, admin)
     StayFactory(dossier=closed, return_date=D(2026, 1, 10))
 
-    assert services.create_due_calls(D(2026, 4, 20)) == 3 + 1
-    assert services.create_due_calls(D(2026, 4, 20)) == 0  # a second run creates nothing
-    calls = FollowUpCall.objects.order_by("dossier_id", "month")
-    assert [(c.dossier_id, c.month, c.due_date) for c in calls] == [
+    assert calls.create_due_calls(D(2026, 4, 20)) == 3 + 1
+    assert calls.create_due_calls(D(2026, 4, 20)) == 0  # a second run creates nothing
+    made = FollowUpCall.objects.order_by("dossier_id", "month")
+    assert [(c.dossier_id, c.month, c.due_date) for c in made] == [
         (returned.pk, 1, D(2026, 2, 10)), (returned.pk, 2, D(2026, 3, 10)), (returned.pk, 3, D(2026, 4, 10)),
         (back.pk, 1, D(2026, 4, 20)),
     ]
-    assert {c.assigned_to for c in calls} == {mobility}
+    assert {c.assigned_to for c in made} == {mobility}
     # Nothing is created ahead of time: months 4 to 6 appear when they fall due.
-    assert services.create_due_calls(D(2026, 12, 31)) == 3 + 5
+    assert calls.create_due_calls(D(2026, 12, 31)) == 3 + 5
     assert FollowUpCall.objects.filter(dossier=returned).count() == 6
 
 
@@ -53,14 +53,14 @@ def test_due_calls_created_once_and_assigned_to_platform_counsellor(users):
 def test_not_reached_counts_attempts_and_flags_unreachable(users, settings):
     settings.IPM_FOLLOWUP_MAX_ATTEMPTS = 3
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"])
-    services.create_due_calls(D(2026, 2, 10))
+    calls.create_due_calls(D(2026, 2, 10))
     call = FollowUpCall.objects.get(dossier=dossier, month=1)
     for expected in (1, 2):
-        call, _ = services.record_call(call, users["mobility"], reached=False, notes="Messagerie")
+        call, _ = calls.record_call(call, users["mobility"], reached=False, notes="Messagerie")
         assert call.attempts == expected and not call.unreachable and call.done_at is None
-    call, _ = services.record_call(call, users["mobility"], reached=False)
+    call, _ = calls.record_call(call, users["mobility"], reached=False)
     assert call.unreachable
-    call, _ = services.record_call(call, users["mobility"], reached=True, situation=Situation.CDD_SHORT, employer="Carrefour")
+    call, _ = calls.record_call(call, users["mobility"], reached=True, situation=Situation.CDD_SHORT, employer="Carrefour")
     assert call.done_at and call.reached and not call.unreachable and call.attempts == 4
     assert call.notes.count("Messagerie") == 2
 
@@ -68,12 +68,12 @@ def test_not_reached_counts_attempts_and_flags_unreachable(users, settings):
 @pytest.mark.django_db
 def test_month_six_reached_closes_dossier_with_outcome(users):
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"])
-    services.create_due_calls(D(2026, 7, 10))
-    calls = {c.month: c for c in dossier.followup_calls.all()}
+    calls.create_due_calls(D(2026, 7, 10))
+    by_month = {c.month: c for c in dossier.followup_calls.all()}
     for month, situation in [(1, Situation.JOB_SEEKING), (2, Situation.TRAINING), (3, Situation.TRAINING)]:
-        services.record_call(calls[month], users["mobility"], reached=True, situation=situation)
-    services.record_call(calls[4], users["mobility"], reached=False)
-    _, event = services.record_call(calls[6], users["mobility"], reached=True, situation=Situation.STUDIES)
+        calls.record_call(by_month[month], users["mobility"], reached=True, situation=situation)
+    calls.record_call(by_month[4], users["mobility"], reached=False)
+    _, event = calls.record_call(by_month[6], users["mobility"], reached=True, situation=Situation.STUDIES)
     dossier.refresh_from_db()
     assert dossier.state == State.CLOSED
     # A qualifying training at months 2–3 does not count: the outcome is the situation at six months.
@@ -88,30 +88,30 @@ def test_month_six_reached_closes_dossier_with_outcome(users):
 @pytest.mark.django_db
 def test_closing_refused_before_return_review(users):
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), state=State.RETURNED, counsellor=users["mobility"])
-    services.create_due_calls(D(2026, 7, 10))
+    calls.create_due_calls(D(2026, 7, 10))
     call = dossier.followup_calls.get(month=6)
-    _, event = services.record_call(call, users["mobility"], reached=True, situation=Situation.CDI)
+    _, event = calls.record_call(call, users["mobility"], reached=True, situation=Situation.CDI)
     assert event is None
     dossier.refresh_from_db()
     assert dossier.state == State.RETURNED
-    with pytest.raises(services.FollowUpError, match="bilan de retour"):
-        services.close_followup(dossier, users["mobility"])
+    with pytest.raises(calls.FollowUpError, match="bilan de retour"):
+        calls.close_followup(dossier, users["mobility"])
 
 
 @pytest.mark.django_db
 def test_answer_token_round_trip_and_expiry(users, settings):
     settings.IPM_FOLLOWUP_LINK_DAYS = 30
     dossier = returned_dossier(users["admin"], D(2026, 1, 10))
-    services.create_due_calls(D(2026, 2, 10))
+    calls.create_due_calls(D(2026, 2, 10))
     call = dossier.followup_calls.get()
     with time_machine.travel(at(D(2026, 2, 10)), tick=False):
-        token = services.answer_token(call)
+        token = calls.answer_token(call)
     with time_machine.travel(at(D(2026, 3, 1)), tick=False):
-        assert services.call_from_token(token) == call
+        assert calls.call_from_token(token) == call
     with time_machine.travel(at(D(2026, 3, 20)), tick=False), pytest.raises(signing.SignatureExpired):
-        services.call_from_token(token)
+        calls.call_from_token(token)
     with pytest.raises(signing.BadSignature):
-        services.call_from_token(token[:-2] + "xx")
+        calls.call_from_token(token[:-2] + "xx")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -145,15 +145,15 @@ def test_failed_send_is_retried_with_backoff_then_failed(users, settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
     settings.IPM_MESSAGE_MAX_ATTEMPTS = 3
     settings.IPM_MESSAGE_RETRY_BASE_SECONDS = 60
-    assert services.queue_message(MessageKind.DIGEST, Channel.EMAIL, "user:1", "2026-02-10", "a@exemple.fr", "Texte", "Objet")
+    assert outbox.queue_message(MessageKind.DIGEST, Channel.EMAIL, "user:1", "2026-02-10", "a@exemple.fr", "Texte", "Objet")
     message = SentMessage.objects.get()
-    assert services.deliver(message.pk) == ("retry", 60)
-    assert services.deliver(message.pk) == ("retry", 120)
-    assert services.deliver(message.pk) == ("failed", None)
+    assert outbox.deliver(message.pk) == ("retry", 60)
+    assert outbox.deliver(message.pk) == ("retry", 120)
+    assert outbox.deliver(message.pk) == ("failed", None)
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED and message.attempts == 3
     assert "ConnectionRefusedError" in message.last_error
-    assert services.deliver(message.pk) == ("skipped", None)
+    assert outbox.deliver(message.pk) == ("skipped", None)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -246,10 +246,10 @@ def test_periodic_tasks_are_data():
 def test_open_calls_follow_the_dossier_counsellor(users):
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"])
     other = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=None)
-    services.create_due_calls(D(2026, 3, 10))
-    services.record_call(dossier.followup_calls.get(month=1), users["mobility"], reached=True, situation=Situation.CDI)
+    calls.create_due_calls(D(2026, 3, 10))
+    calls.record_call(dossier.followup_calls.get(month=1), users["mobility"], reached=True, situation=Situation.CDI)
     type(dossier).objects.filter(pk=dossier.pk).update(platform_counsellor=users["assistant"])
-    services.create_due_calls(D(2026, 3, 11))
+    calls.create_due_calls(D(2026, 3, 11))
     assert dict(dossier.followup_calls.values_list("month", "assigned_to")) == {
         1: users["mobility"].pk, 2: users["assistant"].pk}  # the call already made keeps its author
     assert set(other.followup_calls.values_list("assigned_to", flat=True)) == {None}

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.workflow import State
-from followup import services
+from followup import calls
 from followup.enums import CallSource, Channel, MessageKind, MessageStatus, Situation
 from followup.tests.factories import returned_dossier
 from followup.models import FollowUpCall, SentMessage
@@ -22,11 +22,11 @@ def due_calls(users):
     """Two young people in follow-up: one whose month-1 call is due today, one overdue by two weeks."""
     today = timezone.localdate()
     mobility = users["mobility"]
-    on_time = returned_dossier(users["admin"], services.add_months(today, -1), counsellor=mobility,
+    on_time = returned_dossier(users["admin"], calls.add_months(today, -1), counsellor=mobility,
                                last_name="Aujourdhui", phone="06 12 34 56 78")
-    late = returned_dossier(users["admin"], services.add_months(today - datetime.timedelta(days=14), -1),
+    late = returned_dossier(users["admin"], calls.add_months(today - datetime.timedelta(days=14), -1),
                             counsellor=users["assistant"], last_name="Enretard")
-    services.create_due_calls(today)
+    calls.create_due_calls(today)
     return on_time.followup_calls.get(), late.followup_calls.get()
 
 
@@ -92,7 +92,7 @@ def test_unreached_after_attempts_is_flagged(client_for, due_calls, settings):
 def test_close_dossier_from_panel_after_month_six(client_for, users):
     dossier = returned_dossier(users["admin"], timezone.localdate() - datetime.timedelta(days=200),
                                counsellor=users["mobility"])
-    services.create_due_calls()
+    calls.create_due_calls()
     assert dossier.followup_calls.count() == 6
     client = client_for("mobility")
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
@@ -105,10 +105,10 @@ def test_close_dossier_from_panel_after_month_six(client_for, users):
 
 def test_youth_answers_through_signed_link(client, users):
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"], first_name="Inès")
-    services.create_due_calls(D(2026, 2, 10))
+    calls.create_due_calls(D(2026, 2, 10))
     call = dossier.followup_calls.get()
     with time_machine.travel(at(D(2026, 2, 10)), tick=False):
-        url = reverse("followup:answer", args=[services.answer_token(call)])
+        url = reverse("followup:answer", args=[calls.answer_token(call)])
     with time_machine.travel(at(D(2026, 2, 12)), tick=False):
         page = client.get(url)
         assert page.status_code == 200 and "Bonjour Inès" in page.content.decode()
@@ -125,10 +125,10 @@ def test_youth_answers_through_signed_link(client, users):
 
 def test_youth_month6_answer_waits_in_the_work_list_until_staff_close_the_dossier(client, client_for, users):
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"], last_name="Sixmois")
-    services.create_due_calls(D(2026, 7, 10))
+    calls.create_due_calls(D(2026, 7, 10))
     month6 = dossier.followup_calls.get(month=6)
     with time_machine.travel(at(D(2026, 7, 10)), tick=False):
-        url = reverse("followup:answer", args=[services.answer_token(month6)])
+        url = reverse("followup:answer", args=[calls.answer_token(month6)])
         client.post(url, {"situation": Situation.CDI, "employer": "Boulangerie Martin"})
     dossier.refresh_from_db()
     assert dossier.state == State.FOLLOW_UP  # a self-declared answer is checked by staff first
@@ -173,7 +173,7 @@ def test_nav_link_for_platform_staff(client_for):
 def test_counsellor_sees_panel_read_only(client_for, users, structure):
     dossier = returned_dossier(users["admin"], D(2026, 1, 10), counsellor=users["mobility"], )
     type(dossier).objects.filter(pk=dossier.pk).update(structure=structure)
-    services.create_due_calls(D(2026, 3, 10))
+    calls.create_due_calls(D(2026, 3, 10))
     page = client_for("counsellor").get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Suivi à six mois" in page and "Enregistrer l'appel" not in page
     assert FollowUpCall.objects.filter(dossier=dossier).count() == 2
@@ -197,13 +197,13 @@ def test_correcting_a_done_month(client_for, due_calls):
 def test_panel_outcome_at_six_months(client_for, users):
     dossier = returned_dossier(users["admin"], timezone.localdate() - datetime.timedelta(days=200),
                                counsellor=users["mobility"])
-    services.create_due_calls()
-    calls = {c.month: c for c in dossier.followup_calls.all()}
-    services.record_call(calls[2], users["mobility"], reached=True, situation=Situation.TEMPORARY)
+    calls.create_due_calls()
+    by_month = {c.month: c for c in dossier.followup_calls.all()}
+    calls.record_call(by_month[2], users["mobility"], reached=True, situation=Situation.TEMPORARY)
     client = client_for("mobility")
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Situation la plus récente" in page and "résultat à six mois pas encore connu" in page
-    client.post(reverse("followup:record", args=[calls[6].pk]), {"reached": "oui", "situation": Situation.CDI})
+    client.post(reverse("followup:record", args=[by_month[6].pk]), {"reached": "oui", "situation": Situation.CDI})
     page = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
     assert "Résultat à six mois" in page and "En emploi — CDI" in page
     dossier.refresh_from_db()

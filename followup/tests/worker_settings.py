@@ -16,3 +16,5 @@ IPM_MESSAGE_RESEND_GRACE_SECONDS = 0
 IPM_MESSAGE_RETRY_BASE_SECONDS = 0.2
 IPM_BASE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A worker killed in the middle of a send held its message for this long: then another delivery sends it.
+IPM_MESSAGE_SEND_LEASE_SECONDS = 3

@@ -62,7 +62,8 @@ def counsellor_client(client_for):
     return client_for("counsellor")
 
 
-def test_valid_fiche_creates_youth_and_dossier_and_tells_reception(counsellor_client, users, django_capture_on_commit_callbacks):
+def test_valid_fiche_creates_youth_and_dossier_and_tells_reception(counsellor_client, users, eager_celery,
+                                                                   django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = counsellor_client.post(reverse("referrals:create"), fiche_data(), follow=True)
     assert response.status_code == 200

@@ -29,7 +29,8 @@ def waiting(users, structure):
     return dossier
 
 
-def test_invite_moves_dossier_and_sends_email_with_ics_and_copy(users, waiting, django_capture_on_commit_callbacks):
+def test_invite_moves_dossier_and_sends_email_with_ics_and_copy(users, waiting, eager_celery,
+                                                                django_capture_on_commit_callbacks):
     meeting = make_meeting(facilitator=users["reception"])
     with django_capture_on_commit_callbacks(execute=True):
         result = invite(meeting, [waiting], users["reception"])
@@ -103,7 +104,7 @@ def test_absent_goes_back_to_be_invited_again(users, waiting, status):
 
 
 def test_individual_interview_replaces_the_collective(users, waiting):
-    meeting = make_meeting(kind=MeetingKind.INTERVIEW, capacity=1)
+    meeting = make_meeting(kind=MeetingKind.INTERVIEW, capacity=1, days=0)  # « présent » on the day, not before
     invitation = invite(meeting, [waiting], users["mobility"], send_email=False).invited[0]
     record_attendance(invitation, Attendance.PRESENT, users["mobility"])
     waiting.refresh_from_db()
@@ -112,7 +113,7 @@ def test_individual_interview_replaces_the_collective(users, waiting):
 
 def test_preparation_meeting_does_not_touch_the_workflow(users, structure):
     accepted = dossier_in_state(State.ACCEPTED, users["admin"], structure=structure)
-    meeting = make_meeting(kind=MeetingKind.PREPARATION)
+    meeting = make_meeting(kind=MeetingKind.PREPARATION, days=0)  # « présent » on the day, not before
     invitation = invite(meeting, [accepted], users["assistant"], send_email=False).invited[0]
     record_attendance(invitation, Attendance.PRESENT, users["assistant"])
     accepted.refresh_from_db()
@@ -131,7 +132,7 @@ def test_ics_is_valid_text(users):
 # --- Screens ------------------------------------------------------------------------------------------
 
 
-def test_bulk_invite_from_inbox(client_for, users, structure, django_capture_on_commit_callbacks):
+def test_bulk_invite_from_inbox(client_for, users, structure, eager_celery, django_capture_on_commit_callbacks):
     meeting = make_meeting()
     dossiers = [DossierFactory(structure=structure, referring_counsellor=users["counsellor"]) for _ in range(3)]
     client = client_for("reception")

@@ -51,7 +51,7 @@ def test_report_command_refuses_an_unknown_scheme(world):
 
 
 def test_xlsx_is_formatted_and_holds_the_table_and_totals(world):
-    content = renderers.to_xlsx(reports.departures(ReportFilters(year_from=2022, year_to=2023)))
+    content = renderers.to_xlsx(reports.build("departures", ReportFilters(year_from=2022, year_to=2023)))
     sheet = load_workbook(io.BytesIO(content)).active
     assert [c.value for c in sheet[1]] == ["Dispositif", "2022", "2023", "Total"]
     assert sheet["A1"].font.bold
@@ -65,7 +65,7 @@ def test_xlsx_is_formatted_and_holds_the_table_and_totals(world):
 
 
 def test_xlsx_percentages_are_numbers_with_one_decimal(world):
-    content = renderers.to_xlsx(reports.funnel(ReportFilters(year_from=2022, year_to=2022)))
+    content = renderers.to_xlsx(reports.build("funnel", ReportFilters(year_from=2022, year_to=2022)))
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["C3"].value == 100.0 and sheet["C4"].value == 75.0
     assert sheet["C4"].number_format == "0.0"
@@ -73,7 +73,7 @@ def test_xlsx_percentages_are_numbers_with_one_decimal(world):
 
 def test_pdf_has_the_platform_period_filters_table_and_extraction_footer(world, structure, settings):
     settings.IPM_PLATFORM_NAME = "Plateforme Loire Mobilité"
-    content = renderers.to_pdf(reports.funnel(ReportFilters(year_from=2022, year_to=2022, structure=structure)))
+    content = renderers.to_pdf(reports.build("funnel", ReportFilters(year_from=2022, year_to=2022, structure=structure)))
     text = pdf_text(content)
     assert content.startswith(b"%PDF")
     for expected in ["Plateforme Loire Mobilité", "De la fiche au départ", "Année 2022",

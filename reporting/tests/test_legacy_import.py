@@ -19,7 +19,8 @@ from reporting.filters import ReportFilters
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "example-legacy.csv"
+# The project's example history (synthetic people): 26 rows, 24 young people (two of them twice).
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-legacy.csv"
 HEADER = ",".join(legacy.COLUMNS)
 GOOD = [
     "R1,Dupont,Élodie,15/03/2000,F,V,demandeur_emploi,oui,non,Mission Locale Test,10/01/2019,Yes Europe,Irlande,"
@@ -40,19 +41,30 @@ def write(tmp_path, lines, name="historique.csv", encoding="utf-8"):
     return path
 
 
+def test_example_file_follows_the_template():
+    assert EXAMPLE.read_text(encoding="utf-8").splitlines()[0] == HEADER
+
+
 def test_example_file_imports_with_the_right_departures_table(capsys):
     call_command("import_legacy", str(EXAMPLE))
-    assert Dossier.objects.filter(imported=True).count() == 34
-    assert Stay.objects.count() == 22
-    csv = renderers.to_csv(reports.departures(ReportFilters())).decode()
+    assert Dossier.objects.filter(imported=True).count() == 26
+    assert Youth.objects.count() == 24
+    assert Stay.objects.count() == 15
+    assert FollowUpCall.objects.count() == 13
+    states = {}
+    for state in Dossier.objects.values_list("state", flat=True):
+        states[state] = states.get(state, 0) + 1
+    assert states == {State.CLOSED: 14, State.ABROAD: 1, State.RECEIVED: 3, State.DROPPED: 3, State.ORIENTED: 3,
+                      State.REFUSED: 2}
+    csv = renderers.to_csv(reports.build("departures", ReportFilters())).decode()
     assert csv == (
-        "Dispositif,2019,2020,2021,Total\n"
-        "Chantier international,3,0,2,5\n"
-        "Erasmus+ stages,5,2,6,13\n"
-        "Service civique,0,1,3,4\n"
-        "Total,8,3,11,22\n"
+        "Dispositif,2019,2020,2021,2022,Total\n"
+        "Chantier international,1,1,1,1,4\n"
+        "Corps européen de solidarité,1,0,2,0,3\n"
+        "Erasmus+ stages,2,1,3,2,8\n"
+        "Total,4,2,6,3,15\n"
     )
-    assert "34 dossier(s) créés" in capsys.readouterr().out
+    assert "26 dossier(s) créés" in capsys.readouterr().out
 
 
 def test_example_file_twice_changes_nothing(capsys):
@@ -62,7 +74,7 @@ def test_example_file_twice_changes_nothing(capsys):
     call_command("import_legacy", str(EXAMPLE))
     assert snapshot() == before
     assert dict(Dossier.objects.values_list("legacy_reference", "state")) == states
-    assert "0 dossier(s) créés, 34 déjà importé(s)" in capsys.readouterr().out
+    assert "0 dossier(s) créés, 26 déjà importé(s)" in capsys.readouterr().out
 
 
 def test_dry_run_writes_nothing_and_says_what_would_be_created(capsys):
@@ -70,8 +82,11 @@ def test_dry_run_writes_nothing_and_says_what_would_be_created(capsys):
     call_command("import_legacy", str(EXAMPLE), "--dry-run")
     assert snapshot() == before
     out = capsys.readouterr().out
-    assert "34 dossier(s) seraient créés" in out
-    assert "Dispositifs nouveaux : Erasmus+ stages, Chantier international, Service civique" in out
+    assert ("26 ligne(s) lue(s) ; 26 dossier(s) seraient créés, 0 déjà importé(s) (ignorés) ; 24 nouveau(x) "
+            "jeune(s), 0 déjà connu(s) ; 15 séjour(s), 13 suivi(s) à six mois.") in out
+    assert ("Structures nouvelles : Mission Locale Nord-Isère, Mission Locale de Vienne, "
+            "Mission Locale Loire, antenne de Feurs") in out
+    assert "Dispositifs nouveaux : Erasmus+ stages, Chantier international, Corps européen de solidarité" in out
 
 
 def test_bad_file_writes_nothing_and_names_every_bad_line(tmp_path, capsys):
@@ -172,7 +187,7 @@ def test_imported_dossiers_count_in_reports_like_dossiers_made_in_the_app(tmp_pa
         imported = reports.build(name, ReportFilters(year_from=2019, year_to=2019))
         lived = reports.build(name, ReportFilters(year_from=2020, year_to=2020))
         assert [r.cells[1:] for r in imported.rows] == [r.cells[1:] for r in lived.rows], name
-    fej = reports.fej(ReportFilters(year_from=2019, year_to=2020))
+    fej = reports.build("fej", ReportFilters(year_from=2019, year_to=2020))
     assert all(row.cells[1] == row.cells[2] for row in fej.rows)
 
 
@@ -236,3 +251,32 @@ def test_recent_return_without_follow_up_stays_open_for_the_follow_up():
         return_date=today - __import__("datetime").timedelta(days=20), final_status="parti", situation_6="",
     )
     assert legacy.timeline(row)[-1][0] == State.RETURNED
+
+
+def test_each_final_status_writes_the_timeline_of_docs_import_md():
+    """The timelines are the workflow's own paths (``path_to``); this pins them to the table users read."""
+    S = State
+    before_departure = [S.RECEIVED, S.INFO_DONE, S.DIAGNOSED, S.FILE_BUILDING, S.IN_COMMISSION]
+    expected = {
+        ("en_cours", None, ""): [S.RECEIVED],
+        ("abandon", None, ""): [S.RECEIVED, S.DROPPED],
+        ("oriente", None, ""): [S.RECEIVED, S.INFO_DONE, S.ORIENTED],
+        ("refuse", None, ""): [*before_departure, S.REFUSED],
+        ("parti", None, ""): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED, S.ABROAD],
+        ("parti", date(2019, 6, 1), "emploi_cdi"): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED, S.ABROAD,
+                                                    S.RETURNED, S.FOLLOW_UP, S.CLOSED],
+        ("interrompu", date(2019, 4, 1), ""): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED, S.ABROAD,
+                                               S.INTERRUPTED, S.CLOSED],
+        ("interrompu", date(2019, 4, 1), "recherche_emploi"): [*before_departure, S.ACCEPTED, S.CONTRACT_SIGNED,
+                                                               S.ABROAD, S.INTERRUPTED, S.FOLLOW_UP, S.CLOSED],
+    }
+    for (final, return_date, situation), states in expected.items():
+        departed = final in ("parti", "interrompu")
+        row = legacy.LegacyRow(
+            line=2, reference="X", last_name="A", first_name="B", birth_date=date(2000, 1, 1), sex="F", level="",
+            employment_status="", qpv=None, zrr=None, structure="S", received_on=date(2019, 1, 10),
+            scheme="S" if departed else "", country="", city="", departure_date=date(2019, 3, 1) if departed else None,
+            return_date=return_date, final_status=final, situation_6=situation,
+        )
+        assert [state for state, _when in legacy.timeline(row)] == states, (final, return_date, situation)
+        assert all((source, target) in TRANSITION_TABLE for source, target in zip(states, states[1:]))

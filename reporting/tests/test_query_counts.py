@@ -53,4 +53,4 @@ def test_query_count_does_not_depend_on_the_number_of_dossiers(users, structure,
             report = reports.build(name, filters)
         assert report.rows
     # The larger data really is there: (2 + 12) × 2 fiches.
-    assert reports.funnel(ReportFilters(year_from=2020, year_to=2021)).rows[0].cells[1] == 28
+    assert reports.build("funnel", ReportFilters(year_from=2020, year_to=2021)).rows[0].cells[1] == 28

@@ -67,7 +67,7 @@ def test_funnel_counts_each_step_from_the_timeline_for_the_fiches_of_the_year(wo
 
 
 def test_funnel_counts_one_young_person_once_over_two_fiches(world):
-    rows = {r.cells[0]: r.cells[1] for r in reports.funnel(ReportFilters(year_from=2021, year_to=2023)).rows}
+    rows = {r.cells[0]: r.cells[1] for r in reports.build("funnel", ReportFilters(year_from=2021, year_to=2023)).rows}
     assert rows["fiches reçues"] == 6
     assert rows["jeunes distincts"] == 5
     assert rows["départs"] == 3
@@ -78,7 +78,7 @@ def test_funnel_of_an_empty_year_is_zero_not_an_error(world):
 
 
 def profile_rows(**filters):
-    return {(r.cells[0], r.cells[1]): r.cells[2:] for r in reports.profile(ReportFilters(**filters)).rows}
+    return {(r.cells[0], r.cells[1]): r.cells[2:] for r in reports.build("profile", ReportFilters(**filters)).rows}
 
 
 def test_profile_counts_distinct_young_people_received_and_departed(world):
@@ -186,7 +186,7 @@ def test_fej_counts_a_young_person_at_the_first_fiche_of_each_year_and_of_the_pe
     reported_dossier(admin, State.RECEIVED, date(2023, 1, 5), youth=noah, structure=structure)
     reported_dossier(admin, State.DROPPED, date(2023, 7, 1), youth=noah, structure=structure)
 
-    report = reports.fej(ReportFilters(year_from=2021, year_to=2023))
+    report = reports.build("fej", ReportFilters(year_from=2021, year_to=2023))
     rows = {(i, r.cells[0]): r.cells[1:] for i, r in enumerate(report.rows)}
     by_label = {label: cells for (_, label), cells in rows.items()}
     assert report.columns == ["Bénéficiaires", "2021", "2022", "2023", "Total"]

@@ -12,7 +12,7 @@ from reporting.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "example-legacy.csv"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-legacy.csv"  # 26 rows
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +28,22 @@ def test_every_report_page_opens_for_roles_with_reports(world, client_for, role)
         response = client.get(reverse("reporting:report", args=[name]))
         assert response.status_code == 200, name
         assert "<table" in response.content.decode()
+
+
+def test_the_list_of_reports_shows_every_report_of_the_registry_with_its_summary(client_for):
+    from django.utils.html import escape
+
+    from reporting import reports
+
+    html = client_for("manager").get(reverse("reporting:index")).content.decode()
+    positions = []
+    for name, title in reports.REPORT_TITLES.items():
+        link = f'<a href="{reverse("reporting:report", args=[name])}" class="stretched-link">{escape(title)}</a>'
+        assert link in html, name
+        assert escape(reports.REPORT_SUMMARIES[name]) in html, name
+        positions.append(html.index(link))
+    assert positions == sorted(positions)  # in the registry's order
+    assert list(reports.REPORTS) == ["departures", "funnel", "profile", "outcomes", "fej"]
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -113,7 +129,7 @@ def test_upload_checks_then_confirm_imports_the_whole_file(client_for):
     response = upload(client, EXAMPLE.read_bytes())
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert job.status == ImportStatus.CHECKED and job.summary["dossiers"] == 34
+    assert job.status == ImportStatus.CHECKED and job.summary["dossiers"] == 26
     assert Dossier.objects.count() == 0  # the check writes nothing
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Ce que l'import créera" in page and "Confirmer l'import" in page
@@ -123,15 +139,15 @@ def test_upload_checks_then_confirm_imports_the_whole_file(client_for):
     response = client.post(reverse("reporting:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
-    assert Dossier.objects.filter(imported=True).count() == 34
+    assert Dossier.objects.filter(imported=True).count() == 26
     assert not stored.exists() and not job.file  # personal data not kept once imported
     # Confirming twice imports nothing more.
     client.post(reverse("reporting:import_confirm", args=[job.pk]))
-    assert Dossier.objects.count() == 34
+    assert Dossier.objects.count() == 26
     # The same file again: checked, nothing to create.
     upload(client, EXAMPLE.read_bytes())
     again = ImportJob.objects.order_by("-pk").first()
-    assert again.summary["dossiers"] == 0 and again.summary["skipped"] == 34
+    assert again.summary["dossiers"] == 0 and again.summary["skipped"] == 26
     assert "déjà importées" in client.get(again.get_absolute_url()).content.decode()
 
 
@@ -174,7 +190,7 @@ def test_large_file_goes_to_celery_with_progress(client_for, monkeypatch, django
     # What the worker runs:
     tasks.check_legacy_file.apply(args=[job.pk])
     job.refresh_from_db()
-    assert (job.status, job.processed_rows, job.total_rows, job.percent) == (ImportStatus.CHECKED, 34, 34, 100)
+    assert (job.status, job.processed_rows, job.total_rows, job.percent) == (ImportStatus.CHECKED, 26, 26, 100)
     progress = client.get(reverse("reporting:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert progress["HX-Refresh"] == "true" and "hx-trigger" not in progress.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
@@ -184,7 +200,7 @@ def test_large_file_goes_to_celery_with_progress(client_for, monkeypatch, django
     assert (job.status, job.percent) == (ImportStatus.QUEUED, 0)
     tasks.import_legacy_file.apply(args=[job.pk])
     job.refresh_from_db()
-    assert job.status == ImportStatus.DONE and Dossier.objects.count() == 34
+    assert job.status == ImportStatus.DONE and Dossier.objects.count() == 26
     # A task delivered twice imports nothing twice.
     tasks.import_legacy_file.apply(args=[job.pk])
-    assert Dossier.objects.count() == 34
+    assert Dossier.objects.count() == 26

@@ -14,7 +14,7 @@ from django.utils import timezone
 from dossiers.workflow import State
 from followup.enums import Channel
 from followup.models import SentMessage
-from followup.services import deliver
+from followup.outbox import deliver
 from ipm.enums import Role
 from ipm.twofactor import requires_2fa
 from space.models import YouthAccount

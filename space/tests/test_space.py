@@ -190,6 +190,20 @@ def test_declining_asks_a_reason(client, users, lea):
     assert answer.answer == Answer.CONFIRMED and answer.reason == ""
 
 
+def test_staff_see_the_answer_on_the_attendance_sheet(client, users, lea):
+    from conftest import log_in
+
+    youth, dossier = lea
+    invitation = invitation_for(dossier, users["reception"])
+    signed_in_client(client, youth)
+    client.post(reverse("space:meeting", args=[invitation.pk]),
+                {"answer": Answer.DECLINED, "reason": "Entretien d'embauche ce jour-là"})
+    client.logout()
+    log_in(client, users["reception"])
+    sheet = text(client.get(reverse("referrals:meeting_detail", args=[invitation.meeting_id])))
+    assert "Décliné par le jeune : Entretien d'embauche ce jour-là" in sheet
+
+
 def test_a_past_meeting_cannot_be_answered(client, users, lea):
     youth, dossier = lea
     invitation = invitation_for(dossier, users["reception"], days=-1)

@@ -12,7 +12,7 @@ from departures.tests.factories import FundingAgreementFactory, HostOrganisation
 from dossiers.tests.factories import dossier_in_state
 from dossiers.models import CommissionCriterion, CommissionSession, DocumentType
 from dossiers.workflow import State
-from followup import services as followup_services
+from followup import calls as followup_calls
 from followup.models import FollowUpCall
 from referrals.models import Meeting
 
@@ -54,7 +54,7 @@ def data(users, structure, settings, tmp_path):
                                 platform_counsellor=users["mobility"])
     StayFactory(dossier=followed, scheme=scheme, host=host, departure_date=today - datetime.timedelta(days=200),
                 return_date=today - datetime.timedelta(days=70))
-    followup_services.create_due_calls()
+    followup_calls.create_due_calls()
     meeting = Meeting.objects.create(date=today + datetime.timedelta(days=4), start_time=datetime.time(10),
                                      place="Salle Loire", capacity=10)
     session = CommissionSession.objects.create(date=today + datetime.timedelta(days=8))

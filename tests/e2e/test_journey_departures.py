@@ -21,7 +21,7 @@ def test_staff_take_an_accepted_young_person_from_contract_to_follow_up(page, us
     dossier = dossier_in_state(State.ACCEPTED, users["admin"], structure=structure, scheme=SchemeFactory(name="OUAT"))
     today = timezone.localdate()
     Stay.objects.create(dossier=dossier, scheme=dossier.scheme, host=HostOrganisationFactory(name="Harbour Hotel"),
-                        country="IE", city="Dublin", planned_start=today, planned_end=today + datetime.timedelta(days=90))
+                        country="IE", city="Dublin", planned_start=today, planned_end=today)  # back on the planned day
     login(page, "mobilite")
     page.goto(f"/dossiers/{dossier.pk}/")
     panel = page.locator("section", has=page.get_by_role("heading", name="Départ et séjour"))

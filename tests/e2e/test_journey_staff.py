@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from departures.tests.factories import HostOrganisationFactory, SchemeFactory
 from departures.models import Contract, Stay
-from dossiers.models import CommissionSession, Document, DocumentType
+from dossiers.models import CommissionSession, DossierEvent, Document, DocumentType
 from dossiers.workflow import State
-from followup import services as followup_services
+from followup import calls as followup_calls
 from followup.models import FollowUpCall
 from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
@@ -44,11 +44,13 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     referral = ReferralFactory(counsellor=users["counsellor"], last_name="Benali", first_name="Yasmine",
                                email="yasmine@exemple.fr")
     dossier, _ = submit_referral(referral, users["counsellor"])
-    meeting = Meeting.objects.create(date=today + datetime.timedelta(days=3), start_time=datetime.time(9, 30),
+    # The meeting and the commission are today: « présent » and the decision are recorded on their day or
+    # after it (docs/integrity.md).
+    meeting = Meeting.objects.create(date=today, start_time=datetime.time(9, 30),
                                      place="Plateforme, salle Loire", capacity=12, title="Information collective")
     scheme = SchemeFactory(name="Jeunes en Europe")
     host = HostOrganisationFactory(name="Hostal del Sol", country="ES", town="Valencia")
-    session = CommissionSession.objects.create(date=today + datetime.timedelta(days=10))
+    session = CommissionSession.objects.create(date=today)
     pdf = tmp_path / "piece.pdf"
     pdf.write_bytes(MINIMAL_PDF)
 
@@ -134,6 +136,11 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     page.get_by_role("button", name="Enregistrer").click()
     assert page.get_by_text("Décision enregistrée").is_visible()
     assert reload_dossier(dossier) == State.ACCEPTED
+    # The journey compresses months: the acceptance was five months ago, so that the signature and the
+    # departure can be dated after it (dates follow the wheel).
+    DossierEvent.objects.filter(dossier=dossier, to_state=State.ACCEPTED).update(
+        created_at=timezone.now() - datetime.timedelta(days=150))
+    signed_on = today - datetime.timedelta(days=130)
 
     # 6. The stay and the contract: the PDF downloads and says who, what, where.
     page.goto(f"/dossiers/{dossier.pk}/")
@@ -160,6 +167,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     # 7. Signature, departure (four months ago), return (forty days ago) and the return review.
     panel(page, "Départ et séjour").get_by_role("link", name="Enregistrer la signature").click()
     assert_accessible(page)
+    page.get_by_label("Date de signature").fill(signed_on.isoformat())
     page.get_by_role("button", name="Enregistrer la signature").click()
     assert reload_dossier(dossier) == State.CONTRACT_SIGNED
     page.get_by_role("link", name="Enregistrer le départ").click()
@@ -182,7 +190,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     assert (stay.departure_date, stay.return_date) == (today - datetime.timedelta(days=120), today - datetime.timedelta(days=40))
 
     # 8. The follow-up: the morning task creates the month-1 call (due ten days ago); it is recorded.
-    assert followup_services.create_due_calls() == 1
+    assert followup_calls.create_due_calls() == 1
     page.get_by_role("link", name="Suivi à six mois").first.click()
     assert_accessible(page)
     page.get_by_role("link", name="Tous les appels à faire").click()
@@ -201,5 +209,5 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     followup = panel(page, "Suivi à six mois")
     assert followup.get_by_text("Lycée hôtelier de Saint-Étienne").is_visible()
     assert_accessible(page)
-    assert Contract.objects.filter(dossier=dossier, version=1, signed_on=today).exists()
+    assert Contract.objects.filter(dossier=dossier, version=1, signed_on=signed_on).exists()
     assert not page.js_errors, page.js_errors

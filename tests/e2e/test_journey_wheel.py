@@ -20,8 +20,9 @@ def test_from_invitation_to_commission_decision(page, users, structure, tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
     youth = YouthFactory(last_name="Diallo", first_name="Aïcha", email="aicha@exemple.fr")
     dossier = DossierFactory(youth=youth, structure=structure, referring_counsellor=users["counsellor"])
+    # Today's meeting: « présent » is recorded on the meeting's day, not before (docs/integrity.md).
     meeting = Meeting.objects.create(
-        date=datetime.date.today() + datetime.timedelta(days=5), start_time=datetime.time(14), place="Salle 1",
+        date=datetime.date.today(), start_time=datetime.time(14), place="Salle 1",
         capacity=10, title="Info collective test",
     )
 
@@ -76,7 +77,7 @@ def test_from_invitation_to_commission_decision(page, users, structure, tmp_path
     validate_all_pieces(dossier, users["assistant"])  # the other pieces, quicker than by hand
 
     # Commission: agenda, then the decision.
-    session = CommissionSession.objects.create(date=datetime.date.today() + datetime.timedelta(days=2))
+    session = CommissionSession.objects.create(date=datetime.date.today())  # decided on the session's day
     page.goto(f"/dossiers/commissions/{session.pk}/")
     assert_accessible(page)
     assert not page.locator(f"#cand-{dossier.pk}").is_checked()  # a bulk action is chosen, never defaulted

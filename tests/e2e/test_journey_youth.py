@@ -7,7 +7,8 @@ import pytest
 
 from dossiers.enums import DocumentStatus
 from dossiers.models import Document
-from dossiers.workflow import State, apply_transition
+from dossiers.transitions import apply_transition
+from dossiers.workflow import State
 from space.models import Answer, ContractAcceptance, InvitationAnswer
 from space.tests.factories import contract_for, invitation_for, last_link, youth_with_dossier
 

@@ -11,7 +11,7 @@ from demo.departures import seed_departures
 from demo.followup import seed_followup
 from demo.space import example_youth, seed_space
 from departures.models import Scheme, Stay
-from dossiers import workflow
+from dossiers import transitions, workflow
 from demo.wheel import seed_wheel
 from dossiers.models import Dossier, DossierEvent, Youth
 from dossiers.workflow import State
@@ -160,9 +160,9 @@ class Command(BaseCommand):
                     timezone.datetime.combine(received, timezone.datetime.min.time())),
                 youth=youth, dossier=dossier,
             )
-            workflow.record_creation(dossier, referral_author, "Fiche de liaison envoyée (démonstration)")
+            transitions.record_creation(dossier, referral_author, "Fiche de liaison envoyée (démonstration)")
             for step in workflow.path_to(state):
-                workflow.apply_transition(dossier, step, staff if step != State.INVITED else users["accueil"])
+                transitions.apply_transition(dossier, step, staff if step != State.INVITED else users["accueil"])
             self.spread_history(dossier, received, today)
             if state in workflow.DEPARTED_STATES or (state == State.CLOSED and rng.random() < 0.8):
                 self.make_stay(rng, dossier, received, state, schemes, staff, today)

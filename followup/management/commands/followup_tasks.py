@@ -4,16 +4,16 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from followup import services
+from followup import calls, reminders
 
 TASKS = {
-    "suivi": ("Appels échus", services.create_due_calls),
-    "liens": ("Liens de suivi envoyés aux jeunes", services.followup_link_messages),
-    "recapitulatifs": ("Récapitulatifs des conseillers", services.digest_messages),
-    "europass": ("Rappels Europass", services.europass_messages),
-    "retour": ("Rappels du rapport d'activité", services.return_report_messages),
-    "reunions": ("Rappels de réunion (J-2)", services.meeting_messages),
-    "commissions": ("Rappels de commission (J-2)", services.commission_messages),
+    "suivi": ("Appels échus", calls.create_due_calls),
+    "liens": ("Liens de suivi envoyés aux jeunes", reminders.followup_link_messages),
+    "recapitulatifs": ("Récapitulatifs des conseillers", reminders.digest_messages),
+    "europass": ("Rappels Europass", reminders.europass_messages),
+    "retour": ("Rappels du rapport d'activité", reminders.return_report_messages),
+    "reunions": ("Rappels de réunion (J-2)", reminders.meeting_messages),
+    "commissions": ("Rappels de commission (J-2)", reminders.commission_messages),
 }
 
 

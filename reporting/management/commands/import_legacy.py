@@ -7,7 +7,7 @@ from reporting import legacy
 
 
 class Command(BaseCommand):
-    help = ("Importe l'historique d'une plateforme (modèle contracts/legacy-import.md, CSV ou XLSX) : "
+    help = ("Importe l'historique d'une plateforme (modèle de docs/import.md, CSV ou XLSX) : "
             "tout le fichier ou rien.")
 
     def add_arguments(self, parser):

@@ -1,4 +1,6 @@
 """Commission pages: sessions, agenda, evaluation grid and decisions, minutes PDF."""
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -6,27 +8,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from departures import services as departures
 from departures.models import Scheme
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import safe_filename
 
-from . import services
-from .enums import CommissionStatus
-from .forms import AgendaAddForm, CommissionSessionForm, ReviewForm
-from .models import CommissionCriterion, CommissionReview, CommissionSession
-from .workflow import State
-from .models import Dossier
+from .. import services
+from ..enums import CommissionStatus, Decision
+from ..forms import AgendaAddForm, CommissionSessionForm, ReviewForm
+from ..models import CommissionCriterion, CommissionReview, CommissionSession, Dossier
+from ..workflow import AGENDA_STATES, State
 
 
 @capability_required("casework", "read_all")
 def commission_list(request):
     sessions = CommissionSession.objects.annotate(
         dossier_count=Count("reviews"),
-        accepted=Count("reviews", filter=Q(reviews__decision="accepte")),
-        refused=Count("reviews", filter=Q(reviews__decision="refuse")),
-        postponed=Count("reviews", filter=Q(reviews__decision="ajourne")),
+        accepted=Count("reviews", filter=Q(reviews__decision=Decision.ACCEPTED)),
+        refused=Count("reviews", filter=Q(reviews__decision=Decision.REFUSED)),
+        postponed=Count("reviews", filter=Q(reviews__decision=Decision.POSTPONED)),
     ).order_by("-date", "-id")
     status = request.GET.get("status", "")
     if status in CommissionStatus.values:
@@ -59,7 +61,7 @@ def commission_edit(request, pk=None):
 def _ready_dossiers(user, session):
     """Dossiers that may be put on the agenda: in montage or postponed, complete first."""
     candidates = (
-        Dossier.objects.visible_to(user).filter(state__in=services.AGENDA_SOURCE_STATES)
+        Dossier.objects.visible_to(user).filter(state__in=AGENDA_STATES)
         .exclude(commission_reviews__session=session)
         .select_related("youth", "structure", "scheme")
         .order_by("youth__last_name", "youth__first_name")
@@ -157,7 +159,9 @@ def review(request, pk, review_pk):
                     services.record_decision(
                         item, data["decision"], request.user, data["comment"], data["orientation"],
                         data["orientation_details"], data["postponed_to"],
-                        confirm_over_quota=data["confirm_over_quota"],
+                        # The one acceptance: a place of the scheme's funding (over quota, refused
+                        # unless confirmed, and the overrun recorded), then "accepté".
+                        accept=partial(departures.accept_dossier, confirm_over_quota=data["confirm_over_quota"]),
                     )
                     messages.success(request, f"Décision enregistrée pour {dossier.youth} : {item.get_decision_display().lower()}. "
                                               "Le conseiller prescripteur est prévenu par courriel.")
@@ -166,7 +170,9 @@ def review(request, pk, review_pk):
                         item.comment = data["comment"]
                         item.save(update_fields=["comment"])
                     messages.success(request, "Grille d'évaluation enregistrée.")
-            except services.ServiceError as exc:
+            except departures.QuotaExceeded as exc:
+                messages.error(request, str(exc) + " Cochez la case de confirmation sous la décision.")
+            except (services.ServiceError, departures.DepartureError) as exc:
                 messages.error(request, str(exc))
             else:
                 return redirect("dossiers:commission_detail", pk=pk)

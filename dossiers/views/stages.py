@@ -10,10 +10,9 @@ from ipm.access import can_see_sensitive, capability_required, has_capability
 from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.uploads import serve_file
 
-from . import services
-from .forms import DiagnosticForm, DocumentReviewForm, DocumentUploadForm, MobilityProjectForm, SensitiveDiagnosticForm
-from .models import Diagnostic, Document, DocumentType, MobilityProject, SensitiveDiagnostic
-from .models import Dossier
+from .. import services
+from ..forms import DiagnosticForm, DocumentReviewForm, DocumentUploadForm, MobilityProjectForm, SensitiveDiagnosticForm
+from ..models import Diagnostic, Document, DocumentType, Dossier, MobilityProject, SensitiveDiagnostic
 
 
 @capability_required("casework", "read_all")
@@ -183,7 +182,7 @@ def document_download(request, pk, doc_pk):
 @capability_required("manage_schemes", "casework")
 def checklist(request):
     """The checklists per scheme, the default list first. Managers (``manage_schemes``) add, change,
-    deactivate and delete pieces from here (``settings_views``); platform staff read it."""
+    deactivate and delete pieces from here (``views.reference_data``); platform staff read it."""
     types = DocumentType.objects.select_related("scheme").order_by(
         F("scheme__name").asc(nulls_first=True), "order", "name"
     )

@@ -1,18 +1,19 @@
+"""The fiches de liaison (create, edit, delete a draft, send to the platform) and « Mes jeunes »."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from dossiers.models import Dossier
 from dossiers.queries import filter_dossiers, list_queryset, newest_first
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
-from .enums import ReferralStatus
-from .forms import DossierFilterForm, ReferralForm
-from .services import ReferralError, find_youth, submit_referral
-from dossiers.models import Dossier
-from .models import Referral
+from ..enums import ReferralStatus
+from ..forms import DossierFilterForm, ReferralForm
+from ..models import Referral
+from ..services import ReferralError, find_youth, submit_referral
 
 
 def _save_referral(request, referral):
@@ -60,8 +61,6 @@ def _create_or_update(request, form, submitting):
 @capability_required("submit_referral")
 def referral_create(request):
     if request.method == "POST":
-        from .models import Referral
-
         return _save_referral(request, Referral())
     form = add_token_field(ReferralForm(choose_structure=request.user.structure_id is None))
     return render(request, "referrals/referral_form.html", {"form": form, "referral": None})

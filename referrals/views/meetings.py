@@ -8,16 +8,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dossiers.models import Dossier
 from dossiers.workflow import TransitionError
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
-from . import meetings
-from .meeting_enums import SEAT_HOLDING, Attendance
-from .meeting_forms import MeetingFilterForm, MeetingForm
-from .models import Invitation, Meeting
-from dossiers.models import Dossier
+from .. import meetings
+from ..meeting_enums import SEAT_HOLDING, Attendance
+from ..meeting_forms import MeetingFilterForm, MeetingForm
+from ..models import Invitation, Meeting
 
 
 def upcoming_meetings(kinds=None):
@@ -82,7 +82,7 @@ def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("facilitator", "scheme"), pk=pk)
     invitations = (
         Invitation.objects.filter(meeting=meeting, dossier__in=Dossier.objects.visible_to(request.user))
-        .select_related("dossier__youth", "dossier__structure", "dossier__referring_counsellor")
+        .select_related("dossier__youth", "dossier__structure", "dossier__referring_counsellor", "youth_answer")
         .order_by("dossier__youth__last_name", "dossier__youth__first_name")
     )
     return render(request, "referrals/meetings/meeting_detail.html", {

@@ -1,6 +1,6 @@
 """Reference data of the stages before departure, kept up to date by managers (capability
 ``manage_schemes``, like schemes and funding agreements): the pieces asked for an application file —
-listed on the checklist page, ``stage_views.checklist`` — and the commission's evaluation grid.
+listed on the checklist page, ``views.stages.checklist`` — and the commission's evaluation grid.
 
 Nothing is deleted that the dossiers still use: a piece with uploaded documents, a criterion with
 scores can only be deactivated (it is no longer asked / no longer in the grid; what was recorded stays).
@@ -16,8 +16,8 @@ from departures.models import Scheme
 from ipm.access import capability_required
 from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
 
-from .models import CommissionCriterion, CommissionScore, Document, DocumentType
-from .settings_forms import (
+from ..models import CommissionCriterion, CommissionScore, Document, DocumentType
+from ..reference_forms import (
     DUPLICATE_CRITERION_MESSAGE,
     CommissionCriterionForm,
     DocumentTypeForm,

@@ -1,0 +1,7 @@
+"""What the dossiers app tells the apps above it (it imports none of them): the follow-up's outbox turns
+these into emails (``followup.notifications``). Each is sent inside the transaction that wrote the
+change, after the writes, so that what a receiver records commits or rolls back with it."""
+from django.dispatch import Signal
+
+# The commission decided on a dossier: sender=CommissionReview, review=the decided CommissionReview.
+decision_recorded = Signal()

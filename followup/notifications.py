@@ -1,0 +1,154 @@
+"""The emails the lower apps ask for, through their signals (they import nothing of followup): each
+receiver writes the message to the outbox in the sender's transaction, under a key that makes a second
+run write nothing (``outbox.queue_message``); the outbox sends it once that transaction commits.
+
+===================  =========================================  ========================================
+message (kind)       key (object, period)                       trigger
+===================  =========================================  ========================================
+new fiche            ``dossier:<n°>``, once                     ``referrals.signals.referral_sent``
+meeting invitation   ``invitation:<n°>``, when invited          ``referrals.signals.invitations_sent``
+commission decision  ``review:<n°>``, once                      ``dossiers.signals.decision_recorded``
+===================  =========================================  ========================================
+
+``connect()`` is called by ``FollowupConfig.ready``.
+"""
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from dossiers.enums import Decision
+from dossiers.models import CommissionReview, Dossier
+from dossiers.signals import decision_recorded
+from ipm.enums import Role
+from ipm.models import User
+from referrals.meetings import meeting_ics
+from referrals.models import Invitation
+from referrals.signals import invitations_sent, referral_sent
+
+from .enums import Channel, MessageKind
+from .outbox import absolute_url, message_sent, queue_message
+
+
+def connect():
+    referral_sent.connect(on_referral_sent, dispatch_uid="followup.new_referral")
+    invitations_sent.connect(on_invitations_sent, dispatch_uid="followup.invitations")
+    decision_recorded.connect(on_decision_recorded, dispatch_uid="followup.decision")
+    message_sent.connect(on_message_sent, dispatch_uid="followup.invitation_sent_at")
+
+
+# --- New fiche: to reception -----------------------------------------------------------------------------
+
+def reception_recipients():
+    emails = list(
+        User.objects.filter(role=Role.RECEPTION, is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if settings.IPM_RECEPTION_EMAIL:
+        emails.append(settings.IPM_RECEPTION_EMAIL)
+    return sorted(set(emails))
+
+
+def on_referral_sent(sender, dossier, **kwargs):
+    """Tell reception a new fiche arrived (without the young person's full name)."""
+    dossier = Dossier.objects.select_related("youth", "structure", "referring_counsellor").get(pk=dossier.pk)
+    recipients = reception_recipients()
+    if not recipients:
+        return False
+    body = (
+        "Bonjour,\n\n"
+        f"Une nouvelle fiche de liaison est arrivée de {dossier.structure} "
+        f"(conseiller : {dossier.referring_counsellor or 'non précisé'}).\n"
+        f"Dossier n° {dossier.pk} ({dossier.youth.first_name} {dossier.youth.last_name[:1].upper()}.)\n\n"
+        f"Ouvrir le dossier : {absolute_url(reverse('dossiers:detail', args=[dossier.pk]))}\n\n"
+        "— Ipm"
+    )
+    return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"dossier:{dossier.pk}", "", recipients, body,
+                         f"Nouvelle fiche de liaison — dossier n° {dossier.pk}", dossier)
+
+
+# --- Meeting invitations: to the young person, copy to the referring counsellor ----------------------------
+
+def on_invitations_sent(sender, invitations, **kwargs):
+    invitations = Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+        "meeting", "meeting__facilitator", "dossier__youth", "dossier__referring_counsellor"
+    )
+    return sum(queue_invitation(invitation) for invitation in invitations)
+
+
+def queue_invitation(invitation):
+    """The email of one invitation, with the meeting's .ics. Keyed on the moment of the invitation: an
+    invitation renewed (after an absence) is a new email, the same one recorded twice is not."""
+    meeting = invitation.meeting
+    dossier = invitation.dossier
+    youth = dossier.youth
+    counsellor = dossier.referring_counsellor
+    to = [youth.email] if youth.email else []
+    cc = [counsellor.email] if counsellor and counsellor.email else []
+    if not to and not cc:
+        return False
+    if not to:
+        to, cc = cc, []
+    where = meeting.place or ""
+    if meeting.video_link:
+        where = (where + " — " if where else "") + f"en visioconférence : {meeting.video_link}"
+    hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
+    body = (
+        f"Bonjour {youth.first_name},\n\n"
+        f"Vous êtes invité(e) à la réunion « {meeting.title or meeting.get_kind_display()} » "
+        f"de la {settings.IPM_PLATFORM_NAME}.\n\n"
+        f"Date : {meeting.date:%d/%m/%Y}\n"
+        f"Heure : {hours}\n"
+        f"Lieu : {where or 'précisé ultérieurement'}\n"
+        + (f"Animée par : {meeting.facilitator}\n" if meeting.facilitator else "")
+        + (f"\n{meeting.notes}\n" if meeting.notes else "")
+        + "\nLe fichier joint (.ics) ajoute ce rendez-vous à votre agenda.\n"
+        "Si vous ne pouvez pas venir, prévenez votre conseiller ou la plateforme : vous serez invité(e) "
+        "à une autre date.\n\n"
+        f"— {settings.IPM_PLATFORM_NAME}"
+    )
+    ics = ("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"), "text/calendar; charset=utf-8; method=PUBLISH")
+    return queue_message(
+        MessageKind.INVITATION, Channel.EMAIL, f"invitation:{invitation.pk}",
+        f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}", to, body,
+        f"Invitation : {meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}", dossier, cc=cc, attachments=[ics],
+    )
+
+
+def on_message_sent(sender, message, **kwargs):
+    """The meeting page shows when each invitation really left."""
+    if message.kind == MessageKind.INVITATION and message.object_key.startswith("invitation:"):
+        Invitation.objects.filter(pk=message.object_key.split(":", 1)[1]).update(email_sent_at=timezone.now())
+
+
+# --- Commission decision: to the referring counsellor ------------------------------------------------------
+
+def on_decision_recorded(sender, review, **kwargs):
+    """Tell the referring counsellor the commission's decision (no sensitive item in the email)."""
+    review = CommissionReview.objects.select_related(
+        "session", "dossier__youth", "dossier__referring_counsellor", "postponed_to"
+    ).get(pk=review.pk)
+    counsellor = review.dossier.referring_counsellor
+    if counsellor is None or not counsellor.email:
+        return False
+    youth = review.dossier.youth
+    lines = [
+        f"Bonjour {counsellor.first_name or counsellor},",
+        "",
+        f"La commission du {review.session.date:%d/%m/%Y} a examiné le dossier de {youth.first_name} "
+        f"{youth.last_name.upper()} (dossier n° {review.dossier_id}).",
+        f"Décision : {review.get_decision_display()}.",
+    ]
+    if review.comment:
+        lines.append(f"Motivation : {review.comment}")
+    if review.decision == Decision.REFUSED:
+        lines.append(
+            f"Orientation proposée : {review.get_orientation_display()}"
+            + (f" ({review.orientation_details})" if review.orientation_details else "")
+            + ". Un refus n'est jamais définitif : le jeune pourra revenir vers la plateforme."
+        )
+    if review.decision == Decision.POSTPONED and review.postponed_to:
+        lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
+    lines += ["", f"Voir le dossier : {absolute_url(reverse('dossiers:detail', args=[review.dossier_id]))}", "",
+              f"— {settings.IPM_PLATFORM_NAME}"]
+    return queue_message(MessageKind.DECISION, Channel.EMAIL, f"review:{review.pk}", "", counsellor.email,
+                         "\n".join(lines), f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier)
+

@@ -1,0 +1,192 @@
+"""What is due to be sent, derived from the database state of a given day: the young people's answer
+links, the counsellors' digests, the Europass, return-report, meeting and commission reminders.
+
+Each ``*_messages(day)`` function records the messages due that day in the outbox under their unique
+key (``followup.outbox.queue_message``): run twice, late, or on two workers at once, it records and
+sends nothing twice. Returns how many messages it recorded.
+"""
+import datetime
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+
+from dossiers.workflow import FOLLOWUP_STATES, State
+
+from .calls import answer_url, as_day, link_max_age, open_calls
+from .enums import Channel, MessageKind
+from .outbox import absolute_url, platform_name, queue_message
+
+
+def _to_youth(kind, object_key, period, youth, dossier, subject, email_body, sms_text):
+    """Email and SMS (each when the young person has an address / a number)."""
+    created = 0
+    if youth.email:
+        created += queue_message(kind, Channel.EMAIL, object_key, period, youth.email, email_body, subject, dossier)
+    if youth.phone and sms_text:
+        created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, sms_text, "", dossier)
+    return created
+
+
+def digest_messages(day=None):
+    """One email a day to each platform counsellor with calls due that day or overdue."""
+    from ipm.models import User
+
+    day = as_day(day)
+    created = 0
+    counsellors = User.objects.filter(is_active=True, followup_calls__done_at__isnull=True,
+                                      followup_calls__due_date__lte=day).exclude(email="").distinct()
+    for user in counsellors:
+        calls = list(open_calls().filter(assigned_to=user, due_date__lte=day)
+                     .select_related("dossier__youth").order_by("due_date", "dossier__youth__last_name"))
+        today = [c for c in calls if c.due_date == day]
+        late = [c for c in calls if c.due_date < day]
+        lines = [f"Bonjour {user.first_name or user.username},", "",
+                 f"Vos appels de suivi au {day:%d/%m/%Y} : {len(today)} à faire aujourd'hui, {len(late)} en retard.", ""]
+
+        def describe(call):
+            youth = call.dossier.youth
+            flag = " — injoignable après plusieurs tentatives" if call.unreachable else ""
+            return (f"- {youth} (mois {call.month}, échéance {call.due_date:%d/%m/%Y}, tél. {youth.phone or '—'}){flag}\n"
+                    f"  {absolute_url(reverse('followup:record', args=[call.pk]))}")
+
+        if today:
+            lines += ["À appeler aujourd'hui :"] + [describe(c) for c in today] + [""]
+        if late:
+            lines += ["En retard :"] + [describe(c) for c in late] + [""]
+        lines += [f"Tous vos appels : {absolute_url(reverse('followup:calls'))}", "", platform_name()]
+        created += queue_message(
+            MessageKind.DIGEST, Channel.EMAIL, f"user:{user.pk}", day.isoformat(), user.email, "\n".join(lines),
+            f"Suivi à six mois : {len(today)} appel(s) aujourd'hui, {len(late)} en retard",
+        )
+    return created
+
+
+def followup_link_messages(day=None):
+    """To each young person whose monthly follow-up fell due in the last days: the personal link to
+    answer it (once per call)."""
+    day = as_day(day)
+    window = day - datetime.timedelta(days=settings.IPM_FOLLOWUP_LINK_WINDOW_DAYS)
+    created = 0
+    calls = open_calls().filter(due_date__lte=day, due_date__gte=window,
+                                dossier__state__in=FOLLOWUP_STATES).select_related("dossier__youth")
+    for call in calls:
+        youth = call.dossier.youth
+        if not youth.email:
+            continue
+        body = (
+            f"Bonjour {youth.first_name},\n\n"
+            f"Il y a {call.month} mois, vous rentriez de votre séjour à l'étranger. Où en êtes-vous aujourd'hui ?\n"
+            f"Votre conseiller va vous appeler ; vous pouvez aussi répondre en deux minutes, sans compte, ici :\n\n"
+            f"{answer_url(call)}\n\n"
+            f"Ce lien personnel est valable {link_max_age().days} jours.\n\n{platform_name()}"
+        )
+        created += queue_message(MessageKind.FOLLOWUP_LINK, Channel.EMAIL, f"call:{call.pk}", "", youth.email, body,
+                                 f"Votre suivi, {call.month} mois après votre retour", call.dossier)
+    return created
+
+
+def europass_period(day, cadence):
+    from departures.enums import ReminderCadence
+
+    if cadence == ReminderCadence.DAILY:
+        return day.isoformat()
+    if cadence == ReminderCadence.WEEKLY:
+        year, week, _ = day.isocalendar()
+        return f"{year}-S{week:02d}"
+    return None
+
+
+def europass_messages(day=None):
+    """Remind young people abroad to fill their Europass, at their scheme's cadence: once a day
+    (« quotidien ») or once an ISO week (« hebdomadaire »)."""
+    from departures.models import Stay
+
+    day = as_day(day)
+    created = 0
+    stays = (Stay.objects.filter(dossier__state=State.ABROAD, departure_date__lte=day)
+             .filter(Q(return_date__isnull=True) | Q(return_date__gt=day))
+             .select_related("scheme", "dossier__youth"))
+    for stay in stays:
+        period = europass_period(day, stay.scheme.europass_cadence)
+        if period is None:
+            continue
+        youth = stay.dossier.youth
+        body = (f"Bonjour {youth.first_name},\n\nPensez à compléter votre Europass : notez ce que vous avez appris "
+                f"et réalisé{' aujourd’hui' if len(period) == 10 else ' cette semaine'}. Il vous servira à votre retour.\n\n"
+                f"Bon séjour !\n{platform_name()}")
+        text = f"{platform_name()} : pensez à compléter votre Europass{' aujourd’hui' if len(period) == 10 else ' cette semaine'}. Bon séjour !"
+        created += _to_youth(MessageKind.EUROPASS, f"stay:{stay.pk}", period, youth, stay.dossier,
+                             "Rappel : complétez votre Europass", body, text)
+    return created
+
+
+def return_report_messages(day=None):
+    """A reminder, once per stay, in the days before the planned return: prepare the activity report."""
+    from departures.models import Stay
+
+    day = as_day(day)
+    horizon = day + datetime.timedelta(days=settings.IPM_RETURN_REMINDER_DAYS)
+    created = 0
+    stays = (Stay.objects.filter(dossier__state=State.ABROAD, return_date__isnull=True,
+                                 planned_end__gte=day, planned_end__lte=horizon)
+             .select_related("dossier__youth"))
+    for stay in stays:
+        youth = stay.dossier.youth
+        body = (f"Bonjour {youth.first_name},\n\nVotre retour est prévu le {stay.planned_end:%d/%m/%Y}. "
+                f"Pensez à préparer votre rapport d'activité et à compléter votre Europass : nous ferons le bilan "
+                f"ensemble à votre retour.\n\n{platform_name()}")
+        text = (f"{platform_name()} : retour prévu le {stay.planned_end:%d/%m/%Y}, pensez à préparer votre "
+                f"rapport d'activité pour le bilan.")
+        created += _to_youth(MessageKind.RETURN_REPORT, f"stay:{stay.pk}", "", youth, stay.dossier,
+                             "Votre retour approche : préparez votre rapport d'activité", body, text)
+    return created
+
+
+def meeting_messages(day=None):
+    """Two days before a meeting (information collective, interview, preparation), remind each young
+    person still invited. Keyed on the invitation and the meeting date: a meeting moved to another day
+    gets its own reminder; a missed run catches up the day before."""
+    from referrals.meeting_enums import Attendance
+    from referrals.models import Invitation
+
+    day = as_day(day)
+    created = 0
+    invitations = (Invitation.objects.filter(status=Attendance.INVITED, meeting__date__gt=day,
+                                             meeting__date__lte=day + datetime.timedelta(days=2))
+                   .select_related("meeting", "dossier__youth"))
+    for invitation in invitations:
+        meeting, youth = invitation.meeting, invitation.dossier.youth
+        where = meeting.place or meeting.video_link or "lieu communiqué dans votre invitation"
+        label = meeting.title or meeting.get_kind_display()
+        when = f"le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
+        body = (f"Bonjour {youth.first_name},\n\nNous vous rappelons votre rendez-vous : {label}, {when}.\n"
+                f"Lieu : {where}\n\nEn cas d'empêchement, prévenez-nous.\n\n{platform_name()}")
+        text = f"{platform_name()} : rappel, {label} {when} ({where})."
+        created += _to_youth(MessageKind.MEETING, f"invitation:{invitation.pk}", meeting.date.isoformat(), youth,
+                             invitation.dossier, f"Rappel : {label} {when}", body, text)
+    return created
+
+
+def commission_messages(day=None):
+    """Two days before a planned commission, remind each young person whose dossier is on its agenda
+    and not yet decided. Keyed on the agenda line and the session date."""
+    from dossiers.enums import CommissionStatus
+    from dossiers.models import CommissionReview
+
+    day = as_day(day)
+    created = 0
+    reviews = (CommissionReview.objects.filter(decision="", session__status=CommissionStatus.PLANNED,
+                                               session__date__gt=day,
+                                               session__date__lte=day + datetime.timedelta(days=2))
+               .select_related("session", "dossier__youth"))
+    for review in reviews:
+        session, youth = review.session, review.dossier.youth
+        when = f"le {session.date:%d/%m/%Y}" + (f" à {session.time:%H:%M}" if session.time else "")
+        where = session.place or "lieu communiqué par votre conseiller"
+        body = (f"Bonjour {youth.first_name},\n\nVotre dossier de mobilité passe en commission {when}.\n"
+                f"Lieu : {where}\n\nVotre conseiller vous tiendra informé de la décision.\n\n{platform_name()}")
+        text = f"{platform_name()} : votre dossier passe en commission {when} ({where})."
+        created += _to_youth(MessageKind.MEETING, f"review:{review.pk}", session.date.isoformat(), youth,
+                             review.dossier, f"Rappel : commission {when}", body, text)
+    return created

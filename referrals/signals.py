@@ -1,0 +1,10 @@
+"""What the referrals app tells the apps above it (it imports none of them): the follow-up's outbox
+turns these into emails (``followup.notifications``). Each is sent inside the transaction that wrote
+the change, after the writes, so that what a receiver records commits or rolls back with it."""
+from django.dispatch import Signal
+
+# A fiche was sent and its dossier opened: sender=Referral, referral=…, dossier=….
+referral_sent = Signal()
+
+# Young people were invited to a meeting and are to be told: sender=Invitation, invitations=[Invitation, …].
+invitations_sent = Signal()
