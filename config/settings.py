@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reporting",
     "privacy",
     "demo",
+    "space",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -128,7 +129,16 @@ AUTH_USER_MODEL = "ipm.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # locks an account after repeated failed logins
     "django.contrib.auth.backends.ModelBackend",
+    "sesame.backends.ModelBackend",  # the young person's sign-in link (space/), after axes' lockout check
 ]
+# django-sesame: the link a young person signs in with is valid 30 minutes and once only.
+SESAME_MAX_AGE = 30 * 60
+SESAME_ONE_TIME = True
+# The young person's session ends after this many seconds without a request (space/views.py, at sign-in).
+IPM_SPACE_IDLE_SECONDS = int(os.environ.get("IPM_SPACE_IDLE_SECONDS", 30 * 60))
+# Sign-in link requests: at most this many per address and per IP address in the window (seconds).
+IPM_SPACE_LINK_LIMIT = int(os.environ.get("IPM_SPACE_LINK_LIMIT", 5))
+IPM_SPACE_LINK_WINDOW = int(os.environ.get("IPM_SPACE_LINK_WINDOW", 15 * 60))
 # django-axes: 5 failed logins for one username from one address lock it for 30 minutes; 20 failed logins
 # from one address, whatever the usernames, lock every login from that address for 30 minutes
 # (ipm/login.py: one password tried on every account). Behind a proxy, set AXES_PROXY_COUNT.

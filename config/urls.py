@@ -21,6 +21,7 @@ urlpatterns = [
     path("departs/", include("departures.urls")),
     path("suivi/", include("followup.urls")),
     path("rapports/", include("reporting.urls")),
+    path("espace/", include("space.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

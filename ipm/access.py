@@ -35,6 +35,8 @@ CAPABILITIES = {
     "rgpd_erase": {Role.ADMIN},
     # Search the audit log (who changed, read or downloaded what, when).
     "audit": {Role.MANAGER, Role.ADMIN},
+    # The young person's own space (/espace/): their dossiers, pieces, meetings, contract. Nothing else.
+    "own_space": {Role.YOUTH},
 }
 
 

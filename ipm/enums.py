@@ -8,6 +8,8 @@ class Role(models.TextChoices):
     ASSISTANT = "assistant", "Assistant administratif plateforme"
     MANAGER = "manager", "Responsable"
     ADMIN = "admin", "Administrateur"
+    # A young person signed in to their own space (by a link, no password): not a platform role.
+    YOUTH = "youth", "Jeune"
 
 
 # Platform staff run the wheel; administrators may do everything staff may do.

@@ -17,6 +17,8 @@ def home(request):
         return redirect("dossiers:inbox")
     if has_capability(user, "submit_referral"):
         return redirect("referrals:my_youths")
+    if has_capability(user, "own_space"):
+        return redirect("space:home")
     return render(request, "home.html")
 
 

@@ -306,6 +306,8 @@ def anonymise_youth(youth):
     )
     from followup.models import FollowUpCall, SentMessage
     from referrals.models import Invitation, Referral
+    from ipm.models import User
+    from space.models import ContractAcceptance, InvitationAnswer, YouthAccount
 
     with transaction.atomic():
         youth = Youth.objects.select_for_update().get(pk=youth.pk)
@@ -354,6 +356,14 @@ def anonymise_youth(youth):
         _scrub(CommissionReview, reviews, {"comment": "", "override_reason": "", "orientation_details": ""}, erasure)
         _scrub(CommissionScore, CommissionScore.objects.filter(review__in=reviews), {"comment": ""}, erasure)
         _scrub(Invitation, Invitation.objects.filter(dossier__in=dossier_ids), {"comment": ""}, erasure)
+        # The young person's own space: their words, their machine, and their account (closed).
+        _scrub(InvitationAnswer, InvitationAnswer.objects.filter(invitation__dossier__in=dossier_ids), {"reason": ""},
+               erasure)
+        acceptances = ContractAcceptance.objects.filter(contract__dossier__in=dossier_ids)
+        files_after_commit.append((list(acceptances), ["pdf"]))
+        _scrub(ContractAcceptance, acceptances, {"ip_address": None, "user_agent": "", "pdf": ""}, erasure)
+        account_users = YouthAccount.objects.filter(youth=youth).values_list("user", flat=True)
+        erasure.rows_scrubbed += User.objects.filter(pk__in=account_users).update(first_name="", is_active=False)
 
         contracts = Contract.objects.filter(dossier__in=dossier_ids)
         files_after_commit.append((list(contracts), ["pdf", "signed_scan"]))

@@ -60,6 +60,7 @@ COUNSELLOR = (LOGIN, OK, OK, DENY, DENY, DENY, DENY, OK)  # fiches de liaison
 COUNSELLOR_OWN = (LOGIN, OK, HIDE, DENY, DENY, DENY, DENY, OK)  # one fiche of the structure
 REPORTS = (LOGIN, OK, OK, OK, OK, OK, OK, OK)  # counsellors see their structure's figures
 MANAGERS = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, OK)  # reference data, import, audit log
+YOUTH_ONLY = (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY)  # the young person's space (tests/test_access_youth.py)
 
 # url name → (method, objects used for the URL's arguments, outcome per role in ROLES order).
 # The arguments name an entry of ``url_kwargs`` below.
@@ -175,6 +176,17 @@ MATRIX = {
     "reporting:import_confirm": (POST, "import_job", MANAGERS),
     "reporting:report": (GET, "report", REPORTS),
     "reporting:download": (GET, "report_file", REPORTS),
+    # --- The young person's space (their own rows: tests/test_access_youth.py) ----------------------------
+    "space:login": (GET, None, PUBLIC),
+    "space:link": (GET, None, PUBLIC),  # without a token: « ce lien n'est plus valable »
+    "space:home": (GET, None, YOUTH_ONLY),
+    "space:dossier": (GET, "dossier:received", YOUTH_ONLY),
+    "space:pieces": (GET, "dossier:building", YOUTH_ONLY),
+    "space:piece_upload": (POST, "upload_slot", YOUTH_ONLY),
+    "space:contract": (GET, "dossier:signed", YOUTH_ONLY),
+    "space:contract_pdf": (GET, "contract", YOUTH_ONLY),
+    "space:meeting": (GET, "space_invitation", YOUTH_ONLY),
+    "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
 }
 
 
@@ -288,6 +300,7 @@ def url_kwargs(world, key):
         "import_format": {"fmt": "xlsx"},
         "report": {"name": "departures"},
         "report_file": {"name": "departures", "fmt": "csv"},
+        "space_invitation": {"invitation_pk": w.meeting.pk},  # the role check comes first: any id will do
     }[key]
 
 
@@ -384,7 +397,7 @@ def test_a_staff_flag_alone_without_second_factor_does_not_open_the_admin(client
 WITHOUT_CAPABILITY = {
     "home", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
-    "followup:answer",
+    "followup:answer", "space:login", "space:link",
 }
 
 

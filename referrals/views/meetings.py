@@ -82,7 +82,7 @@ def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("facilitator", "scheme"), pk=pk)
     invitations = (
         Invitation.objects.filter(meeting=meeting, dossier__in=Dossier.objects.visible_to(request.user))
-        .select_related("dossier__youth", "dossier__structure", "dossier__referring_counsellor")
+        .select_related("dossier__youth", "dossier__structure", "dossier__referring_counsellor", "youth_answer")
         .order_by("dossier__youth__last_name", "dossier__youth__first_name")
     )
     return render(request, "referrals/meetings/meeting_detail.html", {

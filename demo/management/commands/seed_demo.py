@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from demo.departures import seed_departures
 from demo.followup import seed_followup
+from demo.space import example_youth, seed_space
 from departures.models import Scheme, Stay
 from dossiers import transitions, workflow
 from demo.wheel import seed_wheel
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             seed_wheel(random.Random(options["seed"]))
             seed_departures(random.Random(options["seed"]))
             seed_followup(random.Random(options["seed"]))
+            seed_space()
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -112,6 +114,7 @@ class Command(BaseCommand):
             seed_wheel(rng)
             seed_departures(rng)
             seed_followup(rng)
+            seed_space()
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
@@ -215,3 +218,10 @@ class Command(BaseCommand):
         for username, first, last, role, structure_index in USERS:
             structure = STRUCTURES[structure_index][0] if structure_index is not None else "—"
             self.stdout.write(f"{username:<14} {role.label:<38} {structure}")
+        youth = example_youth()
+        if youth is not None:
+            self.stdout.write(
+                f"\nEspace d'un jeune (sans mot de passe) : /espace/connexion/ avec son adresse, par ex. {youth.email} ;\n"
+                "le courriel du lien s'affiche dans var/log/worker.log. Ou directement :\n"
+                f"  python manage.py space_link {youth.email}"
+            )

@@ -1,0 +1,235 @@
+"""The young person's space: their account, the sign-in link, what they see and what they answer.
+
+Everything a young person reaches goes through ``youth_of(user)`` and the querysets below, scoped to
+that one young person: another young person's dossier, invitation or contract is a 404.
+"""
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
+from django.urls import reverse
+from django.utils import timezone
+from sesame.utils import get_query_string
+
+from departures.models import Contract
+from dossiers.models import Dossier, Youth
+from followup.enums import Channel
+from followup.outbox import queue_message
+from ipm.enums import Role
+from ipm.models import User
+from referrals.meeting_enums import Attendance
+from referrals.models import Invitation
+
+from .acceptance_pdf import attach_accepted_pdf
+from .models import Answer, ContractAcceptance, InvitationAnswer, YouthAccount
+
+# The outbox kind of the sign-in link (recorded with every other email and SMS).
+LINK_KIND = "lien_espace"
+SAME_ANSWER = "Si cette adresse est connue, un lien de connexion vient de vous être envoyé. Il est valable 30 minutes."
+
+
+class SpaceError(Exception):
+    """A refused action; the message is French and meant for the young person."""
+
+
+# --- The account and the sign-in link -------------------------------------------------------------------
+
+
+def account_for(youth):
+    """The young person's account, created on first use: a ``User`` of role « Jeune » with no usable
+    password and no personal data but the first name (shown in the menu)."""
+    account = YouthAccount.objects.select_related("user").filter(youth=youth).first()
+    if account is not None:
+        if account.user.first_name != youth.first_name[:150]:
+            account.user.first_name = youth.first_name[:150]
+            account.user.save(update_fields=["first_name"])
+        return account
+    with transaction.atomic():
+        user = User(username=f"jeune-{youth.pk}", role=Role.YOUTH, first_name=youth.first_name[:150])
+        user.set_unusable_password()
+        user.save()
+        return YouthAccount.objects.create(user=user, youth=youth)
+
+
+def youth_of(user):
+    """The ``Youth`` the signed-in user is; anyone else (staff, an administrator) is refused."""
+    account = getattr(user, "youth_account", None) if user.is_authenticated else None
+    if account is None or user.role != Role.YOUTH:
+        raise PermissionDenied("Cet espace est celui des jeunes accompagnés.")
+    return account.youth
+
+
+def normalise_phone(value):
+    """Digits only, +33 / 0033 written as 0: « 06 12 34 56 78 » and « +33612345678 » are one number."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("33") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def youths_for_address(address):
+    """The young people (with at least one dossier) whose email or phone on file is ``address``."""
+    address = (address or "").strip()
+    if not address:
+        return []
+    with_dossier = Youth.objects.filter(dossiers__isnull=False).distinct()
+    if "@" in address:
+        return list(with_dossier.filter(email__iexact=address))
+    phone = normalise_phone(address)
+    if len(phone) < 6:
+        return []
+    # Phones are stored as typed: strip the usual separators in the query, compare the digits in Python.
+    bare = Replace(Replace(Replace(Replace("phone", Value(" "), Value("")), Value("."), Value("")),
+                           Value("-"), Value("")), Value("\u00a0"), Value(""))
+    candidates = with_dossier.exclude(phone="").annotate(bare_phone=bare).filter(bare_phone__endswith=phone[-6:])
+    return [youth for youth in candidates if normalise_phone(youth.phone) == phone]
+
+
+def link_url(user):
+    return settings.IPM_BASE_URL.rstrip("/") + reverse("space:link") + get_query_string(user)
+
+
+def send_link(youth):
+    """Send the young person a sign-in link through the outbox: by email, or by SMS when they have a
+    phone and no email. Returns the channel used (None: nothing on file to send to)."""
+    if youth.email:
+        channel, recipient = Channel.EMAIL, youth.email
+    elif youth.phone:
+        channel, recipient = Channel.SMS, youth.phone
+    else:
+        return None
+    account = account_for(youth)
+    url = link_url(account.user)
+    name = settings.IPM_PLATFORM_NAME
+    now = timezone.now()
+    if channel == Channel.EMAIL:
+        body = (f"Bonjour {youth.first_name},\n\nVoici votre lien pour entrer dans votre espace :\n{url}\n\n"
+                "Il est valable 30 minutes et ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce "
+                f"message : personne ne peut entrer sans ce lien.\n\n{name}")
+        subject = "Votre lien de connexion à votre espace"
+    else:
+        body, subject = f"{name} : votre lien pour entrer dans votre espace (30 min, une fois) : {url}", ""
+    dossier = youth.dossiers.order_by("-received_on", "-pk").first()
+    # Each link is a message of its own: the period is the moment it was asked for.
+    queue_message(LINK_KIND, channel, f"youth:{youth.pk}", now.strftime("%Y%m%d%H%M%S%f"), recipient, body,
+                  subject, dossier)
+    YouthAccount.objects.filter(pk=account.pk).update(last_link_sent_at=now)
+    return channel
+
+
+def _hits(key):
+    """Count one more request under ``key`` in the current window; return the count."""
+    window = settings.IPM_SPACE_LINK_WINDOW
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def allow_link_request(address, ip):
+    """False once the address or the IP address asked more than the limit in the window."""
+    folded = normalise_phone(address) if "@" not in (address or "") else address.strip().lower()
+    digest = hashlib.sha256(folded.encode()).hexdigest()[:32]
+    by_address = _hits(f"space:link:address:{digest}")
+    by_ip = _hits(f"space:link:ip:{ip or 'inconnue'}")
+    limit = settings.IPM_SPACE_LINK_LIMIT
+    return by_address <= limit and by_ip <= limit
+
+
+def request_link(address, ip):
+    """The sign-in page: send a link to every young person on file with that address, unless the rate
+    limit is reached. Returns False when limited (the page gives the same answer either way)."""
+    if not allow_link_request(address, ip):
+        return False
+    for youth in youths_for_address(address):
+        send_link(youth)
+    return True
+
+
+# --- What the young person sees --------------------------------------------------------------------------
+
+
+def dossiers_of(youth):
+    return Dossier.objects.filter(youth=youth).select_related("scheme", "structure").order_by("-received_on", "-pk")
+
+
+def invitations_of(youth):
+    return (Invitation.objects.filter(dossier__youth=youth).select_related("meeting", "dossier", "youth_answer")
+            .order_by("meeting__date", "meeting__start_time"))
+
+
+def contracts_of(youth):
+    return Contract.objects.filter(dossier__youth=youth).select_related("dossier", "online_acceptance")
+
+
+def latest_contract(dossier):
+    return dossier.contracts.select_related("online_acceptance").order_by("-version").first()
+
+
+def can_answer(invitation, today=None):
+    """An invitation is answered while it still stands: the young person is invited and the meeting
+    is today or later."""
+    today = today or timezone.localdate()
+    return invitation.status == Attendance.INVITED and invitation.meeting.date >= today
+
+
+def answer_of(invitation):
+    try:
+        return invitation.youth_answer
+    except InvitationAnswer.DoesNotExist:
+        return None
+
+
+def answer_invitation(invitation, answer, reason=""):
+    """Record (or change) the young person's answer. Declining needs a reason."""
+    answer = Answer(answer)
+    reason = (reason or "").strip()
+    if not can_answer(invitation):
+        raise SpaceError("Cette invitation est passée ou n'est plus d'actualité : contactez votre conseiller.")
+    if answer == Answer.DECLINED and not reason:
+        raise SpaceError("Dites-nous en quelques mots pourquoi vous ne pourrez pas venir.")
+    record, _ = InvitationAnswer.objects.update_or_create(
+        invitation=invitation,
+        defaults={"answer": answer, "reason": reason if answer == Answer.DECLINED else "",
+                  "answered_at": timezone.now()},
+    )
+    return record
+
+
+def acceptance_text(contract):
+    return f"J'ai lu le contrat version {contract.version} et je l'accepte"
+
+
+def accepted(contract):
+    try:
+        return contract.online_acceptance
+    except ContractAcceptance.DoesNotExist:
+        return None
+
+
+def accept_contract(contract, user, ip_address="", user_agent=""):
+    """Record the online acceptance of this version of the contract (only the latest version)."""
+    if latest_contract(contract.dossier).pk != contract.pk:
+        raise SpaceError("Une nouvelle version de ce contrat existe : lisez et acceptez la dernière version.")
+    if accepted(contract) is not None:
+        raise SpaceError("Vous avez déjà accepté cette version du contrat.")
+    try:
+        with transaction.atomic():
+            acceptance = ContractAcceptance.objects.create(
+                contract=contract, version=contract.version, user=user, ip_address=ip_address or None,
+                user_agent=(user_agent or "")[:500], text=acceptance_text(contract),
+            )
+    except IntegrityError:  # sent twice at once: the first one counts
+        raise SpaceError("Vous avez déjà accepté cette version du contrat.")
+    attach_accepted_pdf(acceptance)
+    return acceptance

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "space"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", views.sign_in, name="login"),
+    path("lien/", views.link, name="link"),
+    path("dossier/<int:pk>/", views.dossier, name="dossier"),
+    path("dossier/<int:pk>/pieces/", views.pieces, name="pieces"),
+    path("dossier/<int:pk>/pieces/<int:type_pk>/envoyer/", views.piece_upload, name="piece_upload"),
+    path("dossier/<int:pk>/contrat/", views.contract, name="contract"),
+    path("dossier/<int:pk>/contrat/<int:version>.pdf", views.contract_pdf, name="contract_pdf"),
+    path("reunion/<int:invitation_pk>/", views.meeting, name="meeting"),
+    path("envoyer-lien/<int:pk>/", views.send_link, name="send_link"),
+]

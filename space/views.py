@@ -1,0 +1,206 @@
+"""The young person's space (/espace/): signing in by link, their to-do list, pieces, meetings and
+contract. Every page but the two sign-in pages is for the « Jeune » role only, and every object is
+looked up among that young person's own rows (another id is a 404)."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dossiers import services as dossier_services
+from dossiers.enums import DocumentStatus
+from dossiers.models import Dossier
+from dossiers.workflow import ACTIVE_STATES
+from ipm.access import capability_required
+from ipm.uploads import serve_file
+
+from . import services, todo
+from .forms import AcceptContractForm, AnswerForm, LinkRequestForm, PieceForm
+
+LIMITED_NOTE = ("Vous avez demandé beaucoup de liens en peu de temps : attendez un quart d'heure avant "
+                "d'en demander un autre. Le dernier lien reçu reste valable 30 minutes.")
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --- Signing in -----------------------------------------------------------------------------------------
+
+
+def sign_in(request):
+    """Ask for a link with the email or phone on file: the same answer whether it is known or not."""
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
+    answered = limited = False
+    if request.method == "POST" and form.is_valid():
+        limited = not services.request_link(form.cleaned_data["address"], client_ip(request))
+        answered = True
+        form = LinkRequestForm()
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "space/sign_in.html", {
+        "form": form, "answered": answered, "limited": limited, "same_answer": services.SAME_ANSWER,
+        "limited_note": LIMITED_NOTE,
+    }, status=status)
+
+
+def link(request):
+    """The link of the email or SMS. Opening it shows one button; pressing it signs in. (Mail
+    scanners open links on their own: a link used up by a GET would be spent before the young person
+    clicks.)"""
+    token = request.POST.get("sesame") if request.method == "POST" else request.GET.get("sesame")
+    if request.method == "POST" and token:
+        user = authenticate(request, sesame=token)
+        if user is not None and getattr(user, "youth_account", None) is not None:
+            login(request, user)  # updates the last login date: the link is now spent
+            # Inactivity: with SESSION_SAVE_EVERY_REQUEST, each request pushes the end back by this much.
+            request.session.set_expiry(settings.IPM_SPACE_IDLE_SECONDS)
+            return redirect("space:home")
+        return render(request, "space/link.html", {"expired": True}, status=410)
+    return render(request, "space/link.html", {"token": token or "", "expired": not token},
+                  status=200 if token else 410)
+
+
+# --- The space ------------------------------------------------------------------------------------------
+
+
+def _own_dossier(request, pk):
+    youth = services.youth_of(request.user)
+    return get_object_or_404(services.dossiers_of(youth), pk=pk)
+
+
+@capability_required("own_space")
+def home(request):
+    youth = services.youth_of(request.user)
+    dossiers = list(services.dossiers_of(youth))
+    return render(request, "space/home.html", {
+        "youth": youth, "items": todo.todo(youth), "dossiers": dossiers,
+        "invitations": [i for i in services.invitations_of(youth) if services.can_answer(i)],
+    })
+
+
+@capability_required("own_space")
+def dossier(request, pk):
+    dossier = _own_dossier(request, pk)
+    youth = dossier.youth
+    return render(request, "space/dossier.html", {
+        "youth": youth, "dossier": dossier, "completeness": dossier_services.completeness(dossier),
+        "contract": services.latest_contract(dossier),
+        "items": [item for item in todo.todo(youth) if item.dossier_id == dossier.pk],
+    })
+
+
+def _piece_rows(dossier, forms=None):
+    forms = forms or {}
+    can_send = dossier.state in ACTIVE_STATES
+    rows = []
+    for line in dossier_services.completeness(dossier).lines:
+        type_id = line.document_type.pk
+        sendable = can_send and line.status != DocumentStatus.VALIDATED
+        form = (forms.get(type_id) or PieceForm(prefix=f"piece{type_id}")) if sendable else None
+        if form is not None:
+            form.fields["file"].label = f"Fichier « {line.document_type.name} »"
+        rows.append({"line": line, "form": form})
+    return rows
+
+
+@capability_required("own_space")
+def pieces(request, pk):
+    dossier = _own_dossier(request, pk)
+    return render(request, "space/pieces.html", {"dossier": dossier, "rows": _piece_rows(dossier)})
+
+
+@require_POST
+@capability_required("own_space")
+def piece_upload(request, pk, type_pk):
+    dossier = _own_dossier(request, pk)
+    document_type = get_object_or_404(dossier_services.checklist_types(dossier.scheme), pk=type_pk)
+    form = PieceForm(request.POST, request.FILES, prefix=f"piece{type_pk}")
+    existing = dossier.documents.filter(document_type=document_type).first()
+    if dossier.state not in ACTIVE_STATES or (existing and existing.status == DocumentStatus.VALIDATED):
+        form.add_error(None, "Cette pièce ne peut plus être changée ici : parlez-en à votre conseiller.")
+    elif form.is_valid():
+        try:
+            dossier_services.upload_document(dossier, document_type, form.cleaned_data["file"], request.user)
+        except dossier_services.ServiceError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, f"Merci ! « {document_type.name} » est bien reçue : l'équipe va la vérifier.")
+            return redirect("space:pieces", pk=dossier.pk)
+    return render(request, "space/pieces.html", {
+        "dossier": dossier, "rows": _piece_rows(dossier, {type_pk: form}), "failed": form,
+    }, status=400)
+
+
+@capability_required("own_space")
+def meeting(request, invitation_pk):
+    youth = services.youth_of(request.user)
+    invitation = get_object_or_404(services.invitations_of(youth), pk=invitation_pk)
+    answer = services.answer_of(invitation)
+    form = AnswerForm(request.POST if request.method == "POST" else None, initial={"answer": answer.answer, "reason": answer.reason} if answer else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.answer_invitation(invitation, form.cleaned_data["answer"], form.cleaned_data["reason"])
+            except services.SpaceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Merci, votre réponse est enregistrée : l'équipe la voit tout de suite.")
+                return redirect("space:home")
+        status = 400
+    return render(request, "space/meeting.html", {
+        "invitation": invitation, "meeting": invitation.meeting, "answer": answer, "form": form,
+        "open": services.can_answer(invitation),
+    }, status=status)
+
+
+@capability_required("own_space")
+def contract(request, pk):
+    dossier = _own_dossier(request, pk)
+    contract = services.latest_contract(dossier)
+    if contract is None:
+        return render(request, "space/contract.html", {"dossier": dossier, "contract": None})
+    acceptance = services.accepted(contract)
+    form = AcceptContractForm(request.POST if request.method == "POST" else None, contract=contract)
+    status = 200
+    if request.method == "POST":
+        if acceptance is None and form.is_valid():
+            try:
+                services.accept_contract(contract, request.user, client_ip(request),
+                                         request.META.get("HTTP_USER_AGENT", ""))
+            except services.SpaceError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"C'est fait : vous avez accepté le contrat version {contract.version}.")
+                return redirect("space:contract", pk=dossier.pk)
+        status = 400
+    return render(request, "space/contract.html", {
+        "dossier": dossier, "contract": contract, "acceptance": acceptance, "form": form,
+    }, status=status)
+
+
+@capability_required("own_space")
+def contract_pdf(request, pk, version):
+    dossier = _own_dossier(request, pk)
+    contract = get_object_or_404(dossier.contracts.select_related("online_acceptance"), version=version)
+    acceptance = services.accepted(contract)
+    if acceptance is not None and acceptance.pdf:  # the copy kept, with its acceptance page
+        return serve_file(acceptance.pdf, f"contrat-v{contract.version}-accepte.pdf")
+    return serve_file(contract.pdf, f"contrat-v{contract.version}.pdf")
+
+
+# --- Staff: send the link from the dossier page ---------------------------------------------------------
+
+
+@require_POST
+@capability_required("casework")
+def send_link(request, pk):
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
+    channel = services.send_link(dossier.youth)
+    if channel is None:
+        messages.error(request, "Aucun courriel ni téléphone n'est connu pour ce jeune : ajoutez-en un pour lui "
+                                "envoyer son lien.")
+    else:
+        where = dossier.youth.email if channel == "email" else dossier.youth.phone
+        messages.success(request, f"Lien de connexion à son espace envoyé à {where} (valable 30 minutes).")
+    return redirect(dossier.get_absolute_url())
