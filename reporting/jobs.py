@@ -63,7 +63,8 @@ def enqueue(job_id, task_name):
     """Hand the job's task to the broker. Returns False (the job stays recorded, ``queued`` False, for the
     sweep) when the broker cannot take it."""
     try:
-        current_app.tasks[task_name].apply_async(args=[job_id], retry=False)
+        # No retry: a broker that cannot take the message now answers at once (the sweep tries again).
+        current_app.tasks[task_name].apply_async(args=[job_id], retry=True, retry_policy={"max_retries": 0})
     except Exception as exc:  # noqa: BLE001 — the job is recorded; the user's request must not fail for this
         log.warning("Import n° %s enregistré mais pas confié au worker (%s) : le balayage le relancera.", job_id, exc)
         ImportJob.objects.filter(pk=job_id).update(queued=False)

@@ -88,9 +88,9 @@ def import_upload(request):
         else:
             transaction.on_commit(lambda: jobs.enqueue(job.pk, jobs.CHECK_TASK))
         return redirect(job)
-    jobs = ImportJob.objects.select_related("created_by")[:10]
+    recent = ImportJob.objects.select_related("created_by")[:10]
     return render(request, "reporting/import_upload.html", {
-        "form": form, "jobs": jobs, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
+        "form": form, "jobs": recent, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
     })
 
 
