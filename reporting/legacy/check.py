@@ -50,7 +50,7 @@ class LineError:
         return f"Ligne {self.line} : {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class LegacyRow:
     line: int
     reference: str
@@ -248,7 +248,7 @@ def check(data, name="", progress=None):
     Reads the database, never writes."""
     plan = Plan()
     try:
-        header, raw_rows = read_rows(data, name)
+        header, raw_rows, estimate = read_rows(data, name)
     except UnreadableFile as unreadable:
         plan.errors = [LineError(unreadable.line, "", str(unreadable))]
         return plan
@@ -257,27 +257,32 @@ def check(data, name="", progress=None):
         plan.errors.append(LineError(1, ", ".join(missing), "colonne(s) obligatoire(s) absente(s) de la ligne "
                                                             "d'en-tête. Partez du modèle téléchargeable."))
         return plan
-    plan.total_rows = len(raw_rows)
-    if not raw_rows:
-        plan.errors.append(LineError(2, "", "le fichier ne contient aucune ligne de dossier."))
-        return plan
     checker = RowChecker()
     seen = {}
     rows = []
-    for index, (line, raw) in enumerate(raw_rows, start=1):
-        row = checker.check(line, raw, plan.errors)
-        reference = str(raw.get("reference", "") or "").strip()
-        if reference:
-            if reference in seen:
-                plan.errors.append(LineError(line, "reference", f"la référence « {reference} » figure déjà "
-                                                                f"ligne {seen[reference]}."))
-                row = None
-            else:
-                seen[reference] = line
-        if row is not None:
-            rows.append(row)
-        if progress and index % PROGRESS_EVERY == 0:
-            progress(index, plan.total_rows)
+    try:
+        # One row at a time, as the file is read: only the checked rows are kept.
+        for index, (line, raw) in enumerate(raw_rows, start=1):
+            plan.total_rows = index
+            row = checker.check(line, raw, plan.errors)
+            reference = str(raw.get("reference", "") or "").strip()
+            if reference:
+                if reference in seen:
+                    plan.errors.append(LineError(line, "reference", f"la référence « {reference} » figure déjà "
+                                                                    f"ligne {seen[reference]}."))
+                    row = None
+                else:
+                    seen[reference] = line
+            if row is not None:
+                rows.append(row)
+            if progress and index % PROGRESS_EVERY == 0:
+                progress(index, max(estimate, index))
+    except UnreadableFile as unreadable:
+        plan.errors = [LineError(unreadable.line, "", str(unreadable))]
+        return plan
+    if not plan.total_rows:
+        plan.errors.append(LineError(2, "", "le fichier ne contient aucune ligne de dossier."))
+        return plan
     if plan.errors:
         return plan
     known = set(

@@ -64,11 +64,13 @@ class _Limits:
 
 
 def read_rows(data, name=""):
-    """(header, [(line, {column: value})]) from CSV or XLSX bytes; empty rows are left out. Raises
-    UnreadableFile when the file cannot be read at all or goes past a limit."""
-    if data[:2] == b"PK" or name.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
-    return _read_csv(data)
+    """(header, rows, estimate) from CSV or XLSX bytes: ``rows`` yields (line, {column: value}) one at a
+    time as the file is read (empty rows left out), ``estimate`` is the expected number of rows (for the
+    progress bar). Raises UnreadableFile — at once or while ``rows`` is read — when the file cannot be
+    read at all or goes past a limit."""
+    reading = _read_xlsx(data) if data[:2] == b"PK" or name.lower().endswith(".xlsx") else _read_csv(data)
+    header, estimate = next(reading)
+    return header, reading, estimate
 
 
 def _text_lines(data):
@@ -98,26 +100,28 @@ def _read_csv(data):
         yield from lines
 
     reader = csv.reader(all_lines(), delimiter=delimiter)
-    header = None
-    rows = []
     records = 0
     try:
+        values = next(reader, None)
+        if values is None:
+            yield [], 0
+            return
+        limits.check_width(1, len(values))
+        limits.check_cells(1, None, values)
+        header = [v.strip().lower() for v in values]
+        yield header, data.count(b"\n")
         for values in reader:
             line = reader.line_num
             limits.check_width(line, len(values))
             limits.check_cells(line, header, values)
-            if header is None:
-                header = [v.strip().lower() for v in values]
-                continue
             records += 1
             if records > limits.rows:
                 raise limits.too_many_rows(line)
             if not any(v.strip() for v in values):
                 continue
-            rows.append((line, dict(zip(header, [v.strip() for v in values]))))
+            yield line, dict(zip(header, [v.strip() for v in values]))
     except csv.Error as error:
         raise UnreadableFile(f"le fichier CSV ne peut pas être lu ({error}).", reader.line_num + 1) from None
-    return header or [], rows
 
 
 def _check_zip(data):
@@ -156,7 +160,6 @@ def _read_xlsx(data):
             raise limits.too_many_rows(limits.rows + 2)
         limits.check_width(1, sheet.max_column or 0)
         header = None
-        rows = []
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if line - 1 > limits.rows:
                 raise limits.too_many_rows(line)
@@ -165,14 +168,16 @@ def _read_xlsx(data):
             limits.check_cells(line, header, values)
             if header is None:
                 header = [str(v).strip().lower() for v in values]
+                yield header, max((sheet.max_row or 1) - 1, 0)
                 continue
             if not any(v not in ("", None) for v in values):
                 continue
-            rows.append((line, dict(zip(header, values))))
+            yield line, dict(zip(header, values))
+        if header is None:
+            yield [], 0
     except UnreadableFile:
         raise
     except Exception:  # noqa: BLE001 — a sheet that breaks while read is refused like an unreadable file
         raise UnreadableFile("le fichier XLSX ne peut pas être lu (fichier abîmé ou autre format).") from None
     finally:
         workbook.close()
-    return header or [], rows
