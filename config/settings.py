@@ -251,6 +251,22 @@ IPM_FIRST_YEAR = int(os.environ.get("IPM_FIRST_YEAR", 2012))
 IPM_YEARS_AHEAD = int(os.environ.get("IPM_YEARS_AHEAD", 3))
 # Legacy import: files up to this size are checked in the request; larger ones by the worker.
 IPM_IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IPM_IMPORT_SYNC_MAX_BYTES", 200 * 1024))
+# Its limits (docs/import.md), checked while the file is read, before anything is kept: rows, columns,
+# characters per cell; for an XLSX, the decompressed size and compression ratio (read from the zip
+# directory, for files decompressing past IPM_IMPORT_XLSX_RATIO_FROM_BYTES) and the sheet's dimension.
+IPM_IMPORT_MAX_ROWS = int(os.environ.get("IPM_IMPORT_MAX_ROWS", 100_000))
+IPM_IMPORT_MAX_COLUMNS = int(os.environ.get("IPM_IMPORT_MAX_COLUMNS", 60))
+IPM_IMPORT_MAX_CELL_CHARS = int(os.environ.get("IPM_IMPORT_MAX_CELL_CHARS", 2_000))
+IPM_IMPORT_XLSX_MAX_BYTES = int(os.environ.get("IPM_IMPORT_XLSX_MAX_BYTES", 50 * 1024 * 1024))
+IPM_IMPORT_XLSX_MAX_RATIO = int(os.environ.get("IPM_IMPORT_XLSX_MAX_RATIO", 100))
+IPM_IMPORT_XLSX_RATIO_FROM_BYTES = int(os.environ.get("IPM_IMPORT_XLSX_RATIO_FROM_BYTES", 5 * 1024 * 1024))
+# Its jobs always end: each Celery task is stopped after IPM_IMPORT_TIME_LIMIT_SECONDS (the job « échoué »);
+# the beat sweep (every 10 minutes) fails a job left waiting or running past IPM_IMPORT_STALE_SECONDS,
+# queues again a job the broker could not take, and deletes every import file older than
+# IPM_IMPORT_FILE_MAX_AGE_HOURS, whatever its job's state.
+IPM_IMPORT_TIME_LIMIT_SECONDS = int(os.environ.get("IPM_IMPORT_TIME_LIMIT_SECONDS", 30 * 60))
+IPM_IMPORT_STALE_SECONDS = int(os.environ.get("IPM_IMPORT_STALE_SECONDS", IPM_IMPORT_TIME_LIMIT_SECONDS + 10 * 60))
+IPM_IMPORT_FILE_MAX_AGE_HOURS = int(os.environ.get("IPM_IMPORT_FILE_MAX_AGE_HOURS", 24))
 
 # Celery: Redis (CELERY_BROKER_URL) in production and tests; the embedded filesystem broker otherwise.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")

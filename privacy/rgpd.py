@@ -307,6 +307,7 @@ def anonymise_youth(youth):
     from followup.models import FollowUpCall, SentMessage
     from referrals.models import Invitation, Referral
     from ipm.models import User
+    from reporting import jobs
     from space.models import ContractAcceptance, InvitationAnswer, YouthAccount
 
     with transaction.atomic():
@@ -386,6 +387,8 @@ def anonymise_youth(youth):
         def delete_files():
             for objects, names in files_after_commit:
                 _delete_files(objects, names, erasure)
+            # Files of unfinished imports may hold the person's row: deleted, their jobs « échoué ».
+            erasure.files_deleted += jobs.forget_unfinished_files()
 
         # The files go once the anonymisation is committed (a rollback keeps them with their rows).
         transaction.on_commit(delete_files)

@@ -9,7 +9,7 @@ class ImportStatus(models.TextChoices):
     QUEUED = "a_importer", "Import demandé"
     IMPORTING = "import", "Import en cours"
     DONE = "termine", "Importé"
-    FAILED = "echec", "Échec de l'import"
+    FAILED = "echec", "Échoué"
 
 
 # Statuses after which the job page stops polling.

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from .enums import SETTLED, ImportStatus
 
@@ -22,6 +23,10 @@ class ImportJob(models.Model):
     summary = models.JSONField("résumé", default=dict, blank=True)
     message = models.TextField("message", blank=True)
     created_at = models.DateTimeField("déposé le", auto_now_add=True)
+    # When the job last changed state (the sweep fails a job left waiting or running too long), and
+    # whether its task was handed to the broker (the sweep queues again a job the broker could not take).
+    status_changed_at = models.DateTimeField("changement d'état le", default=timezone.now)
+    queued = models.BooleanField("confié au worker", default=False)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
 
     class Meta:
@@ -38,6 +43,11 @@ class ImportJob(models.Model):
     @property
     def settled(self):
         return self.status in SETTLED
+
+    @property
+    def waiting_for_broker(self):
+        """Recorded, but its task could not be handed to the worker yet (the sweep will)."""
+        return self.status in (ImportStatus.PENDING, ImportStatus.QUEUED) and not self.queued and bool(self.file)
 
     @property
     def percent(self):

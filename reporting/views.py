@@ -4,11 +4,12 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
 
-from . import erasmus, legacy, renderers, reports, tasks
+from . import erasmus, jobs, legacy, renderers, reports, tasks
 from .enums import ImportStatus
 from .forms import ErasmusExportForm, ImportUploadForm, ReportFilterForm
 from .models import ImportJob
@@ -79,15 +80,17 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        # The job is recorded first, then its work is run or queued: a broker that cannot take it leaves
+        # the job « en attente » (the sweep queues it), never an error page.
         job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
         if upload.size <= SYNC_MAX_BYTES:
-            tasks.check_job(job.pk)
+            tasks.run_safely(tasks.check_job, job.pk)
         else:
-            transaction.on_commit(lambda: tasks.check_legacy_file.delay(job.pk))
+            transaction.on_commit(lambda: jobs.enqueue(job.pk, jobs.CHECK_TASK))
         return redirect(job)
-    jobs = ImportJob.objects.select_related("created_by")[:10]
+    recent = ImportJob.objects.select_related("created_by")[:10]
     return render(request, "reporting/import_upload.html", {
-        "form": form, "jobs": jobs, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
+        "form": form, "jobs": recent, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
     })
 
 
@@ -124,16 +127,17 @@ def import_confirm(request, pk):
         if job.status != ImportStatus.CHECKED:
             messages.error(request, "Ce fichier n'est pas prêt à être importé (déjà importé, refusé ou en cours).")
             return redirect(job)
-        job.status = ImportStatus.QUEUED
-        job.processed_rows = 0
-        job.save(update_fields=["status", "processed_rows"])
+        job.status, job.processed_rows, job.queued, job.status_changed_at = ImportStatus.QUEUED, 0, False, timezone.now()
+        job.save(update_fields=["status", "processed_rows", "queued", "status_changed_at"])
     if job.file.size <= SYNC_MAX_BYTES:
-        status = tasks.import_job(job.pk)
+        status = tasks.run_safely(tasks.import_job, job.pk)
         if status == ImportStatus.DONE:
             messages.success(request, "Historique importé.")
+        elif status == ImportStatus.FAILED:
+            messages.error(request, "L'import a échoué : rien n'a été enregistré.")
         else:
             messages.error(request, "L'import a été refusé : rien n'a été enregistré.")
     else:
-        transaction.on_commit(lambda: tasks.import_legacy_file.delay(job.pk))
+        transaction.on_commit(lambda: jobs.enqueue(job.pk, jobs.IMPORT_TASK))
         messages.info(request, "Import lancé : la progression s'affiche ci-dessous.")
     return redirect(job)

@@ -12,6 +12,7 @@ from ipm.text import fold, person_key
 from referrals.models import Structure
 
 from .read import UnreadableFile, read_rows
+from .rules import DEPARTED, warnings_for
 
 # The template: its columns in order, and those a file must have.
 COLUMNS = [
@@ -23,7 +24,6 @@ REQUIRED_COLUMNS = ["reference", "nom", "prenom", "date_naissance", "sexe", "str
 LEVELS = {fold(v): v for v in ["VI", "Vbis", "V", "IV", "III", "II", "I", "3", "4", "5", "6", "7", "8"]}
 EMPLOYMENT = {"demandeur_emploi", "actif_occupe", "etudiant", "autre"}
 FINAL_STATUSES = ["en_cours", "oriente", "refuse", "abandon", "parti", "interrompu"]
-DEPARTED = {"parti", "interrompu"}
 SITUATIONS_6 = [
     "emploi_cdi", "emploi_cdd_6_mois_plus", "emploi_cdd_moins_6_mois", "formation_qualifiante", "etudes",
     "recherche_emploi", "autre", "inconnu",
@@ -50,7 +50,7 @@ class LineError:
         return f"Ligne {self.line} : {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class LegacyRow:
     line: int
     reference: str
@@ -83,6 +83,7 @@ class Plan:
 
     rows: list = field(default_factory=list)  # LegacyRow to import (known references left out)
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # LineError: rules of the wheel the rows would break
     total_rows: int = 0
     skipped: list = field(default_factory=list)  # references already imported
     new_structures: list = field(default_factory=list)
@@ -105,6 +106,7 @@ class Plan:
             "stays": sum(1 for r in self.rows if r.final_status in DEPARTED),
             "followups": sum(1 for r in self.rows if r.situation_6),
             "statuses": statuses,
+            "warnings": [{"line": w.line, "column": w.column, "message": w.message} for w in self.warnings],
         }
 
 
@@ -246,36 +248,41 @@ def check(data, name="", progress=None):
     Reads the database, never writes."""
     plan = Plan()
     try:
-        header, raw_rows = read_rows(data, name)
+        header, raw_rows, estimate = read_rows(data, name)
     except UnreadableFile as unreadable:
-        plan.errors = [LineError(1, "", str(unreadable))]
+        plan.errors = [LineError(unreadable.line, "", str(unreadable))]
         return plan
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         plan.errors.append(LineError(1, ", ".join(missing), "colonne(s) obligatoire(s) absente(s) de la ligne "
                                                             "d'en-tête. Partez du modèle téléchargeable."))
         return plan
-    plan.total_rows = len(raw_rows)
-    if not raw_rows:
-        plan.errors.append(LineError(2, "", "le fichier ne contient aucune ligne de dossier."))
-        return plan
     checker = RowChecker()
     seen = {}
     rows = []
-    for index, (line, raw) in enumerate(raw_rows, start=1):
-        row = checker.check(line, raw, plan.errors)
-        reference = str(raw.get("reference", "") or "").strip()
-        if reference:
-            if reference in seen:
-                plan.errors.append(LineError(line, "reference", f"la référence « {reference} » figure déjà "
-                                                                f"ligne {seen[reference]}."))
-                row = None
-            else:
-                seen[reference] = line
-        if row is not None:
-            rows.append(row)
-        if progress and index % PROGRESS_EVERY == 0:
-            progress(index, plan.total_rows)
+    try:
+        # One row at a time, as the file is read: only the checked rows are kept.
+        for index, (line, raw) in enumerate(raw_rows, start=1):
+            plan.total_rows = index
+            row = checker.check(line, raw, plan.errors)
+            reference = str(raw.get("reference", "") or "").strip()
+            if reference:
+                if reference in seen:
+                    plan.errors.append(LineError(line, "reference", f"la référence « {reference} » figure déjà "
+                                                                    f"ligne {seen[reference]}."))
+                    row = None
+                else:
+                    seen[reference] = line
+            if row is not None:
+                rows.append(row)
+            if progress and index % PROGRESS_EVERY == 0:
+                progress(index, max(estimate, index))
+    except UnreadableFile as unreadable:
+        plan.errors = [LineError(unreadable.line, "", str(unreadable))]
+        return plan
+    if not plan.total_rows:
+        plan.errors.append(LineError(2, "", "le fichier ne contient aucune ligne de dossier."))
+        return plan
     if plan.errors:
         return plan
     known = set(
@@ -296,6 +303,7 @@ def check(data, name="", progress=None):
     existing = set(Youth.objects.filter(match_key__in=keys).values_list("match_key", flat=True))
     plan.known_youths = len(existing)
     plan.new_youths = len(keys - existing)
+    plan.warnings = [LineError(*w) for w in warnings_for(plan.rows, timezone.localdate())]
     if progress:
         progress(plan.total_rows, plan.total_rows)
     return plan

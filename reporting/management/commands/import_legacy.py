@@ -37,6 +37,10 @@ class Command(BaseCommand):
             self.stdout.write("Structures nouvelles : " + ", ".join(summary["new_structures"]))
         if summary["new_schemes"]:
             self.stdout.write("Dispositifs nouveaux : " + ", ".join(summary["new_schemes"]))
+        if summary.get("warnings"):
+            self.stdout.write(f"{len(summary['warnings'])} point(s) à vérifier (l'import n'est pas bloqué) :")
+            for warning in summary["warnings"]:
+                self.stdout.write(f"  Ligne {warning['line']}, colonne « {warning['column']} » : {warning['message']}")
         if options["dry_run"]:
             self.stdout.write("Vérification seule (--dry-run) : rien n'a été enregistré.")
         else:
