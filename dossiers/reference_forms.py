@@ -33,7 +33,7 @@ class DocumentTypeForm(forms.ModelForm):
 
     class Meta:
         model = DocumentType
-        fields = ["scheme", "name", "description", "required", "order", "active"]
+        fields = ["scheme", "name", "description", "required", "order", "validity_months", "active"]
         labels = {
             "scheme": "Dispositif",
             "name": "Nom de la pièce",

@@ -13,6 +13,7 @@ from .workflow import State
 def acceptance_day(dossier):
     """The (local) day the commission last accepted ``dossier``, or None."""
     when = (DossierEvent.objects.filter(dossier=dossier, to_state=State.ACCEPTED)
+            .exclude(from_state=State.ACCEPTED)  # a note written while accepted is not an acceptance
             .order_by("-created_at").values_list("created_at", flat=True).first())
     return timezone.localdate(when) if when else None
 

@@ -168,7 +168,8 @@ class Completeness:
 
 
 def completeness(dossier):
-    documents = {d.document_type_id: d for d in dossier.documents.select_related("uploaded_by", "reviewed_by")}
+    rows = dossier.documents.select_related("uploaded_by", "reviewed_by", "carried_over_from")
+    documents = {d.document_type_id: d for d in rows}
     lines = [ChecklistLine(t, documents.get(t.pk)) for t in checklist_types(dossier.scheme)]
     return Completeness(lines)
 

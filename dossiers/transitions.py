@@ -49,6 +49,15 @@ def record_creation(dossier, user, comment=""):
     )
 
 
+def record_note(dossier, user, comment):
+    """A note on the timeline that changes no state (a fiche attached, a merge): ``from_state`` and
+    ``to_state`` are both the dossier's state, so the reports that count events reaching a state by
+    ``to_state`` (reached once at least) and ``rules.acceptance_day`` (which skips notes) are not fooled."""
+    return DossierEvent.objects.create(
+        dossier=dossier, actor=user, from_state=dossier.state, to_state=dossier.state, comment=comment
+    )
+
+
 def screen_link(dossier, target, source=None):
     """(url, text) of the screen that records the move of ``dossier`` from ``source`` (default: its
     state) to ``target``, as the workflow table names it; None when the generic action records it."""

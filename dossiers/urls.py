@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import commission, detail, inbox, reference_data, stages
+from .views import commission, detail, inbox, merge, reference_data, stages
 
 app_name = "dossiers"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/pieces/fichier/<int:doc_pk>/", stages.document_download, name="document_download"),
     path("<int:pk>/pieces/fichier/<int:doc_pk>/verifier/", stages.document_review, name="document_review"),
     path("<int:pk>/pieces/fichier/<int:doc_pk>/supprimer/", stages.document_delete, name="document_delete"),
+    path("<int:pk>/fusionner/", merge.youth_merge_search, name="youth_merge_search"),
+    path("jeunes/<int:keep>/fusionner/<int:other>/", merge.youth_merge, name="youth_merge"),
     path("pieces-demandees/", stages.checklist, name="checklist"),
     # Reference data kept by managers: the pieces asked (checklist) and the commission's evaluation grid.
     path("pieces-demandees/nouvelle/", reference_data.document_type_edit, name="document_type_create"),

@@ -6,6 +6,7 @@ run write nothing (``outbox.queue_message``); the outbox sends it once that tran
 message (kind)       key (object, period)                       trigger
 ===================  =========================================  ========================================
 new fiche            ``dossier:<n°>``, once                     ``referrals.signals.referral_sent``
+fiche attached       ``referral:<n°>``, once                    ``referrals.signals.referral_sent``
 meeting invitation   ``invitation:<n°>``, when invited          ``referrals.signals.invitations_sent``
 commission decision  ``review:<n°>``, once                      ``dossiers.signals.decision_recorded``
 ===================  =========================================  ========================================
@@ -47,19 +48,31 @@ def reception_recipients():
     return sorted(set(emails))
 
 
-def on_referral_sent(sender, dossier, **kwargs):
-    """Tell reception a new fiche arrived (without the young person's full name)."""
+def on_referral_sent(sender, dossier, referral=None, attached=False, **kwargs):
+    """Tell reception a new fiche arrived (without the young person's full name). A fiche attached to the
+    dossier already open for the young person is told too, under the fiche's own key."""
     dossier = Dossier.objects.select_related("youth", "structure", "referring_counsellor").get(pk=dossier.pk)
     recipients = reception_recipients()
     if not recipients:
         return False
+    link = f"Ouvrir le dossier : {absolute_url(reverse('dossiers:detail', args=[dossier.pk]))}\n\n"
+    who = f"{dossier.youth.first_name} {dossier.youth.last_name[:1].upper()}."
+    if attached and referral is not None:
+        body = (
+            "Bonjour,\n\n"
+            f"Une nouvelle fiche de liaison est arrivée de {referral.structure} "
+            f"(conseiller : {referral.counsellor or 'non précisé'}) pour un jeune qui a déjà un dossier en cours.\n"
+            f"Elle est rattachée au dossier n° {dossier.pk} ({who}), étape : {dossier.state_label}.\n\n"
+            f"{link}— Ipm"
+        )
+        return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"referral:{referral.pk}", "", recipients,
+                             body, f"Nouvelle fiche de liaison rattachée au dossier n° {dossier.pk}", dossier)
     body = (
         "Bonjour,\n\n"
         f"Une nouvelle fiche de liaison est arrivée de {dossier.structure} "
         f"(conseiller : {dossier.referring_counsellor or 'non précisé'}).\n"
-        f"Dossier n° {dossier.pk} ({dossier.youth.first_name} {dossier.youth.last_name[:1].upper()}.)\n\n"
-        f"Ouvrir le dossier : {absolute_url(reverse('dossiers:detail', args=[dossier.pk]))}\n\n"
-        "— Ipm"
+        f"Dossier n° {dossier.pk} ({who})\n\n"
+        f"{link}— Ipm"
     )
     return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"dossier:{dossier.pk}", "", recipients, body,
                          f"Nouvelle fiche de liaison — dossier n° {dossier.pk}", dossier)

@@ -101,9 +101,11 @@ class Referral(models.Model):
         "dossiers.Youth", verbose_name="jeune", null=True, blank=True, on_delete=models.PROTECT,
         related_name="referrals",
     )
-    dossier = models.OneToOneField(
+    # Several fiches may point to one dossier: a fiche sent while the young person already has an open
+    # dossier is attached to it (``services.submit_referral``); ``Dossier.referral`` is the first one.
+    dossier = models.ForeignKey(
         "dossiers.Dossier", verbose_name="dossier", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="referral",
+        related_name="referrals",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)

@@ -1,9 +1,12 @@
-"""Submitting a fiche de liaison: find or create the young person, open the dossier, tell reception."""
+"""Submitting a fiche de liaison: find or create the young person, open the dossier (or attach the fiche to
+the one already open), tell reception."""
 from django.db import transaction
 from django.utils import timezone
 
 from dossiers import transitions
+from dossiers.carry_over import carry_over_documents
 from dossiers.models import Dossier, Youth
+from dossiers.workflow import ACTIVE_STATES
 from ipm.text import person_key
 
 from .enums import ReferralStatus
@@ -25,11 +28,26 @@ def find_youth(last_name, first_name, birth_date):
     return Youth.objects.filter(match_key=person_key(last_name, first_name, birth_date)).first()
 
 
+# What ``submit_referral`` did: opened the young person's first dossier, opened a new one for a young
+# person known before (none open), or attached the fiche to the dossier they already have open.
+NEW, RETURNING, ATTACHED = "new", "returning", "attached"
+
+
+def open_dossier_of(youth):
+    """The young person's open dossier (not closed, not dropped), or None. There is at most one."""
+    if youth is None or youth.pk is None:
+        return None
+    return youth.dossiers.filter(state__in=ACTIVE_STATES).order_by("pk").first()
+
+
 def submit_referral(referral, user):
-    """Send a fiche: in one transaction, find or create the ``Youth``, open a ``Dossier`` in state
-    "fiche reçue" with its first timeline event, and mark the fiche sent. Reception is told by email
-    (``signals.referral_sent``: the outbox records it in this transaction, sends it once committed).
-    Returns the dossier and whether the young person came before."""
+    """Send a fiche: in one transaction, find or create the ``Youth`` and mark the fiche sent.
+
+    One open dossier per young person: when they already have one, the fiche is attached to it (a note on
+    its timeline, no new dossier); otherwise a ``Dossier`` opens in state "fiche reçue" with its first
+    timeline event, and a young person coming back gets their pieces still valid (``carry_over``).
+    Reception is told by email either way (``signals.referral_sent``: the outbox records it in this
+    transaction, sends it once committed). Returns the dossier and NEW, RETURNING or ATTACHED."""
     with transaction.atomic():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.status != ReferralStatus.DRAFT:
@@ -49,21 +67,32 @@ def submit_referral(referral, user):
                 setattr(youth, name, value)
         youth.sex = referral.sex or youth.sex
         youth.save()
-        dossier = Dossier.objects.create(
-            youth=youth,
-            structure=referral.structure,
-            referring_counsellor=referral.counsellor,
-            received_on=timezone.localdate(),
-        )
-        comment = "Fiche de liaison envoyée par " + str(user)
-        if returning:
-            comment += " — ce jeune est déjà connu de la plateforme"
-        transitions.record_creation(dossier, user, comment)
+        dossier = open_dossier_of(youth)
+        if dossier is not None:
+            dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+            outcome = ATTACHED
+            transitions.record_note(dossier, user, (
+                f"Nouvelle fiche de liaison envoyée par {user} ({referral.structure}), rattachée à ce dossier "
+                "en cours." + (f" Motivation : {referral.motivation}" if referral.motivation else "")
+            ))
+        else:
+            outcome = RETURNING if returning else NEW
+            dossier = Dossier.objects.create(
+                youth=youth,
+                structure=referral.structure,
+                referring_counsellor=referral.counsellor,
+                received_on=timezone.localdate(),
+            )
+            comment = "Fiche de liaison envoyée par " + str(user)
+            if returning:
+                comment += " — ce jeune est déjà connu de la plateforme"
+            transitions.record_creation(dossier, user, comment)
+            if returning:
+                carry_over_documents(dossier)
         referral.youth = youth
         referral.dossier = dossier
         referral.status = ReferralStatus.SUBMITTED
         referral.submitted_at = timezone.now()
         referral.save()
-        referral_sent.send(sender=Referral, referral=referral, dossier=dossier)
-    return dossier, returning
-
+        referral_sent.send(sender=Referral, referral=referral, dossier=dossier, attached=outcome == ATTACHED)
+    return dossier, outcome

@@ -3,7 +3,8 @@ turns these into emails (``followup.notifications``). Each is sent inside the tr
 the change, after the writes, so that what a receiver records commits or rolls back with it."""
 from django.dispatch import Signal
 
-# A fiche was sent and its dossier opened: sender=Referral, referral=…, dossier=….
+# A fiche was sent and its dossier opened (attached=False), or the fiche attached to the young person's
+# dossier already open (attached=True): sender=Referral, referral=…, dossier=…, attached=….
 referral_sent = Signal()
 
 # Young people were invited to a meeting and are to be told: sender=Invitation, invitations=[Invitation, …].

@@ -104,6 +104,8 @@ MATRIX = {
     "dossiers:document_download": (GET, "document", (LOGIN, DENY, HIDE, OK, OK, OK, DENY, OK)),
     "dossiers:document_review": (POST, "document", CASEWORK_DOSSIER),
     "dossiers:document_delete": (POST, "document", CASEWORK_DOSSIER),
+    "dossiers:youth_merge_search": (GET, "dossier:received", CASEWORK_DOSSIER),
+    "dossiers:youth_merge": (GET, "youth_pair", CASEWORK),
     "dossiers:checklist": (GET, None, READ_ALL),  # read by staff; changed by managers and admins
     "dossiers:document_type_create": (GET, None, MANAGERS),
     "dossiers:document_type_edit": (GET, "piece_type", MANAGERS),
@@ -279,6 +281,7 @@ def url_kwargs(world, key):
         "dossier:returned": {"pk": w.returned.pk},
         "dossier:follow_up": {"pk": w.follow_up.pk},
         "draft": {"pk": w.draft.pk},
+        "youth_pair": {"keep": w.received.youth_id, "other": w.info_done.youth_id},
         "rgpd_export": {"pk": w.received.pk, "fmt": "json"},
         "upload_slot": {"pk": w.building.pk, "type_pk": w.piece_type.pk},
         "piece_type": {"pk": w.piece_type.pk},

@@ -26,6 +26,13 @@ class DocumentType(models.Model):
     required = models.BooleanField("obligatoire", default=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
     active = models.BooleanField("active", default=True)
+    # How long an uploaded and validated piece stays valid for a later dossier of the same young person
+    # (``dossiers.carry_over``). Empty: never carried over (asked again each time).
+    validity_months = models.PositiveSmallIntegerField(
+        "validité (mois)", null=True, blank=True,
+        help_text="Durée pendant laquelle une pièce validée est reprise dans un nouveau dossier du même jeune. "
+                  "Vide : jamais reprise.",
+    )
 
     class Meta:
         verbose_name = "pièce du dossier (liste)"
@@ -67,6 +74,10 @@ class Document(models.Model):
     )
     reviewed_at = models.DateTimeField("vérifié le", null=True, blank=True)
     rejection_reason = models.CharField("motif du refus", max_length=255, blank=True)
+    # A piece still valid taken over from an earlier dossier of the same young person (a copy of its file).
+    carried_over_from = models.ForeignKey(
+        "self", verbose_name="reprise de", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
 
     class Meta:
         verbose_name = "pièce déposée"

@@ -135,6 +135,11 @@ class Dossier(models.Model):
     def state_label(self):
         return State(self.state).label
 
+    @property
+    def referral(self):
+        """The fiche that opened the dossier (the first one; later fiches attached to it come after)."""
+        return self.referrals.order_by("submitted_at", "pk").first()
+
 
 class DossierEvent(models.Model):
     """One line of a dossier's timeline: who moved it from which state to which, when, and why."""
@@ -156,3 +161,8 @@ class DossierEvent(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id}: {self.from_state or '∅'} → {self.to_state}"
+
+    @property
+    def is_note(self):
+        """A note on the timeline (a fiche attached, a merge): no change of state, from == to."""
+        return bool(self.from_state) and self.from_state == self.to_state

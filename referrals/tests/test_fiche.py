@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from dossiers import transitions
 from dossiers.models import Dossier, DossierEvent, Youth
 from dossiers.workflow import State
 from referrals.enums import ReferralStatus
@@ -153,8 +154,10 @@ def test_draft_deletion(counsellor_client):
     assert not Referral.objects.exists()
 
 
-def test_returning_youth_is_found_whatever_case_and_accents(counsellor_client, client_for):
+def test_returning_youth_is_found_whatever_case_and_accents(counsellor_client, client_for, users):
     counsellor_client.post(reverse("referrals:create"), fiche_data())
+    # The first dossier dropped: a new fiche opens a new dossier (while it is open, the fiche is attached).
+    transitions.apply_transition(Dossier.objects.get(), State.DROPPED, users["admin"])
     response = counsellor_client.post(
         reverse("referrals:create"), fiche_data(last_name="TRAORE", first_name="nathan ", email="autre@exemple.fr"), follow=True
     )

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from dossiers.models import Dossier
@@ -13,7 +14,7 @@ from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ..enums import ReferralStatus
 from ..forms import DossierFilterForm, ReferralForm
 from ..models import Referral
-from ..services import ReferralError, find_youth, submit_referral
+from ..services import ATTACHED, RETURNING, ReferralError, find_youth, open_dossier_of, submit_referral
 
 
 def _save_referral(request, referral):
@@ -48,14 +49,27 @@ def _create_or_update(request, form, submitting):
             return redirect("referrals:edit", pk=referral.pk)
         submission.done(url=reverse("referrals:my_youths"))
         try:
-            dossier, returning = submit_referral(referral, request.user)
+            dossier, outcome = submit_referral(referral, request.user)
         except ReferralError as exc:
             messages.error(request, str(exc))
             return redirect("referrals:my_youths")
-    messages.success(request, f"Fiche envoyée à la plateforme : {dossier.youth} apparaît dans « Mes jeunes ».")
-    if returning:
+    if outcome == ATTACHED:
+        messages.success(request, "Fiche envoyée à la plateforme.")
+        messages.info(request, open_dossier_notice(request.user, dossier, sent=True))
+    else:
+        messages.success(request, f"Fiche envoyée à la plateforme : {dossier.youth} apparaît dans « Mes jeunes ».")
+    if outcome == RETURNING:
         messages.info(request, "Ce jeune était déjà connu de la plateforme : son nouveau dossier est rattaché à son historique.")
     return redirect("referrals:my_youths")
+
+
+def open_dossier_notice(user, dossier, sent=False):
+    """« Ce jeune a déjà un dossier en cours (étape : …) », with a link to it when ``user`` may see it."""
+    tail = " : votre fiche y a été rattachée." if sent else " : la fiche y sera rattachée, aucun nouveau dossier ne sera ouvert."
+    if Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists():
+        return format_html('Ce jeune a déjà un <a href="{}">dossier en cours</a> (étape : {}){}',
+                           dossier.get_absolute_url(), dossier.state_label, tail)
+    return format_html("Ce jeune a déjà un dossier en cours (étape : {}){}", dossier.state_label, tail)
 
 
 @capability_required("submit_referral")
@@ -74,10 +88,14 @@ def referral_edit(request, pk):
     if request.method == "POST":
         return _save_referral(request, referral)
     form = ReferralForm(instance=referral, choose_structure=request.user.structure_id is None)
-    known = None
+    known = open_notice = None
     if referral.birth_date and referral.first_name:
         known = find_youth(referral.last_name, referral.first_name, referral.birth_date)
-    return render(request, "referrals/referral_form.html", {"form": form, "referral": referral, "known_youth": known})
+        open_dossier = open_dossier_of(known)
+        if open_dossier is not None:
+            open_notice = open_dossier_notice(request.user, open_dossier)
+    return render(request, "referrals/referral_form.html",
+                  {"form": form, "referral": referral, "known_youth": known, "open_dossier_notice": open_notice})
 
 
 @require_POST
