@@ -57,8 +57,10 @@ def report(filters):
     for scheme_name, situation, reached, n in grouped:
         block = blocks.setdefault(scheme_name, dict.fromkeys(OUTCOME_ROWS, 0))
         block[outcome_of(situation)] += n
-        if not reached:
-            unknown["non joint" if reached is False else "non réalisé"] += n
+        if reached is None:  # no call, or closed without any (SQLite gives 0/1 for the others)
+            unknown["non réalisé"] += n
+        elif not reached:
+            unknown["non joint"] += n
     combined = dict.fromkeys(OUTCOME_ROWS, 0)
     for block in blocks.values():
         for key, n in block.items():
