@@ -5,3 +5,7 @@ from django.dispatch import Signal
 
 # The commission decided on a dossier: sender=CommissionReview, review=the decided CommissionReview.
 decision_recorded = Signal()
+
+# A dossier changed state (``transitions.apply_transition``): sender=Dossier, dossier=…, source=…, target=…,
+# user=…. The referrals app withdraws the invitations that no longer make sense.
+state_changed = Signal()

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .models import CommissionReview, Dossier, DossierEvent
+from .signals import state_changed
 from .workflow import State, TransitionError, check, transition
 
 
@@ -37,6 +38,7 @@ def apply_transition(dossier, target, user, comment="", expected_source=None):
         event = DossierEvent.objects.create(
             dossier=locked, actor=user, from_state=source, to_state=target, comment=comment, created_at=now
         )
+        state_changed.send(sender=Dossier, dossier=locked, source=source, target=target, user=user)
     dossier.state = target
     dossier.state_changed_at = now
     return event

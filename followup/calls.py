@@ -175,7 +175,8 @@ def outcome_comment(dossier):
 
 def close_followup(dossier, user, strict=True):
     """Close the dossier at the end of the follow-up — the one way a dossier is closed — through the
-    workflow, with its outcome in the event comment. Calls still open are marked done, not reached.
+    workflow, with its outcome in the event comment. Calls still open are marked done: « non joint »
+    (reached False) when at least one attempt was made, « non réalisé » (reached None) when none was.
 
     The dossier row is locked first, then checked, then closed: two « Clore le dossier » at once close
     it once; the second is told « Le dossier est déjà clos. ». ``strict=False``: when the dossier cannot
@@ -194,9 +195,12 @@ def close_followup(dossier, user, strict=True):
                 + (" (faites d'abord le bilan de retour)." if locked.state == State.RETURNED else ".")
             )
         now = timezone.now()
-        locked.followup_calls.filter(done_at__isnull=True).update(
-            done_at=now, reached=False, source=CallSource.CLOSING, recorded_by=user, updated_at=now
+        still_open = locked.followup_calls.filter(done_at__isnull=True)
+        # Nobody called nor answered: « non réalisé » (reached unknown), never an invented « non joint ».
+        still_open.filter(attempts=0).update(
+            done_at=now, reached=None, source=CallSource.CLOSING, recorded_by=user, updated_at=now
         )
+        still_open.update(done_at=now, reached=False, source=CallSource.CLOSING, recorded_by=user, updated_at=now)
         try:
             event = transitions.apply_transition(locked, State.CLOSED, user, comment=outcome_comment(locked))
         except workflow.TransitionError as exc:

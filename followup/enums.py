@@ -58,6 +58,8 @@ class MessageKind(models.TextChoices):
     NEW_REFERRAL = "nouvelle_fiche", "Nouvelle fiche de liaison (accueil)"
     DECISION = "decision", "Décision de la commission (conseiller)"
     INVITATION = "invitation", "Invitation à une réunion"
+    MEETING_CANCELLED = "reunion_annulee", "Réunion annulée"
+    MEETING_MOVED = "reunion_deplacee", "Nouvel horaire de réunion"
 
 
 class Channel(models.TextChoices):

@@ -62,6 +62,20 @@ class FollowUpCall(models.Model):
         return not self.is_done and self.due_date < timezone.localdate()
 
     @property
+    def not_made(self):
+        """Closed without any call nor answer: « non réalisé », not a contact (never « non joint »)."""
+        return self.reached is None and self.source == CallSource.CLOSING
+
+    @property
+    def contact_label(self):
+        """What the month's contact was, as the pages show it."""
+        if self.reached:
+            return self.get_situation_display() or "joint"
+        if self.not_made:
+            return "non réalisé"
+        return "non joint" if self.is_done else "à faire"
+
+    @property
     def unreachable(self):
         """Flagged: still not reached after the configured number of attempts."""
         return not self.reached and self.attempts >= max_attempts()

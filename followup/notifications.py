@@ -9,10 +9,14 @@ new fiche            ``dossier:<n°>``, once                     ``referrals.sig
 fiche attached       ``referral:<n°>``, once                    ``referrals.signals.referral_sent``
 meeting invitation   ``invitation:<n°>``, when invited          ``referrals.signals.invitations_sent``
 commission decision  ``review:<n°>``, once                      ``dossiers.signals.decision_recorded``
+meeting cancelled    ``invitation:<n°>``, once                  ``referrals.signals.meeting_changed``
+meeting new time     ``invitation:<n°>``, per date/time/place   ``referrals.signals.meeting_changed``
 ===================  =========================================  ========================================
 
 ``connect()`` is called by ``FollowupConfig.ready``.
 """
+import hashlib
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +28,7 @@ from ipm.enums import Role
 from ipm.models import User
 from referrals.meetings import meeting_ics
 from referrals.models import Invitation
-from referrals.signals import invitations_sent, referral_sent
+from referrals.signals import invitations_sent, meeting_changed, referral_sent
 
 from .enums import Channel, MessageKind
 from .outbox import absolute_url, message_sent, queue_message
@@ -35,6 +39,7 @@ def connect():
     invitations_sent.connect(on_invitations_sent, dispatch_uid="followup.invitations")
     decision_recorded.connect(on_decision_recorded, dispatch_uid="followup.decision")
     message_sent.connect(on_message_sent, dispatch_uid="followup.invitation_sent_at")
+    meeting_changed.connect(on_meeting_changed, dispatch_uid="followup.meeting_changed")
 
 
 # --- New fiche: to reception -----------------------------------------------------------------------------
@@ -130,6 +135,51 @@ def on_message_sent(sender, message, **kwargs):
     """The meeting page shows when each invitation really left."""
     if message.kind == MessageKind.INVITATION and message.object_key.startswith("invitation:"):
         Invitation.objects.filter(pk=message.object_key.split(":", 1)[1]).update(email_sent_at=timezone.now())
+
+
+# --- Meeting cancelled or moved: to the young person, copy to the referring counsellor ---------------------
+
+def schedule_key(meeting):
+    """The period of a « nouvel horaire » message: the new date and time plus a digest of the end and place
+    (20 characters): the same schedule is told once, each new one once."""
+    where = f"{meeting.end_time}|{meeting.place}|{meeting.video_link}".encode()
+    return f"{meeting.date:%Y%m%d}T{meeting.start_time:%H%M}-{hashlib.sha1(where).hexdigest()[:6]}"
+
+
+def on_meeting_changed(sender, meeting, invitations, cancelled, **kwargs):
+    invitations = Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+        "meeting", "dossier__youth", "dossier__referring_counsellor")
+    return sum(queue_meeting_change(invitation, cancelled) for invitation in invitations)
+
+
+def queue_meeting_change(invitation, cancelled):
+    meeting, dossier = invitation.meeting, invitation.dossier
+    youth, counsellor = dossier.youth, dossier.referring_counsellor
+    to = [youth.email] if youth.email else []
+    cc = [counsellor.email] if counsellor and counsellor.email else []
+    if not to and not cc:
+        return False
+    if not to:
+        to, cc = cc, []
+    label = meeting.title or meeting.get_kind_display()
+    when = f"le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
+    if cancelled:
+        kind, period = MessageKind.MEETING_CANCELLED, ""
+        subject = f"Réunion annulée : {label} du {meeting.date:%d/%m/%Y}"
+        news = (f"La réunion « {label} » prévue {when} est annulée. Votre conseiller ou la plateforme vous "
+                "proposera une autre date.")
+        attachments = []
+    else:
+        kind, period = MessageKind.MEETING_MOVED, schedule_key(meeting)
+        where = meeting.place or meeting.video_link or "précisé ultérieurement"
+        subject = f"Nouvel horaire : {label} {when}"
+        news = (f"La réunion « {label} » à laquelle vous êtes invité(e) change d'horaire ou de lieu.\n\n"
+                f"Nouvelle date : {when}\nLieu : {where}\n\nLe fichier joint (.ics) met votre agenda à jour.")
+        attachments = [("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"),
+                        "text/calendar; charset=utf-8; method=PUBLISH")]
+    body = f"Bonjour {youth.first_name},\n\n{news}\n\n— {settings.IPM_PLATFORM_NAME}"
+    return queue_message(kind, Channel.EMAIL, f"invitation:{invitation.pk}", period, to, body, subject, dossier,
+                         cc=cc, attachments=attachments)
 
 
 # --- Commission decision: to the referring counsellor ------------------------------------------------------

@@ -8,7 +8,6 @@ sends nothing twice. Returns how many messages it recorded.
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 
 from dossiers.workflow import FOLLOWUP_STATES, State
@@ -99,13 +98,15 @@ def europass_period(day, cadence):
 
 def europass_messages(day=None):
     """Remind young people abroad to fill their Europass, at their scheme's cadence: once a day
-    (« quotidien ») or once an ISO week (« hebdomadaire »)."""
+    (« quotidien ») or once an ISO week (« hebdomadaire »), from the departure to the planned end."""
     from departures.models import Stay
 
     day = as_day(day)
     created = 0
-    stays = (Stay.objects.filter(dossier__state=State.ABROAD, departure_date__lte=day)
-             .filter(Q(return_date__isnull=True) | Q(return_date__gt=day))
+    # Only during a stay in progress: departed, planned end not passed, no return recorded. A stay past its
+    # planned end with no return stops here and waits in the work list « Retours à enregistrer ».
+    stays = (Stay.objects.filter(dossier__state=State.ABROAD, departure_date__lte=day, planned_end__gte=day,
+                                 return_date__isnull=True)
              .select_related("scheme", "dossier__youth"))
     for stay in stays:
         period = europass_period(day, stay.scheme.europass_cadence)
@@ -152,7 +153,9 @@ def meeting_messages(day=None):
 
     day = as_day(day)
     created = 0
-    invitations = (Invitation.objects.filter(status=Attendance.INVITED, meeting__date__gt=day,
+    # Withdrawn invitations (status « retirée ») and cancelled meetings get no reminder.
+    invitations = (Invitation.objects.filter(status=Attendance.INVITED, meeting__cancelled_at__isnull=True,
+                                             meeting__date__gt=day,
                                              meeting__date__lte=day + datetime.timedelta(days=2))
                    .select_related("meeting", "dossier__youth"))
     for invitation in invitations:

@@ -17,6 +17,12 @@ class Attendance(models.TextChoices):
     PRESENT = "present", "Présent"
     ABSENT = "absent", "Absent"
     EXCUSED = "excuse", "Excusé"
+    # Set by the application, never on the attendance form: the dossier moved on, or the meeting was cancelled.
+    WITHDRAWN = "retiree", "Invitation retirée"
+
+
+# What staff record on the meeting page.
+ATTENDANCE_CHOICES = [(value, label) for value, label in Attendance.choices if value != Attendance.WITHDRAWN]
 
 
 # Invitations that hold a seat (an absent or excused young person frees it).

@@ -18,7 +18,7 @@ from dossiers.workflow import State
 from . import rules
 from .meeting_enums import SEAT_HOLDING, WHEEL_INFO_KINDS, Attendance
 from .models import Invitation, Meeting
-from .signals import invitations_sent
+from .signals import invitations_sent, meeting_changed
 
 
 class MeetingError(workflow.TransitionError):
@@ -51,6 +51,9 @@ def invite(meeting, dossiers, user, send_email=True):
         taken = meeting.invitations.filter(status__in=SEAT_HOLDING).count()
         for dossier in dossiers:
             existing = Invitation.objects.filter(meeting=meeting, dossier=dossier).first()
+            if meeting.cancelled_at is not None:
+                result.skipped.append((dossier, "la réunion est annulée"))
+                continue
             if existing and existing.status in SEAT_HOLDING:
                 result.skipped.append((dossier, "déjà invité à cette réunion"))
                 continue
@@ -69,6 +72,8 @@ def invite(meeting, dossiers, user, send_email=True):
                 existing.attendance_by = None
                 existing.invited_at = timezone.now()  # invited again: a new invitation email, not yet sent
                 existing.email_sent_at = None
+                existing.withdrawn_at = None
+                existing.withdrawn_reason = ""
                 existing.save()
                 invitation = existing
             else:
@@ -85,6 +90,8 @@ def record_attendance(invitation, status, user, comment=""):
     "information collective faite"; absent or excused sends it back to "fiche reçue", to be invited
     again. Returns the invitation."""
     status = Attendance(status)
+    if status == Attendance.WITHDRAWN:
+        raise MeetingError("Une invitation est retirée par l'application, pas sur la feuille de présence.")
     if problem := rules.attendance_error(invitation.meeting, status):
         raise MeetingError(problem)
     original = invitation
@@ -115,6 +122,72 @@ def record_attendance(invitation, status, user, comment=""):
     for name in ("status", "attendance_by", "attendance_at", "comment"):
         setattr(original, name, getattr(invitation, name))
     return invitation
+
+
+# --- Withdrawn invitations, cancelled and moved meetings -------------------------------------------
+
+def pending_invitations():
+    """Invitations still waiting for their meeting (today or later, meeting not cancelled)."""
+    return Invitation.objects.filter(status=Attendance.INVITED, meeting__date__gte=timezone.localdate(),
+                                     meeting__cancelled_at__isnull=True)
+
+
+def still_fits(meeting_kind, state):
+    """Whether a dossier at ``state`` still belongs at a meeting of this kind: the information meetings are
+    for dossiers waiting for it; a preparation meeting for dossiers not yet gone nor finished."""
+    if meeting_kind in WHEEL_INFO_KINDS:
+        return state in workflow.INVITABLE_STATES
+    return state not in workflow.FINAL_STATES | workflow.DEPARTED_STATES
+
+
+def withdraw(invitations, reason):
+    now = timezone.now()
+    return Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        status=Attendance.WITHDRAWN, withdrawn_at=now, withdrawn_reason=reason[:255])
+
+
+def on_state_changed(sender, dossier, target, **kwargs):
+    """``dossiers.signals.state_changed``: withdraw the dossier's pending invitations that its new state no
+    longer fits (e.g. a returned young person still invited to a preparation meeting)."""
+    stale = [i for i in pending_invitations().filter(dossier=dossier).select_related("meeting")
+             if not still_fits(i.meeting.kind, target)]
+    if stale:
+        withdraw(stale, f"Dossier passé à l'étape « {State(target).label} »")
+
+
+SCHEDULE_FIELDS = ("date", "start_time", "end_time", "place", "video_link")
+
+
+def schedule_of(meeting):
+    return tuple(getattr(meeting, name) for name in SCHEDULE_FIELDS)
+
+
+def meeting_saved(meeting, before):
+    """After the edit form: if the date, time or place changed (``before``: ``schedule_of`` the meeting as
+    it was), the young people still invited are told the new time (``signals.meeting_changed``). Returns
+    how many invitations were concerned."""
+    if before is None or before == schedule_of(meeting) or meeting.cancelled_at is not None:
+        return 0
+    invitations = list(pending_invitations().filter(meeting=meeting))
+    if invitations:
+        meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=False)
+    return len(invitations)
+
+
+def cancel_meeting(meeting, user):
+    """Cancel the meeting: its pending invitations are withdrawn (no reminder goes out) and each young
+    person and counsellor is told. Returns the number of invitations withdrawn."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.cancelled_at is not None:
+            raise MeetingError("Cette réunion est déjà annulée.")
+        invitations = list(Invitation.objects.filter(meeting=meeting, status=Attendance.INVITED))
+        Meeting.objects.filter(pk=meeting.pk).update(cancelled_at=timezone.now(), updated_at=timezone.now())
+        meeting.refresh_from_db()
+        withdraw(invitations, f"Réunion annulée par {user}")
+        if invitations:
+            meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=True)
+    return len(invitations)
 
 
 # --- Email and calendar file ---------------------------------------------------------------------

@@ -155,6 +155,7 @@ class Meeting(models.Model):
         related_name="meetings",
     )
     notes = models.TextField("informations pour les participants", blank=True)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="créée par", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -205,6 +206,10 @@ class Invitation(models.Model):
     )
     attendance_at = models.DateTimeField("présence saisie le", null=True, blank=True)
     comment = models.CharField("commentaire", max_length=255, blank=True)
+    # Withdrawn (status « retirée »): the dossier left the stage the invitation was for, or the meeting
+    # was cancelled; no reminder goes out for it.
+    withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
+    withdrawn_reason = models.CharField("motif du retrait", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "invitation"

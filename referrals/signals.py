@@ -9,3 +9,7 @@ referral_sent = Signal()
 
 # Young people were invited to a meeting and are to be told: sender=Invitation, invitations=[Invitation, …].
 invitations_sent = Signal()
+
+# A meeting was cancelled or moved (date, time or place): sender=Meeting, meeting=…, invitations=[the pending
+# Invitation, …], cancelled=True/False. The outbox tells each young person and their counsellor.
+meeting_changed = Signal()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reunions/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("reunions/<int:pk>/modifier/", meetings.meeting_edit, name="meeting_edit"),
     path("reunions/<int:pk>/supprimer/", meetings.meeting_delete, name="meeting_delete"),
+    path("reunions/<int:pk>/annuler/", meetings.meeting_cancel, name="meeting_cancel"),
     path("reunions/<int:pk>/presences/", meetings.attendance, name="meeting_attendance"),
     path("reunions/<int:pk>/calendrier.ics", meetings.meeting_ics, name="meeting_ics"),
 ]

@@ -89,6 +89,7 @@ MATRIX = {
     "referrals:meeting_detail": (GET, "meeting", READ_ALL),
     "referrals:meeting_edit": (GET, "meeting", CASEWORK),
     "referrals:meeting_delete": (POST, "meeting", CASEWORK),
+    "referrals:meeting_cancel": (POST, "meeting", CASEWORK),
     "referrals:meeting_attendance": (POST, "meeting", CASEWORK),
     "referrals:meeting_ics": (GET, "meeting", READ_ALL),
     # --- Dossiers -------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def test_work_lists_per_stage(client_for, users, structure):
     expected = {
         "a_inviter": {to_invite}, "diagnostics": {to_diagnose}, "incomplets": {incomplete},
         "commission": {complete, postponed}, "orientes": {come_back}, "a_clore": set(),
+        "retours": set(),
     }
     for name, dossiers in expected.items():
         response = client.get(reverse("dossiers:worklists"), {"liste": name})

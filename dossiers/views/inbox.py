@@ -51,6 +51,8 @@ WORKLISTS = [
     ("orientes", "Orientés à recontacter", "Jeunes orientés dont la date de retour envisagée est atteinte (ou non fixée)"),
     ("a_clore", "Suivis à clore",
      "En suivi, contact du 6ᵉ mois fait (souvent la réponse du jeune par son lien) : vérifier puis clore le dossier"),
+    ("retours", "Retours à enregistrer",
+     "Séjours dont la fin prévue est passée sans retour enregistré (plus aucun rappel Europass) : enregistrer le retour"),
 ]
 
 
@@ -80,6 +82,8 @@ def worklists(request):
         "a_clore": base.filter(
             state=State.FOLLOW_UP, followup_calls__month=6, followup_calls__done_at__isnull=False
         ).order_by("state_changed_at", "id"),
+        "retours": base.filter(state=State.ABROAD, stay__return_date__isnull=True,
+                               stay__planned_end__lt=timezone.localdate()).order_by("stay__planned_end", "id"),
     }
     counts = {key: qs.count() for key, qs in querysets.items()}
     context = {

@@ -79,9 +79,11 @@ def test_month_six_reached_closes_dossier_with_outcome(users):
     # A qualifying training at months 2–3 does not count: the outcome is the situation at six months.
     assert event.comment == "Suivi à six mois terminé — situation à six mois : Études. Pas de sortie positive."
     assert DossierEvent.objects.filter(dossier=dossier, to_state=State.CLOSED).count() == 1
-    # Months never reached are closed « non joint ».
+    # A month tried but never reached is closed « non joint »; a month never tried « non réalisé ».
     assert set(dossier.followup_calls.filter(reached=False).values_list("month", "source")) == {
-        (4, CallSource.CLOSING), (5, CallSource.CLOSING)}
+        (4, CallSource.CLOSING)}
+    assert set(dossier.followup_calls.filter(reached__isnull=True).values_list("month", "source")) == {
+        (5, CallSource.CLOSING)}
     assert not dossier.followup_calls.filter(done_at__isnull=True).exists()
 
 
@@ -184,11 +186,12 @@ def test_six_months_in_time(users, eager_celery, sms_file):
     sent = SentMessage.objects.all()
     assert sent.exclude(status=MessageStatus.SENT).count() == 0
     assert sent.filter(kind=MessageKind.FOLLOWUP_LINK).count() == 12
-    # Europass: weekly stay abroad for the whole window (still « en séjour »): one per ISO week.
-    weekly_weeks = {d.isocalendar()[:2] for d in days}
+    # Europass: only while the stay is in progress (departure to planned end, no return recorded): one per
+    # ISO week for the weekly stay, none once its planned end has passed without a return.
+    weekly_weeks = {d.isocalendar()[:2] for d in days if d <= D(2026, 5, 31)}
     assert sent.filter(kind=MessageKind.EUROPASS, object_key=f"stay:{weekly.stay.pk}", channel=Channel.EMAIL).count() == len(weekly_weeks)
     assert sent.filter(kind=MessageKind.EUROPASS, object_key=f"stay:{weekly.stay.pk}", channel=Channel.SMS).count() == len(weekly_weeks)
-    assert sent.filter(kind=MessageKind.EUROPASS, object_key=f"stay:{daily.stay.pk}").count() == len(days) - 31
+    assert sent.filter(kind=MessageKind.EUROPASS, object_key=f"stay:{daily.stay.pk}").count() == 21
     # Return report: once per stay abroad with a planned end in the window.
     assert sent.filter(kind=MessageKind.RETURN_REPORT, channel=Channel.EMAIL).count() == 2
     # Digest: one per day on which the counsellor had calls due or overdue (all open here).

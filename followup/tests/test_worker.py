@@ -202,7 +202,7 @@ def test_six_months_through_the_workers(users, workers):
             workers.send(tasks.europass_reminders, day=day.isoformat())
     workers.start("w1")
     workers.start("w2")
-    weeks = {d.isocalendar()[:2] for d in days}
+    weeks = {d.isocalendar()[:2] for d in days if d <= D(2026, 6, 1)}  # Europass only until the planned end
     digest_days = (days[-1] - D(2026, 4, 3)).days + 1
     expected_emails = 3 * 6 + len(weeks) + digest_days
     settle(workers, lambda: len(workers.emails()) >= expected_emails, timeout=120)

@@ -15,7 +15,7 @@ from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from .. import meetings
-from ..meeting_enums import SEAT_HOLDING, Attendance
+from ..meeting_enums import ATTENDANCE_CHOICES, SEAT_HOLDING, Attendance
 from ..meeting_forms import MeetingFilterForm, MeetingForm
 from ..models import Invitation, Meeting
 
@@ -56,6 +56,7 @@ def meeting_list(request):
 @capability_required("casework")
 def meeting_edit(request, pk=None):
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
+    before = meetings.schedule_of(meeting) if meeting else None  # the form changes the instance
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") else None
     form = MeetingForm(request.POST or None, instance=meeting, initial=initial)
     if meeting is None:
@@ -68,10 +69,12 @@ def meeting_edit(request, pk=None):
                     if meeting.pk is None:
                         meeting.created_by = request.user
                     meeting.save()
+                    moved = meetings.meeting_saved(meeting, before)  # tells those invited the new time
                     submission.done(meeting)
             except AlreadySubmitted as duplicate:
                 return duplicate.redirect(request, reverse("referrals:meeting_list"))
-            messages.success(request, f"Réunion enregistrée : {meeting}.")
+            messages.success(request, f"Réunion enregistrée : {meeting}."
+                             + (f" {moved} jeune(s) invité(s) prévenu(s) du nouvel horaire." if moved else ""))
             return redirect(meeting)
         messages.error(request, "La réunion n'a pas été enregistrée : corrigez les champs signalés en rouge.")
     return render(request, "referrals/meetings/meeting_form.html", {"form": form, "meeting": meeting})
@@ -86,7 +89,7 @@ def meeting_detail(request, pk):
         .order_by("dossier__youth__last_name", "dossier__youth__first_name")
     )
     return render(request, "referrals/meetings/meeting_detail.html", {
-        "meeting": meeting, "invitations": invitations, "attendance_choices": Attendance.choices,
+        "meeting": meeting, "invitations": invitations, "attendance_choices": ATTENDANCE_CHOICES,
         "staff": has_capability(request.user, "casework"), "moves_wheel": meetings.moves_wheel(meeting),
     })
 
@@ -105,6 +108,21 @@ def meeting_delete(request, pk):
 
 @require_POST
 @capability_required("casework")
+def meeting_cancel(request, pk):
+    """« Annuler la réunion » (confirmed on the page first): the invitations are withdrawn and each young
+    person invited and their counsellor are told."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        told = meetings.cancel_meeting(meeting, request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Réunion annulée ; {told} invitation(s) retirée(s), les jeunes et leurs conseillers sont prévenus.")
+    return redirect(meeting)
+
+
+@require_POST
+@capability_required("casework")
 def attendance(request, pk):
     """Save the attendance of every invitation listed on the meeting page (one radio group each)."""
     meeting = get_object_or_404(Meeting, pk=pk)
@@ -113,7 +131,7 @@ def attendance(request, pk):
     errors = []
     for invitation in invitations.select_related("dossier__youth"):
         value = request.POST.get(f"presence_{invitation.pk}")
-        if not value or value == invitation.status or value not in Attendance.values:
+        if not value or value == invitation.status or value not in dict(ATTENDANCE_CHOICES):
             continue
         try:
             meetings.record_attendance(invitation, value, request.user)

@@ -56,7 +56,7 @@ def _follow_up_complete_count(cohort):
     """Dossiers of ``cohort`` whose month-6 contact was made and recorded a known situation (one call
     per dossier and month)."""
     return (
-        FollowUpCall.objects.filter(dossier__in=cohort.values("pk"), month=6, done_at__isnull=False)
+        FollowUpCall.objects.filter(dossier__in=cohort.values("pk"), month=6, done_at__isnull=False, reached=True)
         .exclude(situation__in=["", Situation.UNKNOWN])
         .count()
     )

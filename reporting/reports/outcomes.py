@@ -23,10 +23,10 @@ ALL_SCHEMES = "Tous dispositifs"
 # can only reach it through the dossier (a join over every dossier) or a subquery per stay: both 3×
 # slower (BENCHMARKS.md).
 OUTCOMES_SQL = """
-    SELECT stay.scheme_name, month6.situation, COUNT(*)
+    SELECT stay.scheme_name, month6.situation, month6.reached, COUNT(*)
     FROM ({stays}) stay
     LEFT JOIN {calls} month6 ON month6.dossier_id = stay.followed AND month6.month = 6
-    GROUP BY stay.scheme_name, month6.situation
+    GROUP BY stay.scheme_name, month6.situation, month6.reached
 """
 
 
@@ -51,9 +51,16 @@ def report(filters):
         OUTCOMES_SQL, "stays", calls=FollowUpCall,
     )
     blocks = {}
-    for scheme_name, situation, n in grouped:
+    # Of the « inconnu »: a young person called but not reached is not a call never made. A month counts as
+    # a contact only if a call or an answer was recorded (« non réalisé »: reached unknown, or no call).
+    unknown = {"non joint": 0, "non réalisé": 0}
+    for scheme_name, situation, reached, n in grouped:
         block = blocks.setdefault(scheme_name, dict.fromkeys(OUTCOME_ROWS, 0))
         block[outcome_of(situation)] += n
+        if reached is None:  # no call, or closed without any (SQLite gives 0/1 for the others)
+            unknown["non réalisé"] += n
+        elif not reached:
+            unknown["non joint"] += n
     combined = dict.fromkeys(OUTCOME_ROWS, 0)
     for block in blocks.values():
         for key, n in block.items():
@@ -81,5 +88,8 @@ def report(filters):
         filters.describe(), chart, labels=labels,
         notes=["Séjours terminés dans la période (date de retour, séjours interrompus compris) ; situation "
                "relevée au contact du sixième mois (inconnu quand il n'a pas eu lieu). Sortie positive : CDI, "
-               "CDD de six mois ou plus, formation qualifiante."],
+               "CDD de six mois ou plus, formation qualifiante.",
+               f"Dont inconnu : {unknown['non joint']} jeune(s) appelé(s) mais non joint(s) au sixième mois, "
+               f"{unknown['non réalisé']} contact(s) du sixième mois non réalisé(s) (aucun appel ni réponse "
+               "enregistré)."],
     )
