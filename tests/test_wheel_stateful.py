@@ -16,7 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from departures import rules as departure_rules
 from departures import services as departures
@@ -94,6 +101,22 @@ class Wheel(RuleBasedStateMachine):
                 return action()
         except REFUSALS:
             return None
+
+    @initialize()
+    def a_young_person_abroad(self):
+        """The world starts with one young person taken abroad through the same actions, all dated today
+        (so that every sequence reaches the stay and its return quickly)."""
+        self.send_fiche()
+        self.invite(0, 0)
+        self.attend(0, True)
+        self.diagnose(0, True)
+        self.build_file(0)
+        self.enrol(0, 0)
+        self.decide(0, Decision.ACCEPTED)
+        self.plan_stay(0, 0, 10)
+        self.sign(0, 0)
+        self.depart(0, 0)
+        assert Dossier.objects.get().state == State.ABROAD
 
     # --- Time ------------------------------------------------------------------------------------
 
@@ -289,7 +312,7 @@ def run(max_examples, steps, phases=tuple(Phase)):
 
 
 def test_random_sequences_of_user_actions_keep_every_dossier_consistent(quick_pdf):
-    run(max_examples=8, steps=30)
+    run(max_examples=6, steps=30)
 
 
 def test_with_the_return_rule_switched_off_hypothesis_finds_a_broken_dossier(quick_pdf, monkeypatch):
@@ -297,4 +320,4 @@ def test_with_the_return_rule_switched_off_hypothesis_finds_a_broken_dossier(qui
     written, and the checker flags it — the state machine finds such a sequence."""
     monkeypatch.setattr(departure_rules, "return_date_error", lambda stay, day, today=None: None)
     with pytest.raises(AssertionError, match="return_before_departure|events_in_the_future"):
-        run(max_examples=200, steps=60, phases=(Phase.generate,))
+        run(max_examples=30, steps=20, phases=(Phase.generate,))
