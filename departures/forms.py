@@ -70,10 +70,11 @@ class StayForm(forms.ModelForm):
     class Meta:
         model = Stay
         fields = [
-            "scheme", "host", "country", "city", "planned_start", "planned_end", "accommodation", "travel",
-            "europass_mobility_issued", "europass_status",
+            "scheme", "host", "country", "city", "host_country_reason", "planned_start", "planned_end",
+            "accommodation", "travel", "europass_mobility_issued", "europass_status",
         ]
-        widgets = {"accommodation": forms.Textarea(attrs={"rows": 2}), "travel": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"accommodation": forms.Textarea(attrs={"rows": 2}), "travel": forms.Textarea(attrs={"rows": 2}),
+                   "host_country_reason": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"host": "Absente de la liste ? Créez-la d'abord dans « Structures d'accueil »."}
 
     def __init__(self, *args, dossier=None, **kwargs):
@@ -100,6 +101,13 @@ class StayForm(forms.ModelForm):
             data["country"] = host.country
         if host and not data.get("city"):
             data["city"] = host.town
+        reason = (data.get("host_country_reason") or "").strip()
+        if host and data.get("country") and host.country != data["country"]:
+            if not reason:
+                self.add_error("host_country_reason", "Structure d'accueil dans un autre pays : précisez pourquoi.")
+        else:
+            reason = ""  # recorded only for a host in another country than the stay
+        data["host_country_reason"] = reason
         return data
 
 

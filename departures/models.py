@@ -255,6 +255,10 @@ class Stay(models.Model):
     )
     country = CountryField("pays", blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
+    host_country_reason = models.TextField(
+        "Structure d'accueil dans un autre pays : précisez pourquoi", blank=True,
+        help_text="Obligatoire quand la structure d'accueil n'est pas dans le pays du séjour.",
+    )
     planned_start = models.DateField("départ prévu", null=True, blank=True)
     planned_end = models.DateField("retour prévu", null=True, blank=True)
     departure_date = models.DateField("date de départ", null=True, blank=True, db_index=True)

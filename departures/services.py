@@ -213,10 +213,34 @@ def contract_commitments(scheme):
 
 
 def copayment_amount(dossier):
+    """The co-payment recorded for ``dossier`` (0 when waived; the scheme's default while none is)."""
     copayment = CoPayment.objects.filter(dossier=dossier).first()
     if copayment is None:
         return dossier.scheme.default_copayment if dossier.scheme else Decimal("0")
     return Decimal("0") if copayment.waived else copayment.amount_due
+
+
+def contract_missing(dossier):
+    """What the contract needs that the stay does not say yet, in French (empty when it can be generated):
+    the destination (country, city), the host organisation, the planned dates, and the reason when the
+    host is in another country than the stay."""
+    stay = dossier.stay if _has_stay(dossier) else None
+    if stay is None:
+        return ["le séjour (destination, structure d'accueil, dates prévues)"]
+    missing = []
+    if not stay.country:
+        missing.append("le pays de destination")
+    if not stay.city:
+        missing.append("la ville de destination")
+    if stay.host_id is None:
+        missing.append("la structure d'accueil")
+    elif stay.country and stay.host.country != stay.country and not stay.host_country_reason.strip():
+        missing.append("le motif d'une structure d'accueil dans un autre pays que le séjour")
+    if stay.planned_start is None:
+        missing.append("la date de départ prévue")
+    if stay.planned_end is None:
+        missing.append("la date de retour prévue")
+    return missing
 
 
 def render_contract_pdf(dossier, version, when=None):
@@ -240,12 +264,19 @@ def generate_contract(dossier, user):
         raise DepartureError("Le contrat se prépare quand le dossier est accepté par la commission.")
     if not dossier.scheme_id:
         raise DepartureError("Choisissez d'abord le dispositif du dossier : le contrat en dépend.")
+    if missing := contract_missing(dossier):
+        raise DepartureError(f"Le contrat n'a pas été généré : il manque {', '.join(missing)}. "
+                             "Complétez le séjour, puis générez le contrat.")
     with transaction.atomic():
         last = Contract.objects.select_for_update().filter(dossier=dossier).order_by("-version").first()
         version = (last.version + 1) if last else 1
+        # The co-payment printed is the one recorded: with none yet, the scheme's default is recorded first.
+        created = not CoPayment.objects.filter(dossier=dossier).exists()
+        ensure_copayment(dossier)
         contract = Contract(dossier=dossier, version=version, generated_by=user, copayment_amount=copayment_amount(dossier))
         contract.pdf.save(f"contrat-v{version}.pdf", ContentFile(render_contract_pdf(dossier, version)), save=False)
         contract.save()
+    contract.copayment_created = created  # the page says the default was recorded
     return contract
 
 

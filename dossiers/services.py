@@ -21,6 +21,7 @@ from .models import (
     Document,
     DocumentType,
     Dossier,
+    DossierEvent,
     SensitiveAccess,
     SensitiveDiagnostic,
     is_long_haul,
@@ -280,14 +281,32 @@ def add_to_agenda(session, dossier, user, override_reason=""):
     return review
 
 
+def state_before_agenda(dossier):
+    """The state ``dossier`` had before it was last put on an agenda (the ``from_state`` of its last
+    event to "en commission"): « en montage », or « ajourné » for a dossier presented again."""
+    event = (DossierEvent.objects.filter(dossier=dossier, to_state=State.IN_COMMISSION)
+             .order_by("-created_at", "-pk").first())
+    if event is not None and event.from_state == State.POSTPONED:
+        return State.POSTPONED
+    return State.FILE_BUILDING
+
+
 def remove_from_agenda(review, user):
+    """Take ``review``'s dossier off the agenda: it returns to the state it had before it was put on
+    (a postponed dossier stays postponed). Returns that state (None when the dossier had already moved)."""
     if review.decision:
         raise ServiceError("La décision est déjà prise : ce dossier ne peut plus être retiré de l'ordre du jour.")
+    back = None
     with transaction.atomic():
         dossier = review.dossier
         if dossier.state == State.IN_COMMISSION:
-            transitions.apply_transition(dossier, State.FILE_BUILDING, user, f"Retiré de l'ordre du jour : {review.session}")
+            back = state_before_agenda(dossier)
+            comment = f"Retiré de l'ordre du jour : {review.session}"
+            if back == State.POSTPONED:
+                comment += " (reste ajourné)"
+            transitions.apply_transition(dossier, back, user, comment)
         review.delete()
+    return back
 
 
 def save_scores(review, scores):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from departures.tests.factories import SchemeFactory
+from departures.tests.factories import HostOrganisationFactory, SchemeFactory
 from departures.models import Payment, SiteVisit, Stay
 from dossiers.tests.factories import dossier_in_state
 from dossiers.models import CommissionSession, Dossier, Youth
@@ -235,6 +235,10 @@ def test_contract_generated_twice_from_the_same_page_makes_one_version(client_fo
     from departures.models import Contract
 
     dossier = dossier_in_state(State.ACCEPTED, users["admin"], structure=structure, scheme=SchemeFactory())
+    today = datetime.date.today()
+    Stay.objects.create(dossier=dossier, scheme=dossier.scheme, host=HostOrganisationFactory(), country="IE",
+                        city="Dublin", planned_start=today + datetime.timedelta(days=20),
+                        planned_end=today + datetime.timedelta(days=110))  # a contract needs a complete stay
     client = client_for("assistant")
     html = client.get(dossier.get_absolute_url()).content.decode()
     seen = re.search(r'name="seen_version" value="(\d+)"', html).group(1)

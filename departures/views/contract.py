@@ -36,6 +36,10 @@ def contract_generate(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Contrat généré (version {contract.version}). Les versions précédentes restent disponibles.")
+        if contract.copayment_created:
+            messages.info(request, f"Aucune participation n'était enregistrée : la participation habituelle du dispositif "
+                                   f"({contract.copayment_amount:.2f} €) a été enregistrée et figure au contrat. "
+                                   "Modifiez-la sur la page « Participation » puis régénérez le contrat si besoin.")
     return redirect(dossier)
 
 

@@ -105,16 +105,18 @@ def agenda_add(request, pk):
     if not ids:
         messages.error(request, "Cochez au moins un dossier à inscrire.")
         return redirect(session)
-    added = 0
+    added = []
     for dossier in Dossier.objects.visible_to(request.user).filter(pk__in=ids).select_related("youth"):
         try:
             services.add_to_agenda(session, dossier, request.user, reason)
         except services.ServiceError as exc:
             messages.error(request, str(exc))
         else:
-            added += 1
+            added.append(dossier)
     if added:
-        messages.success(request, f"{added} dossier{'s' if added > 1 else ''} inscrit{'s' if added > 1 else ''} à l'ordre du jour.")
+        plural = "s" if len(added) > 1 else ""
+        names = ", ".join(sorted(str(dossier.youth) for dossier in added))
+        messages.success(request, f"{len(added)} dossier{plural} inscrit{plural} à l'ordre du jour : {names}.")
     return redirect(session)
 
 
@@ -124,11 +126,12 @@ def agenda_remove(request, pk, review_pk):
     review = get_object_or_404(CommissionReview.objects.select_related("dossier", "session"), session_id=pk, pk=review_pk)
     Dossier.objects.get_visible(request.user, pk=review.dossier_id)
     try:
-        services.remove_from_agenda(review, request.user)
+        back = services.remove_from_agenda(review, request.user)
     except services.ServiceError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Dossier retiré de l'ordre du jour : il revient en montage.")
+        where = {State.POSTPONED: " : il reste ajourné", State.FILE_BUILDING: " : il revient en montage"}.get(back, "")
+        messages.success(request, f"Dossier retiré de l'ordre du jour{where}.")
     return redirect("dossiers:commission_detail", pk=pk)
 
 

@@ -167,9 +167,11 @@ def invite(request):
     result = meetings.invite(meeting, dossiers, request.user)
     if result.invited:
         count = len(result.invited)
+        youths = {dossier.pk: dossier.youth for dossier in dossiers}
         messages.success(
             request,
-            f"{count} jeune{'s' if count > 1 else ''} invité{'s' if count > 1 else ''} à : {meeting}. "
+            f"{count} jeune{'s' if count > 1 else ''} invité{'s' if count > 1 else ''} à : {meeting} "
+            f"({', '.join(sorted(str(youths[invitation.dossier_id]) for invitation in result.invited))}). "
             "Les invitations partent par courriel (copie au conseiller prescripteur).",
         )
     for dossier, reason in result.skipped:

@@ -147,7 +147,7 @@ def test_platform_staff_take_a_fiche_all_the_way_to_follow_up(page, users, struc
     departure = panel(page, "Départ et séjour")
     departure.get_by_role("link", name="Renseigner le séjour").click()
     assert_accessible(page)
-    page.get_by_label("Structure d'accueil").select_option(str(host.pk))
+    page.get_by_label("Structure d'accueil", exact=True).select_option(str(host.pk))
     page.get_by_label("Départ prévu").fill((today - datetime.timedelta(days=120)).isoformat())
     page.get_by_label("Retour prévu").fill((today - datetime.timedelta(days=40)).isoformat())
     page.get_by_role("button", name=re.compile("Enregistrer")).click()
