@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
+from ipm.uploads import StorageUnavailable
 
 from . import erasmus, legacy, renderers, reports, tasks
 from .enums import ImportStatus
@@ -77,18 +78,24 @@ def erasmus_export(request):
 @capability_required("import")
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
-        if upload.size <= SYNC_MAX_BYTES:
-            tasks.check_job(job.pk)
+        try:
+            job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
+        except StorageUnavailable as exc:
+            form.add_error("file", exc.message)
+            status = 400
         else:
-            transaction.on_commit(lambda: tasks.check_legacy_file.delay(job.pk))
-        return redirect(job)
+            if upload.size <= SYNC_MAX_BYTES:
+                tasks.check_job(job.pk)
+            else:
+                transaction.on_commit(lambda: tasks.check_legacy_file.delay(job.pk))
+            return redirect(job)
     jobs = ImportJob.objects.select_related("created_by")[:10]
     return render(request, "reporting/import_upload.html", {
         "form": form, "jobs": jobs, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
-    })
+    }, status=status)
 
 
 @capability_required("import")
