@@ -1,12 +1,11 @@
 """The server errors the fuzz walk (tests/test_fuzz.py) found or was asked to keep away, each through the
 screen a user would use: a French refusal, never a 500."""
-import datetime
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from departures.models import Contract
+from departures.models import Contract, Scheme
 from departures.tests.factories import SchemeFactory
 from dossiers import services
 from dossiers.enums import CommissionStatus
@@ -81,3 +80,20 @@ def test_a_signed_copy_on_an_unusable_disk_shows_the_message_on_the_form(client_
     assert "Le dépôt du fichier a échoué" in response.content.decode()
     contract.refresh_from_db()
     assert not contract.signed_scan
+
+
+def test_a_new_scheme_sent_twice_is_created_once(client_for):
+    from tests.test_fuzz import baseline, forms_of
+
+    client = client_for("manager")
+    url = reverse("departures:scheme_create")
+    forms = forms_of(client.get(url).content.decode())
+    form = next(f for f in forms if f["method"] == "post" and "name" in f["fields"])
+    data = {**baseline(form), "name": "Service civique européen", "typical_duration_weeks": "12",
+            "default_copayment": "0", "early_return_tolerance_days": "0"}
+    first = client.post(url, data)
+    assert first.status_code == 302, first.context["form"].errors
+    second = client.post(url, data, follow=True)
+    assert second.redirect_chain[-1][0] == reverse("departures:schemes")
+    assert "déjà été envoyé (double clic ou page renvoyée)" in second.content.decode()
+    assert Scheme.objects.filter(name="Service civique européen").count() == 1
