@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "ipm.middleware.PrivateCacheMiddleware",  # pages of a signed-in user: Cache-Control: private, no-store
     "django_otp.middleware.OTPMiddleware",
     "ipm.twofactor.RequireTwoFactorMiddleware",
+    "ipm.middleware.NullCharacterMiddleware",  # ?q=%00: 400 with a French message, not a database error
     "ipm.middleware.StorageUnavailableMiddleware",  # a failed file write: French page (503), not a 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

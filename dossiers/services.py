@@ -22,6 +22,7 @@ from .models import (
     DocumentType,
     Dossier,
     DossierEvent,
+    MobilityProject,
     SensitiveAccess,
     SensitiveDiagnostic,
     is_long_haul,
@@ -107,6 +108,13 @@ def save_project(dossier, project):
     """Save the mobility project and copy its scheme onto the dossier (the checklist depends on it)."""
     with transaction.atomic():
         project.dossier = dossier
+        if project._state.adding:
+            # A first save sent twice at once: under the dossier's row lock, the second one finds the
+            # project the first one saved and updates it (never a second insert on the one-to-one).
+            Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+            existing = MobilityProject.objects.filter(dossier=dossier).values_list("pk", flat=True).first()
+            if existing is not None:
+                project.pk, project._state.adding = existing, False
         project.save()
         Dossier.objects.filter(pk=dossier.pk).update(scheme=project.scheme)
         dossier.scheme = project.scheme

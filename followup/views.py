@@ -3,12 +3,12 @@ from django.core import signing
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required, scope
 from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.lists import paginate
+from ipm.parsing import safe_next
 from ipm.text import fold
 
 from .calls import FollowUpError, call_from_token, close_followup, record_call, record_youth_answer
@@ -17,13 +17,6 @@ from .enums import MessageStatus
 from .forms import CallFilterForm, CallForm, MessageFilterForm, YouthAnswerForm
 from .models import FollowUpCall, SentMessage, max_attempts
 from dossiers.models import Dossier
-
-
-def _safe_next(request):
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
 
 
 def visible_calls(user):
@@ -109,7 +102,7 @@ def call_record(request, pk):
                 elif form.is_reached and call.month == 6:
                     messages.warning(request, "Dernier mois de suivi enregistré, mais le dossier n'a pas pu être clos "
                                      f"(étape « {call.dossier.state_label} ») : faites d'abord le bilan de retour.")
-                return redirect(_safe_next(request) or "followup:calls")
+                return redirect(safe_next(request, request.POST.get("next"), "followup:calls"))
         else:
             messages.error(request, "Le suivi n'a pas été enregistré : corrigez les champs signalés ci-dessous.")
     history = call.dossier.followup_calls.exclude(pk=call.pk).order_by("month")

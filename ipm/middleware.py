@@ -16,12 +16,16 @@ that chose its own ``Cache-Control`` (file downloads, pages marked ``never_cache
 ``StorageUnavailableMiddleware``: an uploaded file that could not be written (``ipm.uploads.
 StorageUnavailable``: disk full, read-only) and that the view did not handle gives a French page,
 status 503, instead of a server error.
+
+``NullCharacterMiddleware``: a query string carrying a NUL character (``?q=%00``), which no page needs and
+PostgreSQL refuses in any text, is answered 400 with a French message before any view reads it.
 """
 import contextvars
 import logging
 import re
 import uuid
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -89,6 +93,19 @@ class StorageUnavailableMiddleware:
         if isinstance(exception, StorageUnavailable):
             return render(request, "503_storage.html", {"message": exception.message}, status=503)
         return None
+
+
+NULL_CHARACTER_MESSAGE = "Adresse invalide : elle contient un caractère interdit. Revenez à la page précédente."
+
+
+class NullCharacterMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest(NULL_CHARACTER_MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class RequestIdFilter(logging.Filter):

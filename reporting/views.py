@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
+from ipm.uploads import StorageUnavailable
 
 from . import erasmus, jobs, legacy, renderers, reports, tasks
 from .enums import ImportStatus
@@ -78,20 +79,27 @@ def erasmus_export(request):
 @capability_required("import")
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # The job is recorded first, then its work is run or queued: a broker that cannot take it leaves
-        # the job « en attente » (the sweep queues it), never an error page.
-        job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
-        if upload.size <= SYNC_MAX_BYTES:
-            tasks.run_safely(tasks.check_job, job.pk)
+        # the job « en attente » (the sweep queues it), never an error page. A disk that cannot take the
+        # file gives a French message on the form.
+        try:
+            job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
+        except StorageUnavailable as exc:
+            form.add_error("file", exc.message)
+            status = 400
         else:
-            transaction.on_commit(lambda: jobs.enqueue(job.pk, jobs.CHECK_TASK))
-        return redirect(job)
+            if upload.size <= SYNC_MAX_BYTES:
+                tasks.run_safely(tasks.check_job, job.pk)
+            else:
+                transaction.on_commit(lambda: jobs.enqueue(job.pk, jobs.CHECK_TASK))
+            return redirect(job)
     recent = ImportJob.objects.select_related("created_by")[:10]
     return render(request, "reporting/import_upload.html", {
         "form": form, "jobs": recent, "columns": legacy.COLUMNS, "required": legacy.REQUIRED_COLUMNS,
-    })
+    }, status=status)
 
 
 @capability_required("import")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dossiers.models import Dossier
 from ipm.access import capability_required
-from ipm.uploads import serve_file
+from ipm.uploads import StorageUnavailable, serve_file
 
 from .. import services
 from ..forms import ScanForm, SignatureForm
@@ -32,7 +32,7 @@ def contract_generate(request, pk):
                                        "une seconde fois.")
                 return redirect(dossier)
             contract = services.generate_contract(dossier, request.user)
-    except services.DepartureError as exc:
+    except (services.DepartureError, StorageUnavailable) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Contrat généré (version {contract.version}). Les versions précédentes restent disponibles.")
@@ -63,19 +63,27 @@ def contract_sign(request, pk):
     dossier = visible_dossier(request, pk)
     latest = dossier.contracts.order_by("-version").first()
     form = SignatureForm(request.POST or None, request.FILES or None, dossier=dossier)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
-            response = run_service(
-                request, dossier,
-                lambda: services.sign_contract(dossier, request.user, form.cleaned_data["signed_on"], form.cleaned_data["scan"]),
-                "Signature du contrat enregistrée : dossier « contrat signé ».",
-            )
-            if response:
-                return response
+            try:
+                response = run_service(
+                    request, dossier,
+                    lambda: services.sign_contract(dossier, request.user, form.cleaned_data["signed_on"],
+                                                   form.cleaned_data["scan"]),
+                    "Signature du contrat enregistrée : dossier « contrat signé ».",
+                )
+            except StorageUnavailable as exc:
+                form.add_error("scan", exc.message)
+                status = 400
+            else:
+                if response:
+                    return response
     intro = (f"La signature porte sur la dernière version du contrat (version {latest.version}, "
              f"générée le {timezone.localtime(latest.generated_at):%d/%m/%Y}).") if latest else \
         "Aucun contrat n'a encore été généré : générez-le d'abord depuis le dossier."
-    return form_page(request, dossier, form, "Signature du contrat", "Enregistrer la signature", intro=intro, multipart=True)
+    return form_page(request, dossier, form, "Signature du contrat", "Enregistrer la signature", intro=intro,
+                     multipart=True, status=status)
 
 
 @capability_required("casework")
@@ -85,7 +93,12 @@ def contract_scan_upload(request, pk, version):
     form = ScanForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
-            services.attach_signed_scan(contract, form.cleaned_data["scan"])
+            try:
+                services.attach_signed_scan(contract, form.cleaned_data["scan"])
+            except StorageUnavailable as exc:
+                form.add_error("scan", exc.message)
+                return form_page(request, dossier, form, f"Copie signée du contrat (version {version})",
+                                 "Déposer la copie", multipart=True, status=400)
             messages.success(request, f"Copie signée du contrat (version {version}) ajoutée.")
             return redirect(dossier)
     return form_page(request, dossier, form, f"Copie signée du contrat (version {version})", "Déposer la copie", multipart=True)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
 from ipm.lists import paginate
-from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
+from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
 
 from .. import services
 from ..forms import FundingAgreementForm, SchemeForm, YearForm
@@ -108,9 +108,19 @@ def _has_checklist():
 def scheme_edit(request, pk=None):
     scheme = get_object_or_404(Scheme, pk=pk) if pk else Scheme()
     form = SchemeForm(request.POST or None, instance=scheme)
+    if scheme.pk is None:
+        add_token_field(form)  # a new scheme is created once, however many times it is sent
     if request.method == "POST":
+        duplicate = sent_before(request, form)  # the name it created is now taken: lead to the list
+        if duplicate is not None:
+            return duplicate.redirect(request, reverse("departures:schemes"))
         if form.is_valid():
-            scheme = form.save()
+            try:
+                with submitted_once(request, form) as submission:
+                    scheme = form.save()
+                    submission.done(url=reverse("departures:schemes"))
+            except AlreadySubmitted as duplicate:
+                return duplicate.redirect(request, reverse("departures:schemes"))
             messages.success(request, f"Dispositif « {scheme.name} » enregistré.")
             return redirect("departures:schemes")
     title = f"Modifier le dispositif « {scheme.name} »" if scheme.pk else "Nouveau dispositif"

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from ipm.access import capability_required
 from ipm.locking import StaleDossier, add_version_field, claim, refuse, versioned_save
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
-from ipm.uploads import serve_file
+from ipm.uploads import StorageUnavailable, serve_file
 
 from .. import services
 from ..forms import DepartureForm, EarlyReturnForm, IncidentForm, ReturnForm, ReturnReviewForm, SiteVisitForm, StayForm
@@ -104,20 +104,26 @@ def return_review(request, pk):
     if stay:
         initial = {"europass_mobility_issued": stay.europass_mobility_issued, "europass_status": stay.europass_status}
     form = ReturnReviewForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            response = run_service(
-                request, dossier,
-                lambda: services.record_return_review(
-                    dossier, request.user, data["review_date"], data["notes"], data["activity_report"],
-                    data["europass_mobility_issued"], data["europass_status"],
-                ),
-                "Bilan de retour enregistré : le suivi à six mois commence.",
-            )
-            if response:
-                return response
-    return form_page(request, dossier, form, "Bilan de retour", "Enregistrer le bilan", multipart=True,
+            try:
+                response = run_service(
+                    request, dossier,
+                    lambda: services.record_return_review(
+                        dossier, request.user, data["review_date"], data["notes"], data["activity_report"],
+                        data["europass_mobility_issued"], data["europass_status"],
+                    ),
+                    "Bilan de retour enregistré : le suivi à six mois commence.",
+                )
+            except StorageUnavailable as exc:
+                form.add_error("activity_report", exc.message)
+                status = 400
+            else:
+                if response:
+                    return response
+    return form_page(request, dossier, form, "Bilan de retour", "Enregistrer le bilan", multipart=True, status=status,
                      intro="Le dossier passera à l'étape « En suivi » : le suivi mensuel des six mois commence.")
 
 

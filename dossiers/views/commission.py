@@ -12,6 +12,7 @@ from departures import services as departures
 from departures.models import Scheme
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
+from ipm.parsing import parse_ids
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import safe_filename
 
@@ -99,7 +100,7 @@ def commission_detail(request, pk):
 @capability_required("casework")
 def agenda_add(request, pk):
     session = get_object_or_404(CommissionSession, pk=pk)
-    ids = request.POST.getlist("dossiers")
+    ids = parse_ids(request.POST.getlist("dossiers"))
     form = AgendaAddForm(request.POST)
     reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
     if not ids:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ipm.access import can_see_sensitive, capability_required, has_capability
 from ipm.locking import StaleDossier, add_version_field, versioned_save
-from ipm.uploads import serve_file
+from ipm.uploads import StorageUnavailable, serve_file
 
 from .. import services
 from ..forms import DiagnosticForm, DocumentReviewForm, DocumentUploadForm, MobilityProjectForm, SensitiveDiagnosticForm
@@ -124,6 +124,9 @@ def document_upload(request, pk, type_pk):
             services.upload_document(dossier, document_type, form.cleaned_data["file"], request.user)
         except services.ServiceError as exc:
             messages.error(request, str(exc))
+        except StorageUnavailable as exc:
+            form.add_error("file", exc.message)
+            messages.error(request, exc.message)
         else:
             messages.success(request, f"Pièce « {document_type.name} » déposée : elle reste à vérifier.")
             return redirect("dossiers:documents", pk=dossier.pk)

@@ -5,13 +5,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dossiers.models import Dossier
 from dossiers.workflow import TransitionError
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
+from ipm.parsing import parse_id, parse_ids, safe_next
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from .. import meetings
@@ -152,14 +152,13 @@ def attendance(request, pk):
 @capability_required("casework")
 def invite(request):
     """Bulk invitation from the inbox or the "to invite" work list (checkboxes + a meeting)."""
-    meeting = Meeting.objects.filter(pk=request.POST.get("meeting") or 0).first()
-    back = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = "dossiers:inbox"
+    meeting_id = parse_id(request.POST.get("meeting"))
+    meeting = Meeting.objects.filter(pk=meeting_id).first() if meeting_id else None
+    back = safe_next(request, request.POST.get("next"), "dossiers:inbox")
     if meeting is None:
         messages.error(request, "Choisissez la réunion à laquelle inviter les jeunes cochés.")
         return redirect(back)
-    ids = request.POST.getlist("dossiers")
+    ids = parse_ids(request.POST.getlist("dossiers"))
     dossiers = list(Dossier.objects.visible_to(request.user).filter(pk__in=ids).select_related("youth"))
     if not dossiers:
         messages.error(request, "Cochez au moins un jeune à inviter.")

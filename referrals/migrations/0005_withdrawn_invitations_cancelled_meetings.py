@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0003_audit_history'),
+        ('referrals', '0004_open_dossier'),
     ]
 
     operations = [
