@@ -60,6 +60,7 @@ class MessageKind(models.TextChoices):
     INVITATION = "invitation", "Invitation à une réunion"
     MEETING_CANCELLED = "reunion_annulee", "Réunion annulée"
     MEETING_MOVED = "reunion_deplacee", "Nouvel horaire de réunion"
+    SPACE_LINK = "lien_espace", "Lien de connexion à l'espace du jeune"
 
 
 class Channel(models.TextChoices):

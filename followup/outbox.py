@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from ipm import sms
 
-from .enums import Channel, MessageStatus
+from .enums import Channel, MessageKind, MessageStatus
 from .models import SentMessage
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,12 @@ def _send(message):
     email.send(fail_silently=False)
 
 
+# Messages carrying a secret (a one-time sign-in link): once sent, the stored text is replaced, so that
+# staff reading « Messages » never see a live link.
+SECRET_KINDS = frozenset({MessageKind.SPACE_LINK})
+SECRET_REMOVED = "(Texte retiré après l'envoi : il contenait un lien de connexion personnel.)"
+
+
 def _write(pk, **fields):
     """Update one message in its own committed step. The embedded SQLite database may be busy for a
     moment (another process writing): try again rather than lose what happened."""
@@ -155,7 +161,10 @@ def deliver(pk):
         _send(message)
     except Exception as exc:  # noqa: BLE001 — any failure of the backend is recorded and retried
         return _record_failure(message, exc, now)
-    _write(pk, status=MessageStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, sending_until=None)
+    sent = dict(status=MessageStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, sending_until=None)
+    if message.kind in SECRET_KINDS:  # a sign-in link is not left readable on the messages page
+        sent["body"] = SECRET_REMOVED
+    _write(pk, **sent)
     for receiver, error in message_sent.send_robust(sender=SentMessage, message=message):
         if isinstance(error, Exception):
             log.error("Message %s envoyé ; %s a échoué : %r", pk, receiver, error)

@@ -48,7 +48,19 @@ def report_page(request, name):
     return render(request, "reporting/report.html", {
         "form": form, "report": report, "name": name, "title": reports.REPORT_TITLES.get(name, ""),
         "query": query, "formats": renderers.FORMATS,
+        "flagged": _flagged_in_period(form.filters()) if report is not None else 0,
     })
+
+
+def _flagged_in_period(filters):
+    """How many dossiers of the report's scope and period break a rule of the wheel (the consistency
+    checker): a figure is never shown without its caveat. The period is that of the fiches received."""
+    from . import consistency
+
+    dossiers = filters.dossiers()
+    years = filters.years(dossiers, "received_on")
+    cohort = dossiers.filter(received_on__year__gte=years[0], received_on__year__lte=years[-1]).values("pk")
+    return len(consistency.flagged_dossier_ids(cohort))
 
 
 @capability_required("reports")

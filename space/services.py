@@ -18,7 +18,7 @@ from sesame.utils import get_query_string
 
 from departures.models import Contract
 from dossiers.models import Dossier, Youth
-from followup.enums import Channel
+from followup.enums import Channel, MessageKind
 from followup.outbox import queue_message
 from ipm.enums import Role
 from ipm.models import User
@@ -29,7 +29,7 @@ from .acceptance_pdf import attach_accepted_pdf
 from .models import Answer, ContractAcceptance, InvitationAnswer, YouthAccount
 
 # The outbox kind of the sign-in link (recorded with every other email and SMS).
-LINK_KIND = "lien_espace"
+LINK_KIND = MessageKind.SPACE_LINK
 SAME_ANSWER = "Si cette adresse est connue, un lien de connexion vient de vous être envoyé. Il est valable 30 minutes."
 
 

@@ -211,3 +211,22 @@ def test_the_command_prints_counts_and_fails_when_a_dossier_is_flagged(actor, sc
     assert exit_info.value.code == 1
     assert f"dossier n° {dossier.pk} : retour le" in out
     assert "1 dossier(s) à vérifier." in out
+
+
+def test_report_pages_tell_how_many_dossiers_of_the_period_are_flagged(actor, scheme, client_for):
+    dossier = returned(actor, scheme)
+    client = client_for("manager")
+    url = reverse("reporting:report", args=["funnel"])
+    year = dossier.received_on.year
+    assert "contredit une règle de la roue" not in client.get(url, {"year_from": year}).content.decode()
+    Stay.objects.filter(dossier=dossier).update(return_date=dossier.stay.departure_date - 3 * DAY)
+    page = client.get(url, {"year_from": year}).content.decode()
+    assert "1 dossier de cette période contredit une règle de la roue" in page
+    assert reverse("reporting:consistency") in page
+    # Another period: the caveat is about the dossiers of the period only.
+    assert "contredit une règle" not in client.get(url, {"year_from": year - 3, "year_to": year - 2}).content.decode()
+
+
+def test_the_work_lists_link_to_the_checker(client_for):
+    page = client_for("assistant").get(reverse("dossiers:worklists")).content.decode()
+    assert reverse("reporting:consistency") in page

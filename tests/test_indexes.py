@@ -94,7 +94,10 @@ def test_the_name_search_is_answered_by_the_trigram_index():
     ({"structure": 1}, "structure_id"),
 ])
 def test_each_inbox_filter_is_an_index_condition(data, column):
-    text = plan(filter_dossiers(Dossier.objects.all(), data))
+    # Bitmap scans only, as for the name search: on the small test tables the planner may otherwise walk
+    # the ordering index (received_on) and filter, whichever index exists; a bitmap scan shows the index
+    # that answers the filter itself.
+    text = plan(filter_dossiers(Dossier.objects.all(), data), "enable_indexscan", "enable_indexonlyscan")
     conditions = [line for line in text.splitlines() if "Index Cond" in line or "Recheck Cond" in line]
     assert any(column in line for line in conditions), text
     assert "Seq Scan on dossiers_dossier" not in text

@@ -46,7 +46,14 @@ def last_link(youth):
     """The path and query of the last sign-in link sent to ``youth`` (read from the outbox)."""
     message = SentMessage.objects.filter(kind=LINK_KIND, object_key=f"youth:{youth.pk}").order_by("-pk").first()
     assert message is not None, "aucun lien envoyé"
-    url = re.search(r"https?://\S+", message.body).group(0)
+    found = re.search(r"https?://\S+", message.body)
+    if found is None:  # already sent: the outbox keeps no live link, the email itself has it
+        from django.core import mail
+
+        sent = [m for m in mail.outbox if "/espace/lien/" in m.body]
+        assert sent, "lien envoyé mais introuvable"
+        found = re.search(r"https?://\S+", sent[-1].body)
+    url = found.group(0)
     return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
 
 

@@ -71,6 +71,9 @@ def test_a_known_email_gets_a_link_by_email_and_the_page_says_the_same_sentence(
     # The outbox sends it as every other message.
     assert deliver(message.pk) == ("sent", None)
     assert mail.outbox[-1].to == ["lea.martin@exemple.fr"] and "/espace/lien/?sesame=" in mail.outbox[-1].body
+    # Once sent, the stored text no longer holds the live link (staff read « Messages »).
+    message.refresh_from_db()
+    assert "sesame" not in message.body and "retiré après l'envoi" in message.body
 
 
 def test_an_unknown_address_gets_the_very_same_answer_and_nothing_is_sent(client, lea):
