@@ -81,7 +81,10 @@ def merge_youths(keep, other, take_from_other, user, is_erased=lambda youth: Fal
         label = f"Fusion des jeunes n° {keep.pk} et n° {other.pk} (le n° {other.pk} est réuni au n° {keep.pk})."
         moved = list(Dossier.objects.select_for_update().filter(youth=other).order_by("pk"))
         for rel in _relations():
-            for row in rel.related_model._base_manager.filter(**{rel.field.name: other}):
+            rows = rel.related_model._base_manager.filter(**{rel.field.name: other})
+            if rel.one_to_one and rel.related_model._base_manager.filter(**{rel.field.name: keep}).exists():
+                continue  # one per person (e.g. the space account): the kept person's stays, the other's goes
+            for row in rows:
                 setattr(row, rel.field.name, keep)
                 row.save(update_fields=[rel.field.name])
         for name in IDENTITY_FIELDS:

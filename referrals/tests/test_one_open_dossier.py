@@ -184,3 +184,19 @@ def test_a_counsellor_cannot_merge(client_for, users):
                                              {"step": "confirm"})
     assert response.status_code == 403
     assert Youth.objects.filter(pk=old.youth_id).exists()
+
+
+def test_merge_of_two_people_who_both_have_a_space_account(client_for, users):
+    """One account per person: the kept person's account stays, the other's goes with them (no error)."""
+    from space.models import YouthAccount
+    from space.services import account_for
+
+    keep, old = _two_youths(users)
+    kept_youth, other_youth = keep.youth, old.youth
+    kept_account, other_account = account_for(kept_youth), account_for(other_youth)
+    url = reverse("dossiers:youth_merge", args=[kept_youth.pk, other_youth.pk])
+    response = client_for("mobility").post(url, {"step": "confirm"})
+    assert response.status_code == 302
+    assert not Youth.objects.filter(pk=other_youth.pk).exists()
+    assert YouthAccount.objects.get(youth=kept_youth).pk == kept_account.pk
+    assert not YouthAccount.objects.filter(pk=other_account.pk).exists()
