@@ -97,8 +97,11 @@ def seed_departures(rng):
     for stay in Stay.objects.filter(departure_date__isnull=False, visits__isnull=True).select_related("dossier"):
         if stay.dossier.state == State.ABROAD and rng.random() < 0.4:
             continue  # some stays in progress still wait for their visit
+        visit_date = stay.departure_date + datetime.timedelta(days=10)
+        if stay.return_date and visit_date > stay.return_date:  # a short (interrupted) stay: visited before it ended
+            visit_date = stay.departure_date + (stay.return_date - stay.departure_date) // 2
         SiteVisit.objects.create(
-            stay=stay, visit_date=stay.departure_date + datetime.timedelta(days=10), met_employer=rng.random() < 0.8,
+            stay=stay, visit_date=visit_date, met_employer=rng.random() < 0.8,
             assessment=rng.choice(["tres_bien", "bien", "bien", "a_surveiller"]), visited_by=staff,
             notes="Visite sur place avec le tuteur : intégration correcte, bonne ponctualité (démonstration).",
         )

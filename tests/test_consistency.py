@@ -230,3 +230,11 @@ def test_report_pages_tell_how_many_dossiers_of_the_period_are_flagged(actor, sc
 def test_the_work_lists_link_to_the_checker(client_for):
     page = client_for("assistant").get(reverse("dossiers:worklists")).content.decode()
     assert reverse("reporting:consistency") in page
+
+
+def test_the_demo_data_tells_a_consistent_story_but_for_the_stays_waiting_for_their_return(db):
+    """The demo is what a newcomer sees first: its only flags are the stays past their end with no return
+    recorded (which the work list « Retours à enregistrer » shows)."""
+    call_command("seed_demo", "--force")
+    flagged_rules = {r.key for r in consistency.check() if r.count}
+    assert flagged_rules <= {"overdue_return"}, [(r.key, r.breaks[:3]) for r in consistency.check() if r.count]

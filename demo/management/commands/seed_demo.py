@@ -163,17 +163,30 @@ class Command(BaseCommand):
             transitions.record_creation(dossier, referral_author, "Fiche de liaison envoyée (démonstration)")
             for step in workflow.path_to(state):
                 transitions.apply_transition(dossier, step, staff if step != State.INVITED else users["accueil"])
-            self.spread_history(dossier, received, today)
-            if state in workflow.DEPARTED_STATES or (state == State.CLOSED and rng.random() < 0.8):
-                self.make_stay(rng, dossier, received, state, schemes, staff, today)
+            departs = state in workflow.DEPARTED_STATES or (state == State.CLOSED and rng.random() < 0.8)
+            start = min(received + timedelta(days=rng.randint(60, 120)), today - timedelta(days=10)) if departs else None
+            self.spread_history(dossier, received, today, start)
+            if departs:
+                self.make_stay(rng, dossier, received, state, schemes, staff, today, start)
 
-    def spread_history(self, dossier, received, today):
-        """Date the timeline events over the weeks after the fiche, as if it had been worked then."""
+    def spread_history(self, dossier, received, today, departure=None):
+        """Date the timeline events over the weeks after the fiche, as if it had been worked then. With a
+        departure date, the steps before the stay fall before it and the later ones after it, so that the
+        dates of one story agree (acceptance, then signature, then departure: docs/integrity.md)."""
         events = list(DossierEvent.objects.filter(dossier=dossier).order_by("id"))
-        span = max((today - received).days - 1, len(events))
-        step = span // max(len(events), 1)
-        for index, event in enumerate(events):
-            when = received + timedelta(days=min(index * max(step, 1), span))
+        before = [e for e in events if departure is None or e.to_state not in workflow.DEPARTED_STATES
+                  and e.to_state != State.CLOSED]
+        after = events[len(before):]
+        days = []
+        first_span = ((departure - received).days - 45) if departure else (today - received).days - 1
+        first_span = max(first_span, len(before))
+        step = first_span // max(len(before), 1)
+        days += [received + timedelta(days=min(i * max(step, 1), first_span)) for i in range(len(before))]
+        if after:
+            span = max((today - departure).days - 1, len(after))
+            step = span // len(after)
+            days += [departure + timedelta(days=min(i * max(step, 1), span)) for i in range(len(after))]
+        for index, (event, when) in enumerate(zip(events, days)):
             DossierEvent.objects.filter(pk=event.pk).update(
                 created_at=timezone.make_aware(timezone.datetime.combine(when, timezone.datetime.min.time()))
                 + timedelta(hours=9 + index % 8)
@@ -183,10 +196,9 @@ class Command(BaseCommand):
             state_changed_at=DossierEvent.objects.get(pk=last.pk).created_at
         )
 
-    def make_stay(self, rng, dossier, received, state, schemes, staff, today):
+    def make_stay(self, rng, dossier, received, state, schemes, staff, today, start):
         scheme = dossier.scheme or rng.choice(schemes)
         country, city = rng.choice(DESTINATIONS)
-        start = min(received + timedelta(days=rng.randint(60, 120)), today - timedelta(days=10))
         weeks = scheme.typical_duration_weeks or 4
         end = start + timedelta(weeks=weeks)
         interrupted = state == State.INTERRUPTED
