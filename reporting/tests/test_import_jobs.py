@@ -219,4 +219,14 @@ def test_the_check_lists_the_rule_breaks_the_rows_would_create_without_blocking(
     client.post(reverse("reporting:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and Dossier.objects.filter(imported=True).count() == 7
+    # Once imported, the consistency checker lists the dossiers those lines planted, and the clean one not.
+    from reporting import consistency
+
+    by_reference = dict(Dossier.objects.filter(imported=True).values_list("legacy_reference", "pk"))
+    found = {r.key: {b.dossier_id for b in r.breaks} for r in consistency.check()}
+    assert by_reference["A2"] in found["dates_out_of_range"]
+    assert by_reference["A3"] in found["dates_out_of_range"]
+    assert by_reference["A4"] in found["call_before_its_month"]
+    assert {by_reference["A5"], by_reference["A6"], by_reference["A7"]} <= found["several_open_dossiers"]
+    assert by_reference["A1"] not in consistency.flagged_dossier_ids()
 
