@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ipm.forms import SaneDatesAdminMixin
+
 from .models import (
     Contract,
     CoPayment,
@@ -21,7 +23,7 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingAgreement)
-class FundingAgreementAdmin(admin.ModelAdmin):
+class FundingAgreementAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("funder", "funder_name", "year", "scheme", "places", "amount", "amount_per_participant")
     list_filter = ("year", "funder", "scheme")
 
@@ -51,7 +53,7 @@ class IncidentInline(admin.TabularInline):
 
 
 @admin.register(Stay)
-class StayAdmin(admin.ModelAdmin):
+class StayAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("dossier", "scheme", "host", "country", "city", "departure_date", "return_date", "interrupted")
     list_filter = ("scheme", "interrupted", "country")
     raw_id_fields = ("dossier",)
@@ -59,7 +61,7 @@ class StayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("dossier", "version", "generated_at", "signed_on")
     raw_id_fields = ("dossier",)
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ipm.forms import SaneDatesAdminMixin
+
 from .models import Dossier, DossierEvent, Youth
 
 
 @admin.register(Youth)
-class YouthAdmin(admin.ModelAdmin):
+class YouthAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("last_name", "first_name", "birth_date", "sex", "postcode")
     search_fields = ("search_name", "last_name", "first_name")
 
@@ -20,7 +22,7 @@ class DossierEventInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     """Read-mostly: the state changes only through the workflow (the dossier pages)."""
 
     list_display = ("pk", "youth", "structure", "state", "received_on", "imported")
@@ -49,7 +51,7 @@ class CommissionCriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionSession)
-class CommissionSessionAdmin(admin.ModelAdmin):
+class CommissionSessionAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("date", "place", "status")
     filter_horizontal = ("members",)
 

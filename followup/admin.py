@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from ipm.forms import SaneDatesAdminMixin
+
 from .models import FollowUpCall, SentMessage
 
 
 @admin.register(FollowUpCall)
-class FollowUpCallAdmin(admin.ModelAdmin):
+class FollowUpCallAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("dossier", "month", "due_date", "assigned_to", "attempts", "reached", "situation", "done_at", "source")
     list_filter = ("month", "situation", "reached", "source")
     raw_id_fields = ("dossier", "assigned_to", "recorded_by")

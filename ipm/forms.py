@@ -127,3 +127,22 @@ def normalize_phone(value):
 def validate_postcode(value):
     if value and not re.fullmatch(r"\d{5}", value):
         raise ValidationError("Le code postal doit comporter 5 chiffres (ex. 42000).")
+
+
+class SaneDatesAdminMixin:
+    """For the Django admin (administrators' back office): every date field of the model gets the same
+    sane range as the application's forms (a birth date from 1900 to today, any other date from the
+    platform's first year to a few years ahead), so that no page can be broken by a date like 31/12/9999."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        from django.db import models as db_models
+
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, db_models.DateField) and not isinstance(db_field, db_models.DateTimeField) \
+                and field is not None:
+            kind = dates.BIRTH if "birth" in db_field.name else dates.VALIDITY if "expir" in db_field.name \
+                else dates.PLANNED
+            bounded = BoundedDateField(kind=kind, label=field.label, required=field.required,
+                                       help_text=field.help_text, widget=field.widget, initial=field.initial)
+            return bounded
+        return field

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ipm.forms import SaneDatesAdminMixin
+
 from .models import Referral, Structure
 
 
@@ -11,7 +13,7 @@ class StructureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
     list_display = ("last_name", "first_name", "structure", "status", "submitted_at")
     list_filter = ("status", "structure")
     search_fields = ("last_name", "first_name")

@@ -284,3 +284,19 @@ def test_a_call_is_not_recorded_before_the_return(client_for, users, structure):
     assert "Le suivi commence après le retour du jeune" in page_of(response)
     call.refresh_from_db()
     assert call.attempts == 0 and call.last_attempt_at is None
+
+
+def test_the_admin_refuses_an_impossible_date_too(client_for, users):
+    """The administrators' back office gets the same sane range: a commission dated 31/12/9999 would
+    break its page for good."""
+    admin_client = client_for("admin")
+    url = reverse("admin:dossiers_commissionsession_add")
+    response = admin_client.post(url, {"date": "31/12/9999", "place": "Salle", "status": "prevue",
+                                       "notes": "", "external_members": ""})
+    assert response.status_code == 200
+    assert not CommissionSession.objects.exists()
+    page = response.content.decode()
+    assert "La date ne peut pas dépasser le" in html.unescape(page)
+    ok = admin_client.post(url, {"date": TODAY().strftime("%d/%m/%Y"), "place": "Salle", "status": "prevue",
+                                 "notes": "", "external_members": ""})
+    assert ok.status_code == 302 and CommissionSession.objects.count() == 1
