@@ -184,24 +184,56 @@ def test_form_errors_are_tied_to_their_fields(page, data):
     assert not page.js_errors, page.js_errors
 
 
-# The focused element draws the project's focus ring (a 3 px outline; Bootstrap's pale shadow is not enough).
-FOCUS_STYLE = """() => { const el = document.activeElement, s = getComputedStyle(el);
+# The focused element's ring and what touches it, computed in the browser: the outline's colour against the
+# white halo its box-shadow paints under and beyond it (the halo must reach past the outline), or, without a
+# halo, against the first opaque background behind the element. WCAG 1.4.11 asks 3:1.
+FOCUS_STYLE = """() => {
+    const el = document.activeElement, s = getComputedStyle(el);
+    const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = c => { const [r, g, b] = rgb(c).map(v => v / 255)
+        .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4)); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+    const behind = node => { for (let n = node.parentElement; n; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor; const v = rgb(c);
+        if (v.length === 3 || (v.length === 4 && v[3] > 0.9)) return c; } return 'rgb(255, 255, 255)'; };
+    const width = parseFloat(s.outlineWidth) || 0, offset = parseFloat(s.outlineOffset) || 0;
+    const shadow = s.boxShadow.match(/^(rgba?\\([^)]*\\))\\s+0px\\s+0px\\s+0px\\s+([\\d.]+)px/);
+    const halo = shadow && parseFloat(shadow[2]) > offset + width ? shadow[1] : null;
+    const against = halo || behind(el);
     return {tag: el.tagName, text: (el.innerText || el.name || '').trim().slice(0, 40),
-            visible: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2}; }"""
+            visible: s.outlineStyle !== 'none' && width >= 2,
+            contrast: s.outlineStyle === 'none' ? 0 : Math.round(ratio(s.outlineColor, against) * 100) / 100}; }"""
+
+
+def walk_focus(page, steps):
+    page.locator("body").focus()
+    seen = []
+    for _ in range(steps):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUS_STYLE))
+    return seen
 
 
 def test_focus_is_visible_on_links_buttons_and_fields(page, data):
     login(page, "mobilite")
     page.goto("/dossiers/")
-    page.locator("body").focus()
-    seen = []
-    for _ in range(25):  # skip link, menu, search form, table links, invite bar
-        page.keyboard.press("Tab")
-        seen.append(page.evaluate(FOCUS_STYLE))
+    seen = walk_focus(page, 25)  # skip link, menu (dark bar), search form, table links, invite bar
     assert seen[0]["text"] == "Aller au contenu"  # the skip link comes first
     invisible = [f for f in seen if not f["visible"]]
     assert not invisible, invisible
     assert {f["tag"] for f in seen} >= {"A", "INPUT", "SELECT", "BUTTON"}
+    faint = [f for f in seen if f["contrast"] < 3]
+    assert not faint, faint
+
+    # A refused fiche: the red error summary's links, then the fields (radio buttons, selects, text).
+    page.get_by_role("button", name="Se déconnecter").click()
+    login(page, "conseiller")
+    page.goto("/fiches/nouvelle/")
+    page.get_by_role("button", name="Envoyer la fiche à la plateforme").click()
+    seen = walk_focus(page, 40)
+    faint = [f for f in seen if not f["visible"] or f["contrast"] < 3]
+    assert not faint, faint
+    assert {f["tag"] for f in seen} >= {"A", "INPUT", "SELECT"}
 
 
 def test_counsellor_dossier_page_fits_a_375_pixel_screen(browser, live_server, data):
