@@ -12,6 +12,7 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("comptes/double-authentification/", twofactor.otp_verify, name="otp_verify"),
     path("comptes/double-authentification/activer/", twofactor.otp_setup, name="otp_setup"),
     path("comptes/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -22,6 +22,12 @@ def home(request):
     return render(request, "home.html")
 
 
+def accessibility(request):
+    """The accessibility statement RGAA asks for (« Déclaration d'accessibilité »): public, linked from the
+    footer of every page."""
+    return render(request, "accessibility.html")
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

@@ -68,6 +68,7 @@ MATRIX = {
     # --- Accounts ------------------------------------------------------------------------------------
     "home": (GET, None, ANY_USER),
     "login": (GET, None, PUBLIC),
+    "accessibility": (GET, None, PUBLIC),
     "logout": (POST, None, (LOGIN,) * 8),  # logging out leads to the login page
     "password_change": (GET, None, ANY_USER),
     "password_change_done": (GET, None, ANY_USER),
@@ -399,7 +400,7 @@ def test_a_staff_flag_alone_without_second_factor_does_not_open_the_admin(client
 # Pages open without a capability: the login pages, the young person's signed answer link, and the
 # pages every signed-in user has (home dispatches by role; their own second factor).
 WITHOUT_CAPABILITY = {
-    "home", "login", "logout", "password_change", "password_change_done", "password_reset",
+    "home", "accessibility", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
     "followup:answer", "space:login", "space:link",
 }

@@ -39,7 +39,7 @@ def stay_edit(request, pk):
             else:
                 messages.success(request, "Séjour enregistré.")
                 return redirect(dossier)
-    return form_page(request, dossier, form, "Le séjour", "Enregistrer le séjour",
+    return form_page(request, dossier, form, "Modifier le séjour" if stay.pk else "Renseigner le séjour", "Enregistrer le séjour",
                      intro="Destination, structure d'accueil, dates prévues, hébergement et voyage.")
 
 
@@ -135,8 +135,9 @@ def activity_report(request, pk):
     return serve_file(stay.activity_report, f"rapport-activite-{dossier.youth.last_name}.{ext}")
 
 
-def _stay_record(request, pk, form_class, model, title, success, field, record_pk=None):
-    """Add (or edit) a site visit or an incident of the dossier's stay."""
+def _stay_record(request, pk, form_class, model, titles, success, field, record_pk=None):
+    """Add (or edit) a site visit or an incident of the dossier's stay. ``titles``: the new record's page
+    title, and a function giving an existing record's (« Modifier la visite du 12/03/2026 »)."""
     dossier = visible_dossier(request, pk)
     stay = Stay.objects.filter(dossier=dossier).first()
     if stay is None:
@@ -167,6 +168,7 @@ def _stay_record(request, pk, form_class, model, title, success, field, record_p
             messages.success(request, success)
             return redirect(dossier)
     delete_url = reverse(f"departures:{model._meta.model_name}_delete", args=[dossier.pk, instance.pk]) if instance else ""
+    title = titles[1](instance) if instance else titles[0]
     return form_page(request, dossier, form, title, "Enregistrer",
                      extra={"delete_url": delete_url, "delete_question": f"Supprimer définitivement : {instance} ?" if instance else ""})
 
@@ -181,12 +183,16 @@ def _stay_record_delete(request, pk, model, record_pk, success):
 
 @capability_required("casework")
 def visit_add(request, pk, visit_pk=None):
-    return _stay_record(request, pk, SiteVisitForm, SiteVisit, "Visite in situ", "Visite enregistrée.", "visited_by", visit_pk)
+    return _stay_record(request, pk, SiteVisitForm, SiteVisit,
+                        ("Nouvelle visite in situ", lambda visit: f"Modifier la visite du {visit.visit_date:%d/%m/%Y}"),
+                        "Visite enregistrée.", "visited_by", visit_pk)
 
 
 @capability_required("casework")
 def incident_add(request, pk, incident_pk=None):
-    return _stay_record(request, pk, IncidentForm, Incident, "Incident pendant le séjour", "Incident enregistré.",
+    return _stay_record(request, pk, IncidentForm, Incident,
+                        ("Nouvel incident pendant le séjour",
+                         lambda incident: f"Modifier l'incident du {incident.occurred_on:%d/%m/%Y}"), "Incident enregistré.",
                         "recorded_by", incident_pk)
 
 

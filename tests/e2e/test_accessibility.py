@@ -3,6 +3,7 @@ in French, every form control labelled, one main heading, no serious or critical
 form errors tied to their fields; focus visible with the keyboard; the counsellor's dossier page on a
 375-pixel-wide screen."""
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from dossiers.tests.factories import dossier_in_state
 from dossiers.models import CommissionCriterion, CommissionSession, DocumentType
 from dossiers.workflow import State
 from followup import calls as followup_calls
+from departures.models import CoPayment
 from followup.models import FollowUpCall
 from referrals.models import Meeting
 
@@ -55,6 +57,8 @@ def data(users, structure, settings, tmp_path):
     StayFactory(dossier=followed, scheme=scheme, host=host, departure_date=today - datetime.timedelta(days=200),
                 return_date=today - datetime.timedelta(days=70))
     followup_calls.create_due_calls()
+    CoPayment.objects.create(dossier=followed, amount_due=150, waived=True, waiver_reason="Ressources trop faibles",
+                             waived_by=users["mobility"], waived_at=timezone.now())
     meeting = Meeting.objects.create(date=today + datetime.timedelta(days=4), start_time=datetime.time(10),
                                      place="Salle Loire", capacity=10)
     session = CommissionSession.objects.create(date=today + datetime.timedelta(days=8))
@@ -99,6 +103,7 @@ def test_every_page_of_platform_staff_is_accessible(page, data):
         "/fiches/reunions/", "/fiches/reunions/nouvelle/", f"/fiches/reunions/{d['meeting'].pk}/",
         "/dossiers/commissions/", "/dossiers/commissions/nouvelle/", f"/dossiers/commissions/{d['session'].pk}/",
         "/departs/", "/departs/a-venir/", f"/departs/dossier/{d['followed'].pk}/visite/",
+        f"/departs/dossier/{d['followed'].pk}/participation/",  # a waiver and its « Annuler la dispense »
         "/departs/structures-accueil/", f"/departs/structures-accueil/{d['host'].pk}/",
         "/departs/structures-accueil/nouvelle/", "/departs/conventions/", "/departs/dispositifs/",
         "/suivi/", "/suivi/?onglet=retard", f"/suivi/appels/{d['call'].pk}/", "/suivi/messages/",
@@ -127,7 +132,15 @@ def test_every_page_of_a_counsellor_and_a_manager_is_accessible(page, data):
         "/dossiers/commissions/grille/nouveau/", f"/dossiers/commissions/grille/{criterion.pk}/supprimer/",
     ])
     page.get_by_role("button", name="Se déconnecter").click()
-    problems |= check_pages(page, ["/comptes/login/"])
+    problems |= check_pages(page, ["/comptes/login/", "/accessibilite/", "/comptes/password_reset/"])
+    # A refused request is announced: the summary is an alert and takes the focus.
+    page.locator("input[name=email]").fill("jeanne@exemple")  # the browser lets it through; the server refuses it
+    page.get_by_role("button", name="Recevoir le lien").click()
+    assert page.evaluate("() => document.activeElement.getAttribute('role')") == "alert"
+    problems |= {"password reset refused": axe_violations(page)} if axe_violations(page) else {}
+    page.goto("/comptes/login/")
+    page.get_by_role("link", name=re.compile("Accessibilité")).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Déclaration d'accessibilité"
     assert not problems, problems
     assert not page.js_errors, page.js_errors
 
@@ -149,6 +162,8 @@ def test_form_errors_are_tied_to_their_fields(page, data):
     summary = page.get_by_role("alert").filter(has_text="La fiche n'a pas été enregistrée")
     summary.get_by_role("link", name="Nom", exact=True).click()
     assert page.evaluate("() => document.activeElement.name") == "last_name"
+    summary.get_by_role("link", name="Sexe", exact=True).click()  # radio buttons: the group's first input
+    assert page.evaluate("() => [document.activeElement.name, document.activeElement.type]") == ["sex", "radio"]
 
     page.get_by_role("button", name="Se déconnecter").click()
     login(page, "mobilite")
