@@ -80,3 +80,15 @@ def test_repeated_failed_logins_lock_the_account(client, users, settings):
 
 def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE <= 4 * 3600 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_changing_ones_password_is_a_page_of_the_application_in_french(client_for):
+    client = client_for("counsellor")
+    page = client.get(reverse("password_change")).content.decode()
+    assert "<h1 class=\"h3 mb-3\">Changer mon mot de passe</h1>" in page
+    assert "Mot de passe actuel" in page or "Ancien mot de passe" in page
+    assert "Administration de Django" not in page and "breadcrumbs" not in page  # not the admin's page
+    refused = client.post(reverse("password_change"), {"old_password": "faux", "new_password1": "Un-nouveau-mot-42",
+                                                       "new_password2": "Un-nouveau-mot-42"})
+    assert refused.status_code == 200
+    assert "Le mot de passe n'a pas été changé. À corriger :" in refused.content.decode()
