@@ -142,7 +142,7 @@ class Grant:
         return sum((line.amount for line in self.lines), Decimal("0"))
 
 
-def _rates(call_year, action_type):
+def rates_for(call_year, action_type):
     """{(kind, band, group): amount} for the year, action-specific amounts taking precedence."""
     rates = {}
     for cost in UnitCost.objects.filter(call_year=call_year, action_type__in=["", action_type or ""]).order_by("-action_type"):
@@ -158,7 +158,7 @@ def compute_grant(stay, agreement=None, fewer_opportunities=False, platform=None
         grant.problems.append("aucune convention de financement Erasmus+ pour ce séjour")
         return grant
     if rates is None:
-        rates = _rates(call_year, agreement.action_type)
+        rates = rates_for(call_year, agreement.action_type)
     # Travel
     km, how = stay_distance_km(stay, platform)
     grant.distance_km = km
