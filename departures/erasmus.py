@@ -4,7 +4,8 @@ refuse (the pre-checks, in French, each with the page that fixes it). docs/erasm
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
+from django.db.models.functions import Cast, Concat, LPad
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,18 +75,22 @@ def mobility_id_for(stay):
 
 @transaction.atomic
 def assign_mobility_ids(stays, exported=False):
-    """Give each stay its mobility activity ID once (kept forever after); mark the first export."""
+    """Give each stay its mobility activity ID once (kept forever after); mark the first export. Two
+    UPDATE queries whatever the number of stays."""
     now = timezone.now()
+    pks = [stay.pk for stay in stays]
+    Stay.objects.filter(pk__in=pks, mobility_activity_id__isnull=True).update(
+        mobility_activity_id=Concat(Value("IPM-"), Case(  # as mobility_id_for: at least six digits
+            When(id__lt=1_000_000, then=LPad(Cast("id", CharField()), 6, Value("0"))),
+            default=Cast("id", CharField()), output_field=CharField()))
+    )
+    if exported:
+        Stay.objects.filter(pk__in=pks, mobility_id_exported_at__isnull=True).update(mobility_id_exported_at=now)
     for stay in stays:
-        fields = []
         if not stay.mobility_activity_id:
             stay.mobility_activity_id = mobility_id_for(stay)
-            fields.append("mobility_activity_id")
         if exported and stay.mobility_id_exported_at is None:
             stay.mobility_id_exported_at = now
-            fields.append("mobility_id_exported_at")
-        if fields:
-            Stay.objects.filter(pk=stay.pk).update(**{f: getattr(stay, f) for f in fields})
     return stays
 
 
@@ -138,7 +143,9 @@ def precheck(agreement, stays=None, platform=None):
         if days is None:
             problems.append(Problem(stay, f"{who} : dates du séjour incomplètes.", stay_url, "Compléter le séjour"))
         else:
-            if low_high and not (low_high[0] <= days <= low_high[1]):
+            # An interrupted stay (force majeure) is declared with its flag: the minimum does not apply.
+            too_short = low_high and days < low_high[0] and not stay.interrupted
+            if low_high and (too_short or days > low_high[1]):
                 problems.append(Problem(
                     stay, f"{who} : durée financée de {days} jours, hors de la plage {low_high[0]}–{low_high[1]} jours "
                           f"du type d'activité.", stay_url, "Corriger les dates du séjour"))

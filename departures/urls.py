@@ -40,6 +40,7 @@ urlpatterns = [
     path("conventions/<int:pk>/budget.<str:fmt>", erasmus.budget_download, name="budget_download"),
     path("erasmus/plateforme/", erasmus.platform_edit, name="platform_edit"),
     path("dossier/<int:pk>/bourse/", erasmus.grant, name="grant"),
+    path("dossier/<int:pk>/document/<str:kind>.pdf", erasmus.mobility_document, name="mobility_document"),
     path("dispositifs/", schemes.scheme_list, name="schemes"),
     path("dispositifs/nouveau/", schemes.scheme_edit, name="scheme_create"),
     path("dispositifs/<int:pk>/modifier/", schemes.scheme_edit, name="scheme_edit"),

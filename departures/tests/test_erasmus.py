@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from departures.enums import UnitCostKind
-from departures.erasmus import agreement_stays, fewer_opportunities
+from departures.erasmus import agreement_stays
 from departures.forms import FundingAgreementForm, HostOrganisationForm
 from departures.grants import city_coordinates, compute_grant, distance_band, great_circle_km
 from departures.budget import budget
@@ -177,3 +177,30 @@ def test_stay_and_grant_pages_show_the_calculation_and_record_payments(rates, ma
     assert GrantPayment.objects.get(stay__dossier=dossier).amount == Decimal("500")
     assert "avance" in client.get(url).content.decode()
     assert client_for("counsellor").post(url, {"paid_on": "2026-11-20", "amount": "5"}).status_code in (403, 404)
+
+
+def test_learning_agreement_and_europass_drafts_from_the_dossier_page(make_dossier, client_for):
+    import io
+
+    from pypdf import PdfReader
+
+    dossier = make_dossier(State.ABROAD)
+    host = HostOrganisationFactory(name="Cork Kitchens", town="Cork", oid="E10000002", contact_name="Mary Byrne")
+    stay = StayFactory(dossier=dossier, scheme=dossier.scheme, host=host, review_notes="Autonomie en cuisine, anglais courant.")
+    stay.visits.create(visit_date=stay.departure_date, assessment="tres_bien", notes="Très bonne intégration.", met_employer=True)
+    client = client_for("mobility")
+    panel = client.get(reverse("dossiers:detail", args=[dossier.pk])).content.decode()
+    assert reverse("departures:mobility_document", args=[dossier.pk, "europass"]) in panel
+
+    def text(kind):
+        response = client.get(reverse("departures:mobility_document", args=[dossier.pk, kind]))
+        assert response["Content-Type"] == "application/pdf"
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+    agreement = text("contrat-pedagogique")
+    for expected in ["Learning agreement", "Cork Kitchens", "OID E10000002", "Mary Byrne", "Tâches confiées",
+                     "Acquis d'apprentissage attendus", "L'organisation d'accueil"]:
+        assert expected in agreement, expected
+    europass = text("europass")
+    assert "Autonomie en cuisine, anglais courant." in europass and "Très bonne intégration." in europass
+    assert client.get(reverse("departures:mobility_document", args=[dossier.pk, "autre"])).status_code == 404

@@ -8,6 +8,7 @@ from django.urls import reverse
 from ipm.access import capability_required
 
 from ..budget import budget, grant_for_stay
+from ..documents import europass_pdf, learning_agreement_pdf
 from ..forms import GrantPaymentForm, PlatformForm
 from ..models import FundingAgreement, GrantPayment, Platform, Stay
 from .common import form_page, visible_dossier
@@ -62,3 +63,22 @@ def grant(request, pk):
         "dossier": dossier, "youth": dossier.youth, "stay": stay, "agreement": agreement, "grant": calculation,
         "payments": payments, "paid": sum(p.amount for p in payments), "form": form,
     })
+
+
+DOCUMENTS = {
+    "contrat-pedagogique": (learning_agreement_pdf, "contrat-pedagogique"),
+    "europass": (europass_pdf, "europass-mobilite"),
+}
+
+
+@capability_required("read_all", "submit_referral")
+def mobility_document(request, pk, kind):
+    """A draft learning agreement (before the stay) or Europass Mobility (after it), from the dossier page."""
+    if kind not in DOCUMENTS:
+        raise Http404("Document inconnu.")
+    dossier = visible_dossier(request, pk)
+    stay = get_object_or_404(Stay.objects.select_related("scheme", "host", "dossier__youth"), dossier=dossier)
+    render_pdf, name = DOCUMENTS[kind]
+    response = HttpResponse(render_pdf(stay), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{dossier.pk}.pdf"'
+    return response

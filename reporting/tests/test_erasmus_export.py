@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from departures.models import Platform, Stay
+from departures.models import FundingAgreement, Platform, Stay
 from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
 from dossiers.tests.factories import DossierFactory, YouthFactory
 from reporting import erasmus
@@ -169,3 +169,20 @@ def test_command_writes_the_file_and_refuses_on_problems(known_set, tmp_path):
         call_command("erasmus_export", "--agreement", NUMBER, "--output", str(out))
     with pytest.raises(CommandError, match="inconnue"):
         call_command("erasmus_export", "--agreement", "2025-1-FR01-KA122-VET-000000000")
+
+
+def test_the_demo_data_export_passes_its_own_prechecks(db):
+    call_command("seed_demo", "--force")
+    agreements = list(FundingAgreement.objects.exclude(grant_agreement_number=""))
+    assert len(agreements) >= 2
+    exported = 0
+    for agreement in agreements:
+        stays, problems, _ = erasmus.prepare(agreement)
+        assert problems == [], [p.message for p in problems]
+        rows = read_xlsx(erasmus.export(agreement))
+        assert rows[0] == DOCUMENTED and len(rows) == len(stays) + 1
+        exported += len(stays)
+    assert exported > 0
+    call_command("seed_demo", "--force")  # idempotent: the numbers and OIDs stay
+    assert {a.grant_agreement_number for a in agreements} == set(
+        FundingAgreement.objects.exclude(grant_agreement_number="").values_list("grant_agreement_number", flat=True))

@@ -1,6 +1,5 @@
 """Downloads and the command line: CSV as the contract, XLSX read back, PDF text, Erasmus+ export."""
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
