@@ -37,8 +37,8 @@ class Platform(models.Model):
 
     @classmethod
     def get(cls):
-        platform = cls.objects.order_by("pk").first()
-        return platform or cls.objects.create()
+        """The platform's row, or an unsaved empty one (reading a page never writes)."""
+        return cls.objects.order_by("pk").first() or cls()
 
 
 class UnitCost(models.Model):
