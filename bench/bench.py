@@ -266,7 +266,7 @@ class Bench:
         from django.db import transaction
         from django.urls import reverse
 
-        from departures.models import Scheme, Stay
+        from departures.models import FundingAgreement, Scheme, Stay
         from dossiers.models import Dossier, Youth
         from dossiers.workflow import State
         from reporting import erasmus
@@ -289,16 +289,18 @@ class Bench:
                          departure_date=datetime.date(year, 1, 3) + datetime.timedelta(days=i % 300),
                          return_date=datetime.date(year, 1, 3) + datetime.timedelta(days=i % 300 + 60))
                     for i, d in enumerate(dossiers)], batch_size=5000)
-                sizes[n] = scheme
-            for n, scheme in sizes.items():
-                url = reverse("reporting:erasmus") + f"?scheme={scheme.pk}&year={year}"
+                sizes[n] = FundingAgreement.objects.create(
+                    funder="erasmus", year=year, scheme=scheme, places=n,
+                    grant_agreement_number=f"{year}-1-FR01-KA122-VET-{n:09d}")
+            for n, agreement in sizes.items():
+                url = reverse("reporting:erasmus") + f"?agreement={agreement.pk}&format=xlsx&anyway=1"
                 started = time.perf_counter()
                 response = self.get("mobility", url)
                 elapsed = time.perf_counter() - started
                 size = len(b"".join(response.streaming_content)) if getattr(response, "streaming", False) \
                     else len(response.content)
                 tracemalloc.start()
-                content = erasmus.export(scheme, year, self.clients["mobility"][1])
+                content = erasmus.export(agreement)
                 if hasattr(content, "read"):
                     while content.read(1 << 16):
                         pass

@@ -14,7 +14,10 @@ from ipm.enums import Role
 from ipm.models import User
 
 from departures import services
-from departures.models import Contract, CoPayment, FundingAgreement, HostOrganisation, Payment, Scheme, SiteVisit, Stay
+from departures.enums import ActionType, ActivityType, ParticipantCategory
+from departures.models import (
+    Contract, CoPayment, FundingAgreement, HostOrganisation, Payment, Platform, Scheme, SiteVisit, Stay, UnitCost,
+)
 
 HOSTS = [
     ("Harbour View Hotel", "MT", "La Valette", "Hôtellerie-restauration", "Joseph Borg"),
@@ -38,6 +41,37 @@ AGREEMENTS = [
 ]
 
 
+ERASMUS_SCHEMES = ["OUAT", "Yes Europe"]
+
+
+def seed_erasmus(today, schemes):
+    """The Erasmus+ identifiers the Beneficiary Module file needs: the platform's OID and city, the
+    activity type of the Erasmus+ schemes, a grant agreement number and period on their agreements
+    (call year: the latest one with unit costs), an OID on every host."""
+    platform = Platform.get()
+    if not platform.oid:
+        platform.oid, platform.city, platform.country = "E10234567", "Lyon", "FR"
+        platform.save()
+    for name in ERASMUS_SCHEMES:
+        if name in schemes and not schemes[name].activity_type:
+            Scheme.objects.filter(pk=schemes[name].pk).update(
+                activity_type=ActivityType.VET_SHORT, participant_category=ParticipantCategory.VET_LEARNER)
+    known_calls = sorted(set(UnitCost.objects.values_list("call_year", flat=True)))
+    for index, agreement in enumerate(FundingAgreement.objects.filter(funder="erasmus").order_by("year", "pk"), start=1):
+        if agreement.grant_agreement_number:
+            continue
+        call = max([y for y in known_calls if y <= agreement.year] or [agreement.year])
+        agreement.call_year, agreement.action_type = call, ActionType.KA122_VET
+        agreement.grant_agreement_number = f"{call}-1-FR01-KA122-VET-{900000000 + index:09d}"
+        agreement.start_date = datetime.date(agreement.year, 1, 1)
+        agreement.end_date = datetime.date(agreement.year + 1, 12, 31)
+        agreement.save()
+    for host in HostOrganisation.objects.filter(oid="").order_by("pk"):
+        oid = f"E{10500000 + host.pk:08d}"
+        if not HostOrganisation.objects.filter(oid=oid).exists():
+            HostOrganisation.objects.filter(pk=host.pk).update(oid=oid)
+
+
 @transaction.atomic
 def seed_departures(rng):
     today = timezone.localdate()
@@ -59,6 +93,7 @@ def seed_departures(rng):
                       "contact_email": f"contact@{name.split()[0].lower()}.example"},
         )[0]
     countries = list(hosts)
+    seed_erasmus(today, schemes)
     # Departures to come: a planned stay for accepted dossiers and signed contracts.
     for dossier in Dossier.objects.filter(state__in=[State.ACCEPTED, State.CONTRACT_SIGNED], stay__isnull=True, scheme__isnull=False):
         country = rng.choice(countries)

@@ -6,13 +6,16 @@ from .models import (
     Contract,
     CoPayment,
     FundingAgreement,
+    GrantPayment,
     HostOrganisation,
     Incident,
     Payment,
+    Platform,
     QuotaOverrun,
     Scheme,
     SiteVisit,
     Stay,
+    UnitCost,
 )
 
 
@@ -24,8 +27,10 @@ class SchemeAdmin(admin.ModelAdmin):
 
 @admin.register(FundingAgreement)
 class FundingAgreementAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
-    list_display = ("funder", "funder_name", "year", "scheme", "places", "amount", "amount_per_participant")
+    list_display = ("funder", "funder_name", "year", "scheme", "places", "amount", "amount_per_participant",
+                    "grant_agreement_number")
     list_filter = ("year", "funder", "scheme")
+    search_fields = ("grant_agreement_number", "reference")
 
 
 @admin.register(QuotaOverrun)
@@ -37,9 +42,9 @@ class QuotaOverrunAdmin(admin.ModelAdmin):
 
 @admin.register(HostOrganisation)
 class HostOrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "country", "town", "sector", "contact_name", "active")
+    list_display = ("name", "country", "town", "oid", "sector", "contact_name", "active")
     list_filter = ("country", "active")
-    search_fields = ("name", "town", "sector")
+    search_fields = ("name", "town", "sector", "oid")
 
 
 class SiteVisitInline(admin.TabularInline):
@@ -76,3 +81,23 @@ class CoPaymentAdmin(admin.ModelAdmin):
     list_display = ("dossier", "amount_due", "waived")
     raw_id_fields = ("dossier",)
     inlines = [PaymentInline]
+
+
+@admin.register(UnitCost)
+class UnitCostAdmin(admin.ModelAdmin):
+    """The Programme Guide's unit costs per call year: managers add a new call year's amounts here."""
+
+    list_display = ("call_year", "action_type", "kind", "band", "country_group", "amount", "source")
+    list_filter = ("call_year", "kind", "action_type")
+    list_editable = ("amount",)
+
+
+@admin.register(Platform)
+class PlatformAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "oid", "city", "country")
+
+
+@admin.register(GrantPayment)
+class GrantPaymentAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
+    list_display = ("stay", "paid_on", "amount", "means")
+    raw_id_fields = ("stay",)

@@ -6,8 +6,9 @@ from ipm.forms import NullBooleanRadio, add_exceptional_date_fields, date_field,
 from ipm.uploads import UploadField
 
 from . import rules
-from .enums import EuropassStatus, Funder, PaymentMeans
-from .models import FundingAgreement, HostOrganisation, Incident, Scheme, SiteVisit, Stay
+from .enums import ActionType, EuropassStatus, Funder, PaymentMeans
+from .identifiers import parse_grant_agreement_number
+from .models import FundingAgreement, GrantPayment, HostOrganisation, Incident, Platform, Scheme, SiteVisit, Stay
 
 
 class SchemeForm(forms.ModelForm):
@@ -15,7 +16,8 @@ class SchemeForm(forms.ModelForm):
         model = Scheme
         fields = [
             "name", "description", "typical_duration_weeks", "format", "contract_variant",
-            "europass_cadence", "default_copayment", "early_return_tolerance_days", "active",
+            "europass_cadence", "default_copayment", "early_return_tolerance_days", "activity_type",
+            "participant_category", "active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -31,8 +33,12 @@ class SchemeForm(forms.ModelForm):
 class FundingAgreementForm(forms.ModelForm):
     class Meta:
         model = FundingAgreement
-        fields = ["funder", "funder_name", "year", "scheme", "places", "amount", "amount_per_participant", "reference", "notes"]
+        fields = ["funder", "funder_name", "year", "scheme", "places", "amount", "amount_per_participant", "reference",
+                  "call_year", "action_type", "grant_agreement_number", "start_date", "end_date", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    start_date = date_field("Début de la période de la convention", required=False)
+    end_date = date_field("Fin de la période de la convention", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,14 +56,59 @@ class FundingAgreementForm(forms.ModelForm):
         data = super().clean()
         if data.get("funder") in (Funder.COMPANY, Funder.OTHER) and not data.get("funder_name"):
             self.add_error("funder_name", "Précisez le nom de l'entreprise ou du financeur.")
+        number = (data.get("grant_agreement_number") or "").strip().upper()
+        data["grant_agreement_number"] = number
+        if number:
+            if data.get("funder") != Funder.ERASMUS:
+                self.add_error("grant_agreement_number", "Un numéro de convention Erasmus+ va avec le financeur « Agence Erasmus+ ».")
+            year, action = parse_grant_agreement_number(number)
+            if action and not data.get("action_type"):
+                data["action_type"] = action if action in ActionType.values else ""
+            elif action and data.get("action_type") and action != data["action_type"]:
+                self.add_error("action_type", f"Le numéro de convention est celui d'un projet {action}.")
+            if year and not data.get("call_year"):
+                data["call_year"] = year
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La fin de la période doit suivre son début.")
         return data
+
+    def clean_grant_agreement_number(self):
+        number = (self.cleaned_data.get("grant_agreement_number") or "").strip().upper()
+        if number and FundingAgreement.objects.filter(grant_agreement_number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Une autre convention porte déjà ce numéro.")
+        return number
 
 
 class HostOrganisationForm(forms.ModelForm):
     class Meta:
         model = HostOrganisation
-        fields = ["name", "country", "town", "sector", "address", "contact_name", "contact_email", "contact_phone", "notes", "active"]
+        fields = ["name", "country", "town", "oid", "sector", "address", "contact_name", "contact_email", "contact_phone",
+                  "notes", "active"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_oid(self):
+        oid = (self.cleaned_data.get("oid") or "").strip().upper()
+        if oid and HostOrganisation.objects.filter(oid=oid).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Une autre structure d'accueil porte déjà cet OID.")
+        return oid
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = Platform
+        fields = ["oid", "city", "country", "latitude", "longitude"]
+
+    def clean_oid(self):
+        return (self.cleaned_data.get("oid") or "").strip().upper()
+
+
+class GrantPaymentForm(forms.ModelForm):
+    paid_on = date_field("Date du versement", kind=dates.PAST)
+
+    class Meta:
+        model = GrantPayment
+        fields = ["paid_on", "amount", "means", "notes"]
 
 
 class StayForm(forms.ModelForm):
@@ -71,7 +122,8 @@ class StayForm(forms.ModelForm):
         model = Stay
         fields = [
             "scheme", "host", "country", "city", "host_country_reason", "planned_start", "planned_end",
-            "accommodation", "travel", "europass_mobility_issued", "europass_status",
+            "accommodation", "travel", "europass_mobility_issued", "europass_status", "funding_agreement",
+            "green_travel", "distance_km_override",
         ]
         widgets = {"accommodation": forms.Textarea(attrs={"rows": 2}), "travel": forms.Textarea(attrs={"rows": 2}),
                    "host_country_reason": forms.Textarea(attrs={"rows": 2})}
@@ -90,6 +142,7 @@ class StayForm(forms.ModelForm):
             self.fields["scheme"].queryset = Scheme.objects.filter(active=True) | Scheme.objects.filter(
                 pk=self.instance.scheme_id or 0
             )
+        self.fields["funding_agreement"].queryset = FundingAgreement.objects.select_related("scheme").order_by("-year")
 
     def clean(self):
         data = super().clean()

@@ -11,11 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from ipm.uploads import upload_path, validate_upload
 
+from .identifiers import validate_grant_agreement_number, validate_oid
+
 from .enums import (
+    ActionType,
+    ActivityType,
     ContractVariant,
     EuropassStatus,
     Funder,
     IncidentKind,
+    ParticipantCategory,
     PaymentMeans,
     ReminderCadence,
     SchemeFormat,
@@ -48,6 +53,13 @@ class Scheme(models.Model):
         help_text="Un retour plus tôt que la fin prévue du séjour de plus de ce nombre de jours est une "
                   "interruption : il s'enregistre comme « Retour anticipé », avec son motif.",
     )
+    activity_type = models.CharField(
+        "type d'activité Erasmus+", max_length=16, choices=ActivityType.choices, blank=True,
+        help_text="Le type d'activité déclaré au Beneficiary Module pour les départs de ce dispositif.",
+    )
+    participant_category = models.CharField(
+        "catégorie de participant Erasmus+", max_length=16, choices=ParticipantCategory.choices, blank=True,
+    )
     active = models.BooleanField("actif", default=True)
 
     class Meta:
@@ -75,6 +87,14 @@ class FundingAgreement(models.Model):
         "montant par participant (€)", **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     reference = models.CharField("référence de la convention", max_length=100, blank=True)
+    call_year = models.PositiveSmallIntegerField("année de l'appel", null=True, blank=True)
+    action_type = models.CharField("action", max_length=12, choices=ActionType.choices, blank=True)
+    grant_agreement_number = models.CharField(
+        "numéro de convention Erasmus+", max_length=40, blank=True, validators=[validate_grant_agreement_number],
+        help_text="Le numéro du projet au Beneficiary Module, par exemple 2025-1-FR01-KA122-VET-000123456.",
+    )
+    start_date = models.DateField("début de la période de la convention", null=True, blank=True)
+    end_date = models.DateField("fin de la période de la convention", null=True, blank=True)
     notes = models.TextField("remarques", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +103,10 @@ class FundingAgreement(models.Model):
         verbose_name = "convention de financement"
         verbose_name_plural = "conventions de financement"
         ordering = ["-year", "scheme__name", "funder"]
+        constraints = [
+            models.UniqueConstraint(fields=["grant_agreement_number"], condition=~models.Q(grant_agreement_number=""),
+                                    name="funding_unique_grant_agreement_number"),
+        ]
 
     def __str__(self):
         return f"{self.funder_label} — {self.scheme} {self.year} ({self.places} places)"
@@ -121,6 +145,10 @@ class HostOrganisation(models.Model):
     name = models.CharField("nom", max_length=200)
     country = CountryField("pays")
     town = models.CharField("ville", max_length=100)
+    oid = models.CharField(
+        "OID Erasmus+", max_length=9, blank=True, validators=[validate_oid],
+        help_text="L'identifiant d'organisation Erasmus+ : E suivi de huit chiffres (E10123456).",
+    )
     sector = models.CharField("secteur d'activité", max_length=150, blank=True)
     contact_name = models.CharField("contact", max_length=150, blank=True)
     contact_email = models.EmailField("courriel du contact", blank=True)
@@ -137,6 +165,7 @@ class HostOrganisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "country", "town"], name="host_unique_name_place"),
+            models.UniqueConstraint(fields=["oid"], condition=~models.Q(oid=""), name="host_unique_oid"),
         ]
 
     def __str__(self):
@@ -267,6 +296,21 @@ class Stay(models.Model):
     interruption_reason = models.TextField("motif de l'interruption", blank=True)
     accommodation = models.TextField("hébergement", blank=True)
     travel = models.TextField("voyage (transport, horaires)", blank=True)
+    # Erasmus+
+    funding_agreement = models.ForeignKey(
+        FundingAgreement, verbose_name="convention de financement", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="stays",
+        help_text="Vide : la convention Erasmus+ du dispositif et de l'année, quand il n'y en a qu'une.",
+    )
+    mobility_activity_id = models.CharField("identifiant de la mobilité (Erasmus+)", max_length=30, unique=True,
+                                            null=True, blank=True, editable=False)
+    mobility_id_exported_at = models.DateTimeField("identifiant exporté le", null=True, blank=True, editable=False)
+    green_travel = models.BooleanField("voyage écoresponsable (train, bus, covoiturage)", default=False)
+    distance_km_override = models.PositiveIntegerField(
+        "distance (km), saisie manuelle", null=True, blank=True,
+        help_text="À remplir seulement si la ville n'est pas trouvée ou si le calculateur de la Commission "
+                  "donne une autre distance.",
+    )
     # Europass
     europass_mobility_issued = models.BooleanField("Europass Mobilité délivré", null=True, blank=True)
     europass_status = models.CharField(
@@ -346,3 +390,6 @@ class Incident(models.Model):
 
     def __str__(self):
         return f"Incident du {self.occurred_on:%d/%m/%Y} ({self.get_kind_display()})"
+
+
+from .erasmus_models import GrantPayment, Platform, UnitCost  # noqa: E402,F401  (registered with the app)

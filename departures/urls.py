@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import acceptance, contract, copayment, hosts, lists, schemes, stay
+from .views import acceptance, contract, copayment, erasmus, hosts, lists, schemes, stay
 
 app_name = "departures"
 
@@ -36,6 +36,11 @@ urlpatterns = [
     path("conventions/nouvelle/", schemes.funding_edit, name="funding_create"),
     path("conventions/<int:pk>/modifier/", schemes.funding_edit, name="funding_edit"),
     path("conventions/<int:pk>/supprimer/", schemes.funding_delete, name="funding_delete"),
+    path("conventions/<int:pk>/budget/", erasmus.budget_page, name="budget"),
+    path("conventions/<int:pk>/budget.<str:fmt>", erasmus.budget_download, name="budget_download"),
+    path("erasmus/plateforme/", erasmus.platform_edit, name="platform_edit"),
+    path("dossier/<int:pk>/bourse/", erasmus.grant, name="grant"),
+    path("dossier/<int:pk>/document/<str:kind>.pdf", erasmus.mobility_document, name="mobility_document"),
     path("dispositifs/", schemes.scheme_list, name="schemes"),
     path("dispositifs/nouveau/", schemes.scheme_edit, name="scheme_create"),
     path("dispositifs/<int:pk>/modifier/", schemes.scheme_edit, name="scheme_edit"),

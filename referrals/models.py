@@ -60,7 +60,7 @@ class Referral(models.Model):
     first_name = models.CharField("prénom", max_length=100, blank=True)
     birth_date = models.DateField("date de naissance", null=True, blank=True)
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices, blank=True)
-    nationality = CountryField("nationalité", blank=True, default="FR")
+    nationality = CountryField("nationalité", blank=True, default="", help_text="Laissez vide si elle n'est pas connue : elle n'est jamais devinée.")
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)

@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from departures.models import Scheme
+from departures.enums import Funder
+from departures.models import FundingAgreement, Scheme
 from referrals.models import Structure
 
 from .filters import ReportFilters, funder_choices
@@ -54,9 +55,17 @@ class ReportFilterForm(forms.Form):
 
 
 class ErasmusExportForm(forms.Form):
-    scheme = forms.ModelChoiceField(label="Dispositif", queryset=Scheme.objects.all(),
-                                    empty_label="Choisissez un dispositif")
-    year = forms.IntegerField(label="Année de départ", min_value=1990, max_value=2100)
+    agreement = forms.ModelChoiceField(
+        label="Convention Erasmus+", empty_label="Choisissez une convention",
+        queryset=FundingAgreement.objects.filter(funder=Funder.ERASMUS).exclude(grant_agreement_number="")
+        .select_related("scheme").order_by("-year", "grant_agreement_number"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].label_from_instance = (
+            lambda a: f"{a.grant_agreement_number} — {a.scheme} {a.year}"
+        )
 
 
 class ImportUploadForm(forms.Form):

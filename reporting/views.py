@@ -77,13 +77,21 @@ def report_download(request, name, fmt):
 
 @capability_required("read_all")
 def erasmus_export(request):
+    """The agreement's pre-checks (in French, with links to fix), then the file as XLSX or CSV."""
     form = ErasmusExportForm(request.GET or None)
+    context = {"form": form, "columns": erasmus.COLUMNS, "template_version": erasmus.TEMPLATE_VERSION}
     if form.is_bound and form.is_valid():
-        scheme, year = form.cleaned_data["scheme"], form.cleaned_data["year"]
-        content = erasmus.export(scheme, year, request.user)
-        slug = "".join(c if c.isalnum() else "-" for c in scheme.name.lower()).strip("-")
-        return _download(content, renderers.CONTENT_TYPES["xlsx"], f"erasmus-mobilites-{slug}-{year}.xlsx")
-    return render(request, "reporting/erasmus.html", {"form": form, "columns": erasmus.COLUMNS})
+        agreement = form.cleaned_data["agreement"]
+        stays, problems, platform = erasmus.prepare(agreement)
+        fmt = request.GET.get("format", "")
+        if fmt in ("xlsx", "csv"):
+            if problems and not request.GET.get("anyway"):
+                messages.error(request, "Corrigez d'abord les problèmes listés : l'import les refuserait.")
+            else:
+                content = erasmus.export(agreement, fmt, stays, platform)
+                return _download(content, renderers.CONTENT_TYPES[fmt], erasmus.filename(agreement, fmt))
+        context.update(agreement=agreement, stays=stays, problems=problems, query=request.GET.urlencode())
+    return render(request, "reporting/erasmus.html", context)
 
 
 # --- legacy import ---------------------------------------------------------------------------------

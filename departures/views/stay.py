@@ -11,6 +11,7 @@ from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import StorageUnavailable, serve_file
 
 from .. import services
+from ..budget import grant_for_stay
 from ..forms import DepartureForm, EarlyReturnForm, IncidentForm, ReturnForm, ReturnReviewForm, SiteVisitForm, StayForm
 from ..models import CoPayment, Incident, SiteVisit, Stay
 from .common import form_page, run_service, visible_dossier
@@ -39,8 +40,11 @@ def stay_edit(request, pk):
             else:
                 messages.success(request, "Séjour enregistré.")
                 return redirect(dossier)
+    extra = {}
+    if stay.pk:
+        extra["agreement"], extra["grant"] = grant_for_stay(stay)
     return form_page(request, dossier, form, "Modifier le séjour" if stay.pk else "Renseigner le séjour", "Enregistrer le séjour",
-                     intro="Destination, structure d'accueil, dates prévues, hébergement et voyage.")
+                     intro="Destination, structure d'accueil, dates prévues, hébergement et voyage.", extra=extra)
 
 
 # --- Departure, stay events, return ----------------------------------------------------------------

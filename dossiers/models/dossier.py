@@ -37,7 +37,7 @@ class Youth(models.Model):
     first_name = models.CharField("prénom", max_length=100)
     birth_date = models.DateField("date de naissance")
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
-    nationality = CountryField("nationalité", blank=True, default="FR")
+    nationality = CountryField("nationalité", blank=True, default="", help_text="Laissez vide si elle n'est pas connue : elle n'est jamais devinée.")
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)

@@ -17,7 +17,8 @@ from .rules import DEPARTED, warnings_for
 # The template: its columns in order, and those a file must have.
 COLUMNS = [
     "reference", "nom", "prenom", "date_naissance", "sexe", "niveau", "situation", "qpv", "zrr", "structure",
-    "date_fiche", "dispositif", "pays", "ville", "date_depart", "date_retour", "statut_final", "situation_6_mois",
+    "date_fiche", "dispositif", "pays", "ville", "date_depart", "date_retour", "statut_final", "nationalite",
+    "situation_6_mois",
 ]
 REQUIRED_COLUMNS = ["reference", "nom", "prenom", "date_naissance", "sexe", "structure", "date_fiche", "statut_final"]
 
@@ -71,6 +72,7 @@ class LegacyRow:
     return_date: datetime.date | None
     final_status: str
     situation_6: str
+    nationality: str = ""
 
     @property
     def key(self):
@@ -198,16 +200,20 @@ class RowChecker:
         scheme = text("dispositif")
         if departed and not scheme:
             error("dispositif", "obligatoire quand le jeune est parti (statut parti ou interrompu).")
-        country_raw = text("pays")
-        country = ""
-        if country_raw:
-            if country_raw.upper() in self.country_codes and len(country_raw) == 2:
-                country = country_raw.upper()
-            else:
-                country = self.country_names.get(fold(country_raw), "")
-                if not country:
-                    error("pays", f"« {country_raw} » : pays inconnu (code ISO à deux lettres comme IE, "
-                                  "ou nom français comme Irlande).")
+        def country_of(column):
+            raw = text(column)
+            if not raw:
+                return ""  # unknown: never guessed
+            if raw.upper() in self.country_codes and len(raw) == 2:
+                return raw.upper()
+            code = self.country_names.get(fold(raw), "")
+            if not code:
+                error(column, f"« {raw} » : pays inconnu (code ISO à deux lettres comme IE, "
+                              "ou nom français comme Irlande).")
+            return code
+
+        country = country_of("pays")
+        nationality = country_of("nationalite")
         departure = date("date_depart", needed=departed)
         return_date = date("date_retour")
         if not departed and final and (departure or return_date):
@@ -240,6 +246,7 @@ class RowChecker:
             sex=sex, level=level, employment_status=status, qpv=qpv, zrr=zrr, structure=structure,
             received_on=received_on, scheme=scheme, country=country, city=text("ville"),
             departure_date=departure, return_date=return_date, final_status=final, situation_6=situation_6,
+            nationality=nationality,
         )
 
 

@@ -84,7 +84,8 @@ def _youth_values(rows):
     values = {}
     for row in sorted(rows, key=lambda r: r.received_on, reverse=True):
         for attribute, value in (("sex", row.sex), ("qualification_level", row.level),
-                                 ("employment_status", row.employment_status), ("qpv", row.qpv), ("zrr", row.zrr)):
+                                 ("employment_status", row.employment_status), ("qpv", row.qpv), ("zrr", row.zrr),
+                                 ("nationality", row.nationality)):
             if attribute not in values and value not in ("", None):
                 values[attribute] = value
     return values
@@ -128,14 +129,15 @@ def run(plan, user=None, progress=None):
             if changed:
                 to_update.append(y)
         if to_update:
-            Youth.objects.bulk_update(to_update, ["sex", "qualification_level", "employment_status", "qpv", "zrr"])
+            Youth.objects.bulk_update(to_update, ["sex", "qualification_level", "employment_status", "qpv", "zrr",
+                                                 "nationality"])
         created = []
         for key, rows in by_key.items():
             if key in youths:
                 continue
             first = min(rows, key=lambda r: r.received_on)
             y = Youth(last_name=first.last_name, first_name=first.first_name, birth_date=first.birth_date,
-                      nationality="", **_youth_values(rows))
+                      **{"nationality": "", **_youth_values(rows)})
             y.match_key = key
             y.search_name = f"{fold(y.last_name)} {fold(y.first_name)}"
             created.append(y)

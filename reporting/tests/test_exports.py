@@ -1,6 +1,5 @@
 """Downloads and the command line: CSV as the contract, XLSX read back, PDF text, Erasmus+ export."""
 import io
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -8,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from departures.tests.factories import HostOrganisationFactory
-from departures.models import Stay
+from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory
+from departures.models import Platform, Stay
 from dossiers.models import Youth
 from reporting import erasmus, renderers, reports
 from reporting.filters import ReportFilters
@@ -82,26 +81,32 @@ def test_pdf_has_the_platform_period_filters_table_and_extraction_footer(world, 
         assert expected in text, expected
 
 
-def test_erasmus_export_one_row_per_departure_of_the_scheme_and_year(world, schemes, settings):
-    settings.IPM_PLATFORM_NAME = "Plateforme Loire Mobilité"
+def test_erasmus_export_one_row_per_departure_of_the_agreement(world, schemes):
+    Platform.objects.create(oid="E10000001", city="Lyon", country="FR")
+    schemes["A"].activity_type = "VET-LEARN-LT"
+    schemes["A"].save()
+    agreement = FundingAgreementFactory(scheme=schemes["A"], year=2023, grant_agreement_number="2023-1-FR01-KA122-VET-000000042",
+                                        call_year=2023, action_type="KA122-VET")
     stay = Stay.objects.get(dossier=world["D4"])
-    stay.host = HostOrganisationFactory(name="Hotel Liffey", country="IE", town="Dublin")
+    stay.host = HostOrganisationFactory(name="Hotel Liffey", country="IE", town="Dublin", oid="E10000002")
     stay.save()
-    content = erasmus.export(schemes["A"], 2023)
+    content = erasmus.export(agreement)
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == erasmus.COLUMNS
     assert len(rows) == 2  # D4 only: D1 departed in 2022, D2 is another scheme
-    row = dict(zip(erasmus.COLUMNS, rows[1]))
+    row = {k: v or "" for k, v in zip(erasmus.COLUMNS, rows[1])}
+    assert row["Data type"] == "Mobility"
+    assert row["Grant Agreement No."] == "2023-1-FR01-KA122-VET-000000042"
+    assert row["Mobility activity ID"] == f"IPM-{stay.pk:06d}"
     assert row["Participant ID"] == f"IPM-{world['D4'].pk}"
-    assert row["Gender"] == "Female"
-    assert row["Date of birth"].date() == date(1995, 12, 31)
-    assert row["Fewer opportunities"] == "Yes"  # level IV, but lives in a ZRR
-    assert row["Sending organisation"] == "Plateforme Loire Mobilité"
-    assert row["Receiving organisation"] == "Hotel Liffey"
+    assert row["Participant gender"] == "Female"
+    assert row["Participant date of birth"] == "31-12-1995"
+    assert row["Participant with fewer opportunities"] == "Yes"  # level IV, but lives in a ZRR
+    assert (row["Sending Organisation OID"], row["Receiving Organisation OID"]) == ("E10000001", "E10000002")
     assert (row["Receiving country"], row["Receiving city"]) == ("IE", "Dublin")
-    assert row["Start date"].date() == date(2023, 1, 15) and row["End date"].date() == date(2023, 4, 15)
-    assert row["Duration (days, travel days included)"] == 91
+    assert (row["Start date"], row["End date"]) == ("15-01-2023", "15-04-2023")
+    assert row["Funded duration including travel days (in days)"] == "91"
 
 
 @pytest.mark.parametrize("level,qpv,zrr,expected", [
@@ -128,10 +133,11 @@ def test_download_views_match_the_renderers(world, client_for):
 
 
 def test_erasmus_view_downloads_for_staff_and_is_closed_to_counsellors(world, schemes, client_for):
-    url = reverse("reporting:erasmus") + f"?scheme={schemes['A'].pk}&year=2023"
+    agreement = FundingAgreementFactory(scheme=schemes["A"], year=2023, grant_agreement_number="2023-1-FR01-KA122-VET-000000042")
+    url = reverse("reporting:erasmus") + f"?agreement={agreement.pk}&format=xlsx&anyway=1"
     response = client_for("assistant").get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client_for("counsellor").get(url).status_code == 403
     page = client_for("manager").get(reverse("reporting:erasmus"))
-    assert "Fewer opportunities" in page.content.decode()
+    assert "Participant with fewer opportunities" in page.content.decode()

@@ -24,7 +24,7 @@ EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example-legacy.csv"
 HEADER = ",".join(legacy.COLUMNS)
 GOOD = [
     "R1,Dupont,Élodie,15/03/2000,F,V,demandeur_emploi,oui,non,Mission Locale Test,10/01/2019,Yes Europe,Irlande,"
-    "Dublin,01/03/2019,31/05/2019,parti,emploi_cdi",
+    "Dublin,01/03/2019,31/05/2019,parti,,emploi_cdi",
     "R2,DUPONT,elodie,2000-03-15,F,4,,,,Mission Locale Test,2020-02-01,,,,,,oriente,",
     "R3,Bernard,Kévin,01/01/1999,M,,,,,mission locale test,05/05/2019,Yes Europe,ES,Madrid,10/06/2019,,interrompu,",
 ]
@@ -93,7 +93,7 @@ def test_bad_file_writes_nothing_and_names_every_bad_line(tmp_path, capsys):
     lines = [HEADER, *GOOD,
              "R4,Martin,,31/02/2001,X,IX,chomeur,peut-etre,,Mission Locale Test,2019-01-01,,,,,,parti,",
              "R5,Martin,Paul,01/01/2001,M,,,,,Mission Locale Test,01/01/2020,Yes Europe,Atlantide,,01/03/2020,"
-             "01/02/2020,parti,cdi",
+             "01/02/2020,parti,,cdi",
              "R1,Autre,Personne,01/01/2001,M,,,,,Mission Locale Test,01/01/2020,,,,,,en_cours,"]
     path = write(tmp_path, lines)
     before = snapshot()
@@ -173,7 +173,7 @@ def test_imported_dossiers_count_in_reports_like_dossiers_made_in_the_app(tmp_pa
     call_command("import_legacy", str(write(tmp_path, [
         HEADER,
         f"I1,Un,Jeune,01/01/2000,F,V,,,,{structure.name},10/01/2019,Yes Europe,IE,Dublin,01/03/2019,31/05/2019,"
-        "parti,emploi_cdi",
+        "parti,,emploi_cdi",
         f"I2,Deux,Jeune,01/01/2001,M,,,,,{structure.name},10/02/2019,,,,,,refuse,",
     ])))
     scheme = Scheme.objects.get(name="Yes Europe")
@@ -221,7 +221,7 @@ def test_xlsx_with_real_dates_imports(tmp_path):
     data = xlsx_bytes([
         legacy.COLUMNS,
         [1001, "Martin", "Zoé", date(1999, 4, 2), "F", 3, "etudiant", "non", "oui", "ML Nord", date(2018, 9, 1),
-         "Job", "MT", "La Valette", date(2018, 11, 1), date(2019, 4, 30), "parti", "formation_qualifiante"],
+         "Job", "MT", "La Valette", date(2018, 11, 1), date(2019, 4, 30), "parti", "", "formation_qualifiante"],
     ])
     summary = legacy.import_file(data, "historique.xlsx")
     assert summary["dossiers"] == 1
@@ -280,3 +280,19 @@ def test_each_final_status_writes_the_timeline_of_docs_import_md():
         )
         assert [state for state, _when in legacy.timeline(row)] == states, (final, return_date, situation)
         assert all((source, target) in TRANSITION_TABLE for source, target in zip(states, states[1:]))
+
+
+def test_nationality_is_read_from_the_optional_column_and_never_guessed(tmp_path, capsys):
+    lines = [
+        "reference,nom,prenom,date_naissance,sexe,structure,date_fiche,statut_final,nationalite",
+        "N1,Benali,Sami,01/01/2000,M,ML,10/01/2019,en_cours,Maroc",
+        "N2,Durand,Léa,02/02/2000,F,ML,10/01/2019,en_cours,es",
+        "N3,Petit,Noé,03/03/2000,M,ML,10/01/2019,en_cours,",
+    ]
+    call_command("import_legacy", str(write(tmp_path, lines)))
+    nationality = {y.last_name: y.nationality.code for y in Youth.objects.all()}
+    assert nationality == {"Benali": "MA", "Durand": "ES", "Petit": ""}
+    bad = write(tmp_path, [lines[0], "N4,Roux,Lou,04/04/2000,F,ML,10/01/2019,en_cours,Atlantide"], name="bad.csv")
+    with pytest.raises(CommandError):
+        call_command("import_legacy", str(bad))
+    assert "colonne « nationalite » : « Atlantide » : pays inconnu" in capsys.readouterr().err

@@ -117,7 +117,8 @@ def test_template_downloads(client_for):
 
     from openpyxl import load_workbook
 
-    assert load_workbook(BytesIO(xlsx.content)).active["R1"].value == "situation_6_mois"
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    assert (sheet["Q1"].value, sheet["R1"].value, sheet["S1"].value) == ("statut_final", "nationalite", "situation_6_mois")
 
 
 def upload(client, content, name="historique.csv"):
