@@ -100,7 +100,7 @@ MATRIX = {
     "dossiers:diagnostic": (GET, "dossier:info_done", READ_ALL),  # sensitive items: mobility and admin only
     "dossiers:project": (GET, "dossier:building", CASEWORK_DOSSIER),
     "dossiers:documents": (GET, "dossier:building", DOSSIER_READ),
-    "dossiers:document_upload": (POST, "upload_slot", CASEWORK_DOSSIER),
+    "dossiers:document_upload": (POST, "upload_slot", (LOGIN, OK, HIDE, OK, OK, OK, DENY, OK)),  # + counsellor
     # The files (a health form…) go to platform staff only; the dossier is looked up first.
     "dossiers:document_download": (GET, "document", (LOGIN, DENY, HIDE, OK, OK, OK, DENY, OK)),
     "dossiers:document_review": (POST, "document", CASEWORK_DOSSIER),
