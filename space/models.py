@@ -78,3 +78,8 @@ class ContractAcceptance(models.Model):
 
     def __str__(self):
         return f"Contrat v{self.version} accepté le {timezone.localtime(self.accepted_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def dossier_id(self):
+        """The dossier of the contract: the audit log records each download of the copy under it."""
+        return self.contract.dossier_id

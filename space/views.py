@@ -4,6 +4,7 @@ looked up among that young person's own rows (another id is a 404)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,8 +18,12 @@ from ipm.uploads import serve_file
 from . import services, todo
 from .forms import AcceptContractForm, AnswerForm, LinkRequestForm, PieceForm
 
-LIMITED_NOTE = ("Vous avez demandé beaucoup de liens en peu de temps : attendez un quart d'heure avant "
-                "d'en demander un autre. Le dernier lien reçu reste valable 30 minutes.")
+def limited_note():
+    """Past the link limit: plain words, what to do, and whom to call."""
+    minutes = max(1, settings.IPM_SPACE_LINK_WINDOW // 60)
+    return (f"Trop de demandes en peu de temps. Réessayez dans {minutes} minutes, ou appelez la plateforme"
+            f"{' au ' + settings.IPM_PLATFORM_PHONE if settings.IPM_PLATFORM_PHONE else ''}. "
+            "Le dernier lien reçu reste valable 30 minutes.")
 
 
 def client_ip(request):
@@ -39,7 +44,7 @@ def sign_in(request):
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "space/sign_in.html", {
         "form": form, "answered": answered, "limited": limited, "same_answer": services.SAME_ANSWER,
-        "limited_note": LIMITED_NOTE,
+        "limited_note": limited_note(),
     }, status=status)
 
 
@@ -189,7 +194,18 @@ def contract_pdf(request, pk, version):
     return serve_file(contract.pdf, f"contrat-v{contract.version}.pdf")
 
 
-# --- Staff: send the link from the dossier page ---------------------------------------------------------
+# --- Staff: send the link from the dossier page; the copy of a contract accepted online ------------------
+
+
+@capability_required("read_all", "submit_referral")
+def accepted_contract_pdf(request, pk, version):
+    """The contract version with its acceptance page (the copy kept), for those who read the contract."""
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
+    contract = get_object_or_404(dossier.contracts.select_related("online_acceptance"), version=version)
+    acceptance = services.accepted(contract)
+    if acceptance is None:
+        raise Http404("Cette version du contrat n'a pas été acceptée en ligne.")
+    return serve_file(acceptance.pdf, f"contrat-{dossier.youth.last_name}-v{version}-accepte.pdf")
 
 
 @require_POST

@@ -1,0 +1,10 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+@register.simple_tag
+def platform_phone():
+    """The platform's phone (``IPM_PLATFORM_PHONE``), told to a young person who cannot sign in."""
+    return settings.IPM_PLATFORM_PHONE
