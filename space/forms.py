@@ -2,6 +2,7 @@ from django import forms
 
 from django.template.defaultfilters import filesizeformat
 
+from followup.forms import SITUATION_CHOICES
 from ipm.uploads import DOCX, UploadField, max_bytes
 
 from .models import Answer
@@ -94,6 +95,21 @@ class AnswerForm(AccessibleForm):
         if data.get("answer") == Answer.DECLINED and not (data.get("reason") or "").strip():
             self.add_error("reason", "Dites-nous en quelques mots pourquoi vous ne pourrez pas venir.")
         return data
+
+
+class FollowUpAnswerForm(AccessibleForm):
+    """« Où en êtes-vous ? » — the monthly follow-up, the same fields as the personal link's form."""
+
+    situation = forms.ChoiceField(label="Quelle est votre situation aujourd'hui ?", choices=SITUATION_CHOICES,
+                                  error_messages={"required": "Choisissez votre situation."})
+    employer = forms.CharField(label="Employeur, entreprise ou organisme de formation (facultatif)",
+                               max_length=200, required=False)
+    notes = forms.CharField(label="Un message pour votre conseiller (facultatif)", required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].widget.attrs["class"] = "form-select"
 
 
 class AcceptContractForm(AccessibleForm):

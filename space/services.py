@@ -18,7 +18,9 @@ from sesame.utils import get_query_string
 
 from departures.models import Contract
 from dossiers.models import Dossier, Youth
+from dossiers.workflow import FOLLOWUP_STATES
 from followup.enums import Channel, MessageKind
+from followup.models import FollowUpCall
 from followup.outbox import queue_message
 from ipm.enums import Role
 from ipm.models import User
@@ -170,6 +172,18 @@ def invitations_of(youth):
 
 def contracts_of(youth):
     return Contract.objects.filter(dossier__youth=youth).select_related("dossier", "online_acceptance")
+
+
+def calls_of(youth):
+    """The young person's monthly follow-up calls (the question « Où en êtes-vous ? » of each month)."""
+    return FollowUpCall.objects.filter(dossier__youth=youth).select_related("dossier").order_by("due_date", "pk")
+
+
+def can_answer_call(call, today=None):
+    """A month's question is answered from the space once it fell due, while the follow-up goes on and
+    nobody recorded it yet."""
+    today = today or timezone.localdate()
+    return call.done_at is None and call.due_date <= today and call.dossier.state in FOLLOWUP_STATES
 
 
 def latest_contract(dossier):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossier/<int:pk>/contrat/", views.contract, name="contract"),
     path("dossier/<int:pk>/contrat/<int:version>.pdf", views.contract_pdf, name="contract_pdf"),
     path("reunion/<int:invitation_pk>/", views.meeting, name="meeting"),
+    path("suivi/<int:call_pk>/", views.followup, name="followup"),
     path("envoyer-lien/<int:pk>/", views.send_link, name="send_link"),
     path("equipe/dossier/<int:pk>/contrat/<int:version>-accepte.pdf", views.accepted_contract_pdf,
          name="accepted_contract_pdf"),

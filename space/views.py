@@ -12,11 +12,12 @@ from dossiers import services as dossier_services
 from dossiers.enums import DocumentStatus
 from dossiers.models import Dossier
 from dossiers.workflow import ACTIVE_STATES
+from followup.calls import FollowUpError, record_youth_answer
 from ipm.access import capability_required
 from ipm.uploads import serve_file
 
 from . import services, todo
-from .forms import AcceptContractForm, AnswerForm, LinkRequestForm, PieceForm
+from .forms import AcceptContractForm, AnswerForm, FollowUpAnswerForm, LinkRequestForm, PieceForm
 
 def limited_note():
     """Past the link limit: plain words, what to do, and whom to call."""
@@ -192,6 +193,29 @@ def contract_pdf(request, pk, version):
     if acceptance is not None and acceptance.pdf:  # the copy kept, with its acceptance page
         return serve_file(acceptance.pdf, f"contrat-v{contract.version}-accepte.pdf")
     return serve_file(contract.pdf, f"contrat-v{contract.version}.pdf")
+
+
+@capability_required("own_space")
+def followup(request, call_pk):
+    """« Où en êtes-vous ? » for one month, recorded as the personal link records it (no token: the young
+    person is signed in)."""
+    youth = services.youth_of(request.user)
+    call = get_object_or_404(services.calls_of(youth), pk=call_pk)
+    form = FollowUpAnswerForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and services.can_answer_call(call):
+        if form.is_valid():
+            try:
+                record_youth_answer(call, **form.cleaned_data)
+            except FollowUpError as exc:  # recorded meanwhile (a second click, or the counsellor's call)
+                messages.info(request, str(exc))
+            else:
+                messages.success(request, "Merci ! Votre réponse est transmise à votre conseiller.")
+            return redirect("space:home")
+        status = 400
+    return render(request, "space/followup.html", {
+        "call": call, "form": form, "open": services.can_answer_call(call), "youth": youth,
+    }, status=status)
 
 
 # --- Staff: send the link from the dossier page; the copy of a contract accepted online ------------------

@@ -41,6 +41,7 @@ from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
 from referrals.models import Meeting
 from reporting.models import ImportJob
+from space.models import ContractAcceptance
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,9 @@ MATRIX = {
     "space:contract": (GET, "dossier:signed", YOUTH_ONLY),
     "space:contract_pdf": (GET, "contract", YOUTH_ONLY),
     "space:meeting": (GET, "space_invitation", YOUTH_ONLY),
+    "space:followup": (GET, "space_call", YOUTH_ONLY),
     "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
+    "space:accepted_contract_pdf": (GET, "contract", DOSSIER_READ),  # the copy with its acceptance page
 }
 
 
@@ -247,6 +250,8 @@ def world(users, structure, settings, tmp_path):
     w.contract = Contract.objects.create(dossier=w.signed, version=1, generated_by=admin,
                                          pdf=ContentFile(MINIMAL_PDF, name="contrat.pdf"))
     w.contract.signed_scan.save("contrat-signe.pdf", ContentFile(MINIMAL_PDF), save=True)
+    w.acceptance = ContractAcceptance.objects.create(contract=w.contract, version=1, text="J'ai lu le contrat",
+                                                     pdf=ContentFile(MINIMAL_PDF, name="contrat-accepte.pdf"))
     w.stay = StayFactory(dossier=w.abroad, scheme=scheme)
     w.stay.activity_report.save("rapport.pdf", ContentFile(MINIMAL_PDF), save=True)
     StayFactory(dossier=w.returned, scheme=scheme)
@@ -304,7 +309,8 @@ def url_kwargs(world, key):
         "import_format": {"fmt": "xlsx"},
         "report": {"name": "departures"},
         "report_file": {"name": "departures", "fmt": "csv"},
-        "space_invitation": {"invitation_pk": w.meeting.pk},  # the role check comes first: any id will do
+        "space_invitation": {"invitation_pk": w.meeting.pk},
+        "space_call": {"call_pk": w.call.pk},  # the role check comes first: any id will do
     }[key]
 
 
