@@ -112,6 +112,29 @@ class FollowUpAnswerForm(AccessibleForm):
         self.fields["situation"].widget.attrs["class"] = "form-select"
 
 
+class RectificationForm(AccessibleForm):
+    """A rectification request: what is wrong, and what it should be."""
+
+    wrong = forms.CharField(
+        label="Qu'est-ce qui est inexact ?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : « Mon adresse est fausse » ou « Mon nom est mal écrit ».",
+        error_messages={"required": "Dites-nous ce qui est inexact."},
+    )
+    correct = forms.CharField(
+        label="Que faudrait-il écrire à la place ?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Dites-nous ce qu'il faudrait écrire à la place."},
+    )
+
+
+class HandleRectificationForm(forms.Form):
+    """Staff: the request is handled; the note says what was done (the young person reads it)."""
+
+    note = forms.CharField(
+        label="Ce qui a été fait (le jeune le lit)", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Dites au jeune ce qui a été fait (ou pourquoi rien n'a été changé)."},
+    )
+
+
 class AcceptContractForm(AccessibleForm):
     accept = forms.BooleanField(
         required=True, error_messages={"required": "Cochez la case pour accepter le contrat."},

@@ -41,7 +41,7 @@ from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
 from referrals.models import Meeting
 from reporting.models import ImportJob
-from space.models import ContractAcceptance
+from space.models import ContractAcceptance, RectificationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +193,10 @@ MATRIX = {
     "space:followup": (GET, "space_call", YOUTH_ONLY),
     "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
     "space:accepted_contract_pdf": (GET, "contract", DOSSIER_READ),  # the copy with its acceptance page
+    "space:my_data": (GET, None, YOUTH_ONLY),
+    "space:my_data_export": (GET, "space_export", YOUTH_ONLY),
+    "space:rectifications": (GET, None, CASEWORK),  # staff's work list of the rectification requests
+    "space:rectification_handle": (POST, "rectification", CASEWORK),
 }
 
 
@@ -250,6 +254,7 @@ def world(users, structure, settings, tmp_path):
     w.contract = Contract.objects.create(dossier=w.signed, version=1, generated_by=admin,
                                          pdf=ContentFile(MINIMAL_PDF, name="contrat.pdf"))
     w.contract.signed_scan.save("contrat-signe.pdf", ContentFile(MINIMAL_PDF), save=True)
+    w.rectification = RectificationRequest.objects.create(youth=w.received.youth, wrong="Mon nom", correct="Martin")
     w.acceptance = ContractAcceptance.objects.create(contract=w.contract, version=1, text="J'ai lu le contrat",
                                                      pdf=ContentFile(MINIMAL_PDF, name="contrat-accepte.pdf"))
     w.stay = StayFactory(dossier=w.abroad, scheme=scheme)
@@ -310,7 +315,9 @@ def url_kwargs(world, key):
         "report": {"name": "departures"},
         "report_file": {"name": "departures", "fmt": "csv"},
         "space_invitation": {"invitation_pk": w.meeting.pk},
-        "space_call": {"call_pk": w.call.pk},  # the role check comes first: any id will do
+        "space_call": {"call_pk": w.call.pk},
+        "space_export": {"fmt": "json"},
+        "rectification": {"pk": w.rectification.pk},  # the role check comes first: any id will do
     }[key]
 
 

@@ -35,6 +35,10 @@ SPACE = {
     "space:followup": HIDE,  # the « suivi » dossier's call: someone else's
     "space:send_link": DENY,  # staff only
     "space:accepted_contract_pdf": DENY,  # staff's download (their own copy is space:contract_pdf)
+    "space:my_data": OK,
+    "space:my_data_export": OK,  # their own data, whatever the id of anything
+    "space:rectifications": DENY,  # staff's work list
+    "space:rectification_handle": DENY,
 }
 
 
