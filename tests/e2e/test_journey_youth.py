@@ -48,10 +48,12 @@ def test_a_young_person_signs_in_by_link_and_does_what_is_left(page, browser, li
     admin = users["admin"]
     youth, dossier = youth_with_dossier(State.FILE_BUILDING, admin, structure=users["counsellor"].structure,
                                         referring_counsellor=users["counsellor"])
+    # A long journey with two PDFs made on the way (the acceptance page, the export): room for a loaded machine.
+    page.set_default_timeout(30_000)
     staff = log_in(Client(), users["reception"])
     # The referring counsellor, in a browser of their own.
     counsellor_context = browser.new_context(base_url=live_server.url, locale="fr-FR")
-    counsellor_context.set_default_timeout(10_000)
+    counsellor_context.set_default_timeout(30_000)
     counsellor = counsellor_context.new_page()
     login(counsellor, "conseiller")
     invitation = invitation_for(dossier, users["reception"], title="Préparation au départ")
@@ -161,5 +163,16 @@ def test_a_young_person_signs_in_by_link_and_does_what_is_left(page, browser, li
     call = FollowUpCall.objects.get(pk=call.pk)
     assert call.done_at and call.source == CallSource.YOUTH and call.employer == "Boulangerie du Rhône"
     assert "Suivi : a répondu (mois 1)" in counsellor_row(counsellor, dossier)
+
+    # Their data: the download is offered; a rectification request is sent and listed with its status.
+    page.get_by_role("link", name="Télécharger mes données ou demander une correction").click()
+    assert page.get_by_role("link", name="Télécharger mes données (PDF)").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Qu'est-ce qui est inexact ?").fill("Mon numéro de téléphone a changé")
+    page.get_by_label("Que faudrait-il écrire à la place ?").fill("06 11 22 33 44")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    assert page.get_by_role("status").filter(has_text="votre demande est envoyée").is_visible()
+    assert page.get_by_text("Envoyée, à traiter").is_visible()
+    assert_accessible(page)
     assert not page.js_errors
     counsellor_context.close()
