@@ -227,6 +227,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Extra address told of every new fiche, besides the platform reception users.
 IPM_RECEPTION_EMAIL = os.environ.get("IPM_RECEPTION_EMAIL", "")
 IPM_PLATFORM_NAME = os.environ.get("IPM_PLATFORM_NAME", "Plateforme régionale de mobilité internationale")
+# The platform's phone, told to a young person who cannot sign in (too many requests: docs/space.md).
+IPM_PLATFORM_PHONE = os.environ.get("IPM_PLATFORM_PHONE", "")
 IPM_BASE_URL = os.environ.get("IPM_BASE_URL", "http://127.0.0.1:8000")
 
 # The outbox (followup/outbox.py): attempts per message, back-off between them, and how long a message

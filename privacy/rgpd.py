@@ -178,11 +178,20 @@ def subject_access(youth, user):
     sections.append(Section("messages", "Messages envoyés (courriels, SMS)", [
         numbered(m, m.dossier_id) for m in SentMessage.objects.filter(dossier__in=ids)
     ]))
+    from space.models import ContractAcceptance, InvitationAnswer, RectificationRequest
+
+    sections.append(Section("space", "Espace du jeune (réponses, acceptations, demandes de rectification)", [
+        [("what", "quoi", str(x._meta.verbose_name)), *record(x)] for x in [
+            *InvitationAnswer.objects.filter(invitation__dossier__in=ids).select_related("invitation__meeting"),
+            *ContractAcceptance.objects.filter(contract__dossier__in=ids).select_related("contract", "user"),
+            *RectificationRequest.objects.filter(youth=youth).select_related("handled_by")]
+    ]))
     return sections
 
 
-def export_json(youth, user):
-    """The subject-access export as JSON bytes (UTF-8, readable)."""
+def export_json(youth, user, sections=None):
+    """The subject-access export as JSON bytes (UTF-8, readable); ``sections``: another selection
+    (the young person's own copy, ``privacy.own_data``)."""
     data = {
         "export": {
             "plateforme": settings.IPM_PLATFORM_NAME,
@@ -191,7 +200,7 @@ def export_json(youth, user):
             "jeune": str(youth),
         },
     }
-    for section in subject_access(youth, user):
+    for section in subject_access(youth, user) if sections is None else sections:
         data[section.key] = {
             "titre": section.title,
             **({"remarque": section.note} if section.note else {}),
@@ -200,12 +209,13 @@ def export_json(youth, user):
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
 
 
-def export_pdf(youth, user):
+def export_pdf(youth, user, sections=None):
     """The subject-access export as a PDF (WeasyPrint), in French."""
     from weasyprint import HTML
 
     html = render_to_string("rgpd/export_pdf.html", {
-        "youth": youth, "sections": subject_access(youth, user), "user": user, "now": timezone.now(),
+        "youth": youth, "sections": subject_access(youth, user) if sections is None else sections, "user": user,
+        "now": timezone.now(),
         "PLATFORM_NAME": settings.IPM_PLATFORM_NAME,
     })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
@@ -308,7 +318,7 @@ def anonymise_youth(youth):
     from referrals.models import Invitation, Referral
     from ipm.models import User
     from reporting import jobs
-    from space.models import ContractAcceptance, InvitationAnswer, YouthAccount
+    from space.models import ContractAcceptance, InvitationAnswer, RectificationRequest, YouthAccount
 
     with transaction.atomic():
         youth = Youth.objects.select_for_update().get(pk=youth.pk)
@@ -363,6 +373,8 @@ def anonymise_youth(youth):
         acceptances = ContractAcceptance.objects.filter(contract__dossier__in=dossier_ids)
         files_after_commit.append((list(acceptances), ["pdf"]))
         _scrub(ContractAcceptance, acceptances, {"ip_address": None, "user_agent": "", "pdf": ""}, erasure)
+        _scrub(RectificationRequest, RectificationRequest.objects.filter(youth=youth),
+               {"wrong": "", "correct": "", "note": ""}, erasure)
         account_users = YouthAccount.objects.filter(youth=youth).values_list("user", flat=True)
         erasure.rows_scrubbed += User.objects.filter(pk__in=account_users).update(first_name="", is_active=False)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ContractAcceptance, InvitationAnswer, YouthAccount
+from .models import ContractAcceptance, InvitationAnswer, RectificationRequest, YouthAccount
 
 
 @admin.register(YouthAccount)
@@ -19,3 +19,10 @@ class InvitationAnswerAdmin(admin.ModelAdmin):
 class ContractAcceptanceAdmin(admin.ModelAdmin):
     list_display = ["contract", "version", "accepted_at", "ip_address"]
     readonly_fields = ["contract", "version", "user", "accepted_at", "ip_address", "user_agent", "text"]
+
+
+@admin.register(RectificationRequest)
+class RectificationRequestAdmin(admin.ModelAdmin):
+    list_display = ["youth", "created_at", "status", "handled_at", "handled_by"]
+    list_filter = ["status"]
+    raw_id_fields = ["youth", "handled_by"]

@@ -2,6 +2,7 @@ from django import forms
 
 from django.template.defaultfilters import filesizeformat
 
+from followup.forms import SITUATION_CHOICES
 from ipm.uploads import DOCX, UploadField, max_bytes
 
 from .models import Answer
@@ -94,6 +95,44 @@ class AnswerForm(AccessibleForm):
         if data.get("answer") == Answer.DECLINED and not (data.get("reason") or "").strip():
             self.add_error("reason", "Dites-nous en quelques mots pourquoi vous ne pourrez pas venir.")
         return data
+
+
+class FollowUpAnswerForm(AccessibleForm):
+    """« Où en êtes-vous ? » — the monthly follow-up, the same fields as the personal link's form."""
+
+    situation = forms.ChoiceField(label="Quelle est votre situation aujourd'hui ?", choices=SITUATION_CHOICES,
+                                  error_messages={"required": "Choisissez votre situation."})
+    employer = forms.CharField(label="Employeur, entreprise ou organisme de formation (facultatif)",
+                               max_length=200, required=False)
+    notes = forms.CharField(label="Un message pour votre conseiller (facultatif)", required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].widget.attrs["class"] = "form-select"
+
+
+class RectificationForm(AccessibleForm):
+    """A rectification request: what is wrong, and what it should be."""
+
+    wrong = forms.CharField(
+        label="Qu'est-ce qui est inexact ?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : « Mon adresse est fausse » ou « Mon nom est mal écrit ».",
+        error_messages={"required": "Dites-nous ce qui est inexact."},
+    )
+    correct = forms.CharField(
+        label="Que faudrait-il écrire à la place ?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Dites-nous ce qu'il faudrait écrire à la place."},
+    )
+
+
+class HandleRectificationForm(forms.Form):
+    """Staff: the request is handled; the note says what was done (the young person reads it)."""
+
+    note = forms.CharField(
+        label="Ce qui a été fait (le jeune le lit)", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Dites au jeune ce qui a été fait (ou pourquoi rien n'a été changé)."},
+    )
 
 
 class AcceptContractForm(AccessibleForm):

@@ -78,3 +78,43 @@ class ContractAcceptance(models.Model):
 
     def __str__(self):
         return f"Contrat v{self.version} accepté le {timezone.localtime(self.accepted_at):%d/%m/%Y %H:%M}"
+
+    @property
+    def dossier_id(self):
+        """The dossier of the contract: the audit log records each download of the copy under it."""
+        return self.contract.dossier_id
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "a_traiter", "Envoyée, à traiter"
+    HANDLED = "traitee", "Traitée"
+
+
+class RectificationRequest(models.Model):
+    """The young person asks that something held about them be corrected (RGPD, article 16): what is
+    wrong and what it should be. Staff see it in a work list and mark it handled, with a note the young
+    person reads."""
+
+    youth = models.ForeignKey("dossiers.Youth", verbose_name="jeune", on_delete=models.CASCADE,
+                              related_name="rectification_requests")
+    wrong = models.TextField("ce qui est inexact", max_length=2000)
+    correct = models.TextField("ce qu'il faudrait écrire", max_length=2000)
+    created_at = models.DateTimeField("envoyée le", default=timezone.now, db_index=True)
+    status = models.CharField("statut", max_length=10, choices=RectificationStatus.choices,
+                              default=RectificationStatus.OPEN, db_index=True)
+    handled_at = models.DateTimeField("traitée le", null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="traitée par", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField("réponse de l'équipe", blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = "demande de rectification"
+        verbose_name_plural = "demandes de rectification"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Demande de rectification de {self.youth} du {timezone.localtime(self.created_at):%d/%m/%Y}"
+
+    @property
+    def handled(self):
+        return self.status == RectificationStatus.HANDLED

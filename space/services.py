@@ -18,7 +18,9 @@ from sesame.utils import get_query_string
 
 from departures.models import Contract
 from dossiers.models import Dossier, Youth
+from dossiers.workflow import FOLLOWUP_STATES
 from followup.enums import Channel, MessageKind
+from followup.models import FollowUpCall
 from followup.outbox import queue_message
 from ipm.enums import Role
 from ipm.models import User
@@ -26,7 +28,9 @@ from referrals.meeting_enums import Attendance
 from referrals.models import Invitation
 
 from .acceptance_pdf import attach_accepted_pdf
-from .models import Answer, ContractAcceptance, InvitationAnswer, YouthAccount
+from .models import (
+    Answer, ContractAcceptance, InvitationAnswer, RectificationRequest, RectificationStatus, YouthAccount,
+)
 
 # The outbox kind of the sign-in link (recorded with every other email and SMS).
 LINK_KIND = MessageKind.SPACE_LINK
@@ -170,6 +174,45 @@ def invitations_of(youth):
 
 def contracts_of(youth):
     return Contract.objects.filter(dossier__youth=youth).select_related("dossier", "online_acceptance")
+
+
+def calls_of(youth):
+    """The young person's monthly follow-up calls (the question « Où en êtes-vous ? » of each month)."""
+    return FollowUpCall.objects.filter(dossier__youth=youth).select_related("dossier").order_by("due_date", "pk")
+
+
+def can_answer_call(call, today=None):
+    """A month's question is answered from the space once it fell due, while the follow-up goes on and
+    nobody recorded it yet."""
+    today = today or timezone.localdate()
+    return call.done_at is None and call.due_date <= today and call.dossier.state in FOLLOWUP_STATES
+
+
+def rectifications_of(youth):
+    return RectificationRequest.objects.filter(youth=youth).order_by("-created_at", "-pk")
+
+
+def ask_rectification(youth, wrong, correct):
+    """Record a rectification request; the same text sent twice while still open is one request."""
+    wrong, correct = wrong.strip(), correct.strip()
+    if not wrong or not correct:
+        raise SpaceError("Dites-nous ce qui est inexact et ce qu'il faudrait écrire à la place.")
+    with transaction.atomic():
+        Youth.objects.select_for_update().filter(pk=youth.pk).first()  # two sendings at once: one row
+        same = rectifications_of(youth).filter(status=RectificationStatus.OPEN, wrong=wrong, correct=correct).first()
+        return same or RectificationRequest.objects.create(youth=youth, wrong=wrong, correct=correct)
+
+
+def handle_rectification(request_row, user, note):
+    note = (note or "").strip()
+    if not note:
+        raise SpaceError("Dites au jeune ce qui a été fait (ou pourquoi rien n'a été changé).")
+    updated = RectificationRequest.objects.filter(pk=request_row.pk, status=RectificationStatus.OPEN).update(
+        status=RectificationStatus.HANDLED, handled_at=timezone.now(), handled_by=user, note=note)
+    if not updated:
+        raise SpaceError("Cette demande était déjà traitée.")
+    request_row.refresh_from_db()
+    return request_row
 
 
 def latest_contract(dossier):

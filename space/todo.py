@@ -121,6 +121,43 @@ def _activity_report(dossier, today):
     )]
 
 
+EUROPASS_URL = "https://europass.europa.eu/fr"
+
+
+def _europass(dossier, today):
+    """During the stay, while the young person's Europass is not complete."""
+    from departures.enums import EuropassStatus, ReminderCadence
+
+    stay = _stay(dossier)
+    if (dossier.state != State.ABROAD or stay is None or stay.return_date or not stay.departure_date
+            or stay.europass_status == EuropassStatus.COMPLETED
+            or stay.scheme.europass_cadence == ReminderCadence.NONE):
+        return []
+    often = "chaque jour" if stay.scheme.europass_cadence == ReminderCadence.DAILY else "chaque semaine"
+    return [Item(
+        what="Compléter votre Europass",
+        why=f"Notez {often} ce que vous apprenez et réalisez : à votre retour, il montre vos compétences à un "
+            "employeur ou à une formation.",
+        url=EUROPASS_URL, when=stay.planned_end, kind="europass", dossier_id=dossier.pk,
+    )]
+
+
+def _followup(dossier, today):
+    """The monthly « Où en êtes-vous ? » of the six months after the return, once fallen due."""
+    if dossier.state not in FOLLOWUP_STATES:
+        return []
+    items = []
+    for call in dossier.followup_calls.filter(done_at__isnull=True, due_date__lte=today).order_by("month"):
+        items.append(Item(
+            what=f"Répondre à la question « Où en êtes-vous ? » ({call.month} mois après votre retour)",
+            why="Votre conseiller suit votre parcours pendant six mois après le séjour : deux minutes suffisent.",
+            url=reverse("space:followup", args=[call.pk]),
+            when=call.due_date + datetime.timedelta(days=settings.IPM_FOLLOWUP_LINK_DAYS),
+            kind="followup", dossier_id=dossier.pk,
+        ))
+    return items
+
+
 def todo(youth, today=None):
     """Every item still to do for the young person, the dated ones first (soonest first)."""
     today = today or timezone.localdate()
@@ -128,5 +165,6 @@ def todo(youth, today=None):
     for dossier in services.dossiers_of(youth):
         if dossier.state in FINAL_STATES:
             continue
-        items += _pieces(dossier) + _contract(dossier) + _copayment(dossier) + _activity_report(dossier, today)
+        items += _pieces(dossier) + _contract(dossier) + _copayment(dossier) + _europass(dossier, today)
+        items += _activity_report(dossier, today) + _followup(dossier, today)
     return sorted(items, key=lambda item: (item.when is None, item.when or today))

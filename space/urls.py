@@ -14,5 +14,12 @@ urlpatterns = [
     path("dossier/<int:pk>/contrat/", views.contract, name="contract"),
     path("dossier/<int:pk>/contrat/<int:version>.pdf", views.contract_pdf, name="contract_pdf"),
     path("reunion/<int:invitation_pk>/", views.meeting, name="meeting"),
+    path("suivi/<int:call_pk>/", views.followup, name="followup"),
+    path("mes-donnees/", views.my_data, name="my_data"),
+    path("mes-donnees/export.<str:fmt>", views.my_data_export, name="my_data_export"),
+    path("equipe/rectifications/", views.rectifications, name="rectifications"),
+    path("equipe/rectifications/<int:pk>/traitee/", views.rectification_handle, name="rectification_handle"),
     path("envoyer-lien/<int:pk>/", views.send_link, name="send_link"),
+    path("equipe/dossier/<int:pk>/contrat/<int:version>-accepte.pdf", views.accepted_contract_pdf,
+         name="accepted_contract_pdf"),
 ]

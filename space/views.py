@@ -4,6 +4,8 @@ looked up among that young person's own rows (another id is a 404)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,14 +13,25 @@ from dossiers import services as dossier_services
 from dossiers.enums import DocumentStatus
 from dossiers.models import Dossier
 from dossiers.workflow import ACTIVE_STATES
+from followup.calls import FollowUpError, record_youth_answer
 from ipm.access import capability_required
+from privacy import own_data
+from ipm.lists import paginate
 from ipm.uploads import serve_file
 
 from . import services, todo
-from .forms import AcceptContractForm, AnswerForm, LinkRequestForm, PieceForm
+from .forms import (
+    AcceptContractForm, AnswerForm, FollowUpAnswerForm, HandleRectificationForm, LinkRequestForm, PieceForm,
+    RectificationForm,
+)
+from .models import RectificationRequest, RectificationStatus
 
-LIMITED_NOTE = ("Vous avez demandé beaucoup de liens en peu de temps : attendez un quart d'heure avant "
-                "d'en demander un autre. Le dernier lien reçu reste valable 30 minutes.")
+def limited_note():
+    """Past the link limit: plain words, what to do, and whom to call."""
+    minutes = max(1, settings.IPM_SPACE_LINK_WINDOW // 60)
+    return (f"Trop de demandes en peu de temps. Réessayez dans {minutes} minutes, ou appelez la plateforme"
+            f"{' au ' + settings.IPM_PLATFORM_PHONE if settings.IPM_PLATFORM_PHONE else ''}. "
+            "Le dernier lien reçu reste valable 30 minutes.")
 
 
 def client_ip(request):
@@ -39,7 +52,7 @@ def sign_in(request):
     status = 400 if request.method == "POST" and form.errors else 200
     return render(request, "space/sign_in.html", {
         "form": form, "answered": answered, "limited": limited, "same_answer": services.SAME_ANSWER,
-        "limited_note": LIMITED_NOTE,
+        "limited_note": limited_note(),
     }, status=status)
 
 
@@ -189,7 +202,72 @@ def contract_pdf(request, pk, version):
     return serve_file(contract.pdf, f"contrat-v{contract.version}.pdf")
 
 
-# --- Staff: send the link from the dossier page ---------------------------------------------------------
+@capability_required("own_space")
+def followup(request, call_pk):
+    """« Où en êtes-vous ? » for one month, recorded as the personal link records it (no token: the young
+    person is signed in)."""
+    youth = services.youth_of(request.user)
+    call = get_object_or_404(services.calls_of(youth), pk=call_pk)
+    form = FollowUpAnswerForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and services.can_answer_call(call):
+        if form.is_valid():
+            try:
+                record_youth_answer(call, **form.cleaned_data)
+            except FollowUpError as exc:  # recorded meanwhile (a second click, or the counsellor's call)
+                messages.info(request, str(exc))
+            else:
+                messages.success(request, "Merci ! Votre réponse est transmise à votre conseiller.")
+            return redirect("space:home")
+        status = 400
+    return render(request, "space/followup.html", {
+        "call": call, "form": form, "open": services.can_answer_call(call), "youth": youth,
+    }, status=status)
+
+
+@capability_required("own_space")
+def my_data(request):
+    """« Mes données »: download everything held about me; ask for a correction; my requests."""
+    youth = services.youth_of(request.user)
+    form = RectificationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ask_rectification(youth, form.cleaned_data["wrong"], form.cleaned_data["correct"])
+        except services.SpaceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Merci, votre demande est envoyée : l'équipe vous répond ici, en général sous un mois.")
+            return redirect("space:my_data")
+    return render(request, "space/my_data.html", {
+        "youth": youth, "form": form, "requests": services.rectifications_of(youth).select_related("handled_by"),
+    }, status=400 if form.errors else 200)
+
+
+@capability_required("own_space")
+def my_data_export(request, fmt):
+    """The young person's own copy (privacy.own_data): without the team's notes and the sensitive items."""
+    if fmt not in ("pdf", "json"):
+        raise Http404("Format inconnu.")
+    youth = services.youth_of(request.user)
+    content = own_data.export(youth, request.user, fmt)
+    response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else "application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mes-donnees-{timezone.localdate():%Y%m%d}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Staff: send the link from the dossier page; the copy of a contract accepted online ------------------
+
+
+@capability_required("read_all", "submit_referral")
+def accepted_contract_pdf(request, pk, version):
+    """The contract version with its acceptance page (the copy kept), for those who read the contract."""
+    dossier = Dossier.objects.get_visible(request.user, pk=pk)
+    contract = get_object_or_404(dossier.contracts.select_related("online_acceptance"), version=version)
+    acceptance = services.accepted(contract)
+    if acceptance is None:
+        raise Http404("Cette version du contrat n'a pas été acceptée en ligne.")
+    return serve_file(acceptance.pdf, f"contrat-{dossier.youth.last_name}-v{version}-accepte.pdf")
 
 
 @require_POST
@@ -204,3 +282,33 @@ def send_link(request, pk):
         where = dossier.youth.email if channel == "email" else dossier.youth.phone
         messages.success(request, f"Lien de connexion à son espace envoyé à {where} (valable 30 minutes).")
     return redirect(dossier.get_absolute_url())
+
+
+@capability_required("casework")
+def rectifications(request):
+    """Staff's work list: the young people's rectification requests, those to handle first."""
+    show = "traitees" if request.GET.get("vue") == "traitees" else "a_traiter"
+    rows = RectificationRequest.objects.select_related("youth", "handled_by").prefetch_related("youth__dossiers")
+    open_rows = rows.filter(status=RectificationStatus.OPEN)
+    listed = open_rows.order_by("created_at", "pk") if show == "a_traiter" else \
+        rows.filter(status=RectificationStatus.HANDLED).order_by("-handled_at", "-pk")
+    context = {"show": show, "open_count": open_rows.count(), "form": HandleRectificationForm()}
+    context.update(paginate(request, listed))
+    return render(request, "space/rectifications.html", context)
+
+
+@require_POST
+@capability_required("casework")
+def rectification_handle(request, pk):
+    row = get_object_or_404(RectificationRequest.objects.select_related("youth"), pk=pk)
+    form = HandleRectificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Rien n'a été enregistré : " + " ".join(form.errors.get("note", [])))
+    else:
+        try:
+            services.handle_rectification(row, request.user, form.cleaned_data["note"])
+        except services.SpaceError as exc:
+            messages.info(request, str(exc))
+        else:
+            messages.success(request, f"Demande de {row.youth} marquée traitée : le jeune voit votre réponse dans son espace.")
+    return redirect("space:rectifications")

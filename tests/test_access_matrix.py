@@ -41,6 +41,7 @@ from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
 from referrals.models import Meeting
 from reporting.models import ImportJob
+from space.models import ContractAcceptance, RectificationRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ MATRIX = {
     "dossiers:diagnostic": (GET, "dossier:info_done", READ_ALL),  # sensitive items: mobility and admin only
     "dossiers:project": (GET, "dossier:building", CASEWORK_DOSSIER),
     "dossiers:documents": (GET, "dossier:building", DOSSIER_READ),
-    "dossiers:document_upload": (POST, "upload_slot", CASEWORK_DOSSIER),
+    "dossiers:document_upload": (POST, "upload_slot", (LOGIN, OK, HIDE, OK, OK, OK, DENY, OK)),  # + counsellor
     # The files (a health form…) go to platform staff only; the dossier is looked up first.
     "dossiers:document_download": (GET, "document", (LOGIN, DENY, HIDE, OK, OK, OK, DENY, OK)),
     "dossiers:document_review": (POST, "document", CASEWORK_DOSSIER),
@@ -195,7 +196,13 @@ MATRIX = {
     "space:contract": (GET, "dossier:signed", YOUTH_ONLY),
     "space:contract_pdf": (GET, "contract", YOUTH_ONLY),
     "space:meeting": (GET, "space_invitation", YOUTH_ONLY),
+    "space:followup": (GET, "space_call", YOUTH_ONLY),
     "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
+    "space:accepted_contract_pdf": (GET, "contract", DOSSIER_READ),  # the copy with its acceptance page
+    "space:my_data": (GET, None, YOUTH_ONLY),
+    "space:my_data_export": (GET, "space_export", YOUTH_ONLY),
+    "space:rectifications": (GET, None, CASEWORK),  # staff's work list of the rectification requests
+    "space:rectification_handle": (POST, "rectification", CASEWORK),
 }
 
 
@@ -253,6 +260,9 @@ def world(users, structure, settings, tmp_path):
     w.contract = Contract.objects.create(dossier=w.signed, version=1, generated_by=admin,
                                          pdf=ContentFile(MINIMAL_PDF, name="contrat.pdf"))
     w.contract.signed_scan.save("contrat-signe.pdf", ContentFile(MINIMAL_PDF), save=True)
+    w.rectification = RectificationRequest.objects.create(youth=w.received.youth, wrong="Mon nom", correct="Martin")
+    w.acceptance = ContractAcceptance.objects.create(contract=w.contract, version=1, text="J'ai lu le contrat",
+                                                     pdf=ContentFile(MINIMAL_PDF, name="contrat-accepte.pdf"))
     w.stay = StayFactory(dossier=w.abroad, scheme=scheme)
     w.stay.activity_report.save("rapport.pdf", ContentFile(MINIMAL_PDF), save=True)
     StayFactory(dossier=w.returned, scheme=scheme)
@@ -312,7 +322,10 @@ def url_kwargs(world, key):
         "import_format": {"fmt": "xlsx"},
         "report": {"name": "departures"},
         "report_file": {"name": "departures", "fmt": "csv"},
-        "space_invitation": {"invitation_pk": w.meeting.pk},  # the role check comes first: any id will do
+        "space_invitation": {"invitation_pk": w.meeting.pk},
+        "space_call": {"call_pk": w.call.pk},
+        "space_export": {"fmt": "json"},
+        "rectification": {"pk": w.rectification.pk},  # the role check comes first: any id will do
     }[key]
 
 

@@ -32,7 +32,13 @@ SPACE = {
     "space:contract": OK,  # their own
     "space:contract_pdf": OK,
     "space:meeting": HIDE,  # not an invitation of theirs
+    "space:followup": HIDE,  # the « suivi » dossier's call: someone else's
     "space:send_link": DENY,  # staff only
+    "space:accepted_contract_pdf": DENY,  # staff's download (their own copy is space:contract_pdf)
+    "space:my_data": OK,
+    "space:my_data_export": OK,  # their own data, whatever the id of anything
+    "space:rectifications": DENY,  # staff's work list
+    "space:rectification_handle": DENY,
 }
 
 
@@ -89,7 +95,11 @@ def test_another_young_persons_rows_are_404(client, matrix_world):
     client.force_login(account.user)
     invitation = Invitation.objects.create(meeting=world.meeting, dossier=world.signed)
     own = Invitation.objects.create(meeting=world.meeting, dossier=world.received)
+    from followup.tests.factories import FollowUpCallFactory
+
+    call = FollowUpCallFactory(dossier=world.signed, month=1)
     urls = [
+        reverse("space:followup", args=[call.pk]),
         reverse("space:dossier", args=[world.signed.pk]),
         reverse("space:pieces", args=[world.signed.pk]),
         reverse("space:contract", args=[world.signed.pk]),

@@ -22,7 +22,7 @@ def quota_panel(context, year=None):
 def departure_panel(context, dossier):
     can = context.get("can") or {}
     stay = Stay.objects.filter(dossier=dossier).select_related("host", "scheme").first()
-    contracts = list(dossier.contracts.select_related("generated_by").order_by("-version"))
+    contracts = list(dossier.contracts.select_related("generated_by", "online_acceptance").order_by("-version"))
     copayment = CoPayment.objects.filter(dossier=dossier).first()
     # From the commission to the return; once the wheel is over, only if something was recorded.
     show = dossier.state in DEPARTURE_STAGE_STATES or bool(

@@ -11,6 +11,8 @@ from ipm.locking import StaleDossier, add_version_field, versioned_save
 from ipm.uploads import StorageUnavailable, serve_file
 
 from .. import services
+from ..enums import DocumentStatus
+from ..workflow import ACTIVE_STATES
 from ..forms import DiagnosticForm, DocumentReviewForm, DocumentUploadForm, MobilityProjectForm, SensitiveDiagnosticForm
 from ..models import Diagnostic, Document, DocumentType, Dossier, MobilityProject, SensitiveDiagnostic
 
@@ -106,19 +108,33 @@ def _documents_context(request, dossier, upload_forms=None, review_forms=None):
         type_id = line.document_type.pk
         rows.append({
             "line": line,
-            "upload_form": upload_forms.get(type_id) or DocumentUploadForm(prefix=f"piece{type_id}") if staff else None,
+            "upload_form": upload_forms.get(type_id) or DocumentUploadForm(prefix=f"piece{type_id}")
+            if staff or _counsellor_may_upload(request.user, dossier, line.document) else None,
             "review_form": (review_forms.get(type_id) or DocumentReviewForm(prefix=f"verif{type_id}"))
             if staff and line.document else None,
         })
-    return {"dossier": dossier, "youth": dossier.youth, "completeness": state, "rows": rows, "staff": staff}
+    return {"dossier": dossier, "youth": dossier.youth, "completeness": state, "rows": rows, "staff": staff,
+            "can_upload": any(row["upload_form"] for row in rows)}
+
+
+def _counsellor_may_upload(user, dossier, document):
+    """The structure's counsellor sends a piece while the dossier is open, never replacing a validated one."""
+    return (has_capability(user, "upload_pieces") and dossier.state in ACTIVE_STATES
+            and (document is None or document.status != DocumentStatus.VALIDATED))
 
 
 @require_POST
-@capability_required("casework")
+@capability_required("upload_pieces")
 def document_upload(request, pk, type_pk):
+    """Platform staff, or the counsellor of the dossier's structure (another structure's dossier: 404)."""
     dossier = Dossier.objects.get_visible(request.user, pk=pk)
     document_type = get_object_or_404(services.checklist_types(dossier.scheme), pk=type_pk)
     form = DocumentUploadForm(request.POST, request.FILES, prefix=f"piece{type_pk}")
+    existing = dossier.documents.filter(document_type=document_type).first()
+    if not has_capability(request.user, "casework") and not _counsellor_may_upload(request.user, dossier, existing):
+        messages.error(request, f"« {document_type.name} » ne peut plus être changée : elle est validée, ou le "
+                                "dossier n'est plus en cours. Parlez-en à l'équipe de la plateforme.")
+        return redirect("dossiers:documents", pk=dossier.pk)
     if form.is_valid():
         try:
             services.upload_document(dossier, document_type, form.cleaned_data["file"], request.user)

@@ -10,6 +10,7 @@ from dossiers.queries import filter_dossiers, list_queryset, newest_first
 from ipm.access import capability_required, has_capability
 from ipm.lists import paginate
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
+from space.counsellor import annotate_progress
 
 from ..enums import ReferralStatus
 from ..forms import DossierFilterForm, ReferralForm
@@ -119,4 +120,5 @@ def my_youths(request):
     context = {"form": form, "drafts": drafts, "mine": request.GET.get("mine") == "1"}
     one_structure = not has_capability(request.user, "read_all")
     context.update(paginate(request, newest_first(list_queryset(dossiers), data, one_structure=one_structure)))
+    context["object_list"] = annotate_progress(context["object_list"])  # pieces, contract, follow-up
     return render(request, "referrals/my_youths.html", context)

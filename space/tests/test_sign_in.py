@@ -111,13 +111,13 @@ def test_requests_are_limited_per_address_and_per_ip_with_the_same_answer(client
     assert links_sent() == 5
     response = ask(client, "lea.martin@exemple.fr", ip="198.51.100.9")  # another IP: the address is limited
     html = text(response)
-    assert SAME_ANSWER in html and "attendez un quart d'heure" in html
+    assert SAME_ANSWER in html and "Trop de demandes en peu de temps. Réessayez dans 15 minutes, ou appelez la plateforme" in html
     assert links_sent() == 5
     # Per IP: five different addresses from one machine, then the sixth is refused too.
     cache.clear()
     for n in range(5):
         ask(client, f"inconnu{n}@exemple.fr", ip="192.0.2.1")
-    assert "attendez un quart d'heure" in text(ask(client, "lea.martin@exemple.fr", ip="192.0.2.1"))
+    assert "Trop de demandes en peu de temps. Réessayez dans 15 minutes, ou appelez la plateforme" in text(ask(client, "lea.martin@exemple.fr", ip="192.0.2.1"))
     assert links_sent() == 5
     # The window passes: a link again.
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
@@ -232,3 +232,26 @@ def test_repeated_bad_links_are_refused_calmly_and_staff_login_still_works(clien
     response = client.post(reverse("login"), {"username": "conseiller", "password": "Mot-de-passe-de-test-42"},
                            REMOTE_ADDR="198.51.100.20")
     assert response.status_code == 302
+
+
+def test_a_locked_out_young_person_reads_plain_words_not_the_staff_page(client, lea, settings):
+    settings.IPM_PLATFORM_PHONE = "04 72 00 00 00"
+    for n in range(6):
+        response = client.post(reverse("space:link"), {"sesame": f"faux{n}"}, REMOTE_ADDR="203.0.113.98")
+    assert response.status_code == 429
+    page = text(response)
+    assert "Trop de demandes" in page and "Réessayez dans 30 minutes, ou appelez la plateforme au" in page
+    assert '<a href="tel:0472000000">04 72 00 00 00</a>' in page
+    assert "mot de passe" not in page and "Compte temporairement bloqué" not in page
+    assert reverse("space:login") in page
+    # Staff keep their own page.
+    for _ in range(6):
+        response = client.post(reverse("login"), {"username": "conseiller", "password": "faux"}, REMOTE_ADDR="203.0.113.97")
+    assert response.status_code == 429 and "Compte temporairement bloqué" in text(response)
+
+
+def test_too_many_link_requests_say_what_to_do(client, lea, settings):
+    settings.IPM_PLATFORM_PHONE = "04 72 00 00 00"
+    for _ in range(6):
+        response = ask(client, "lea.martin@exemple.fr", ip="192.0.2.50")
+    assert "Réessayez dans 15 minutes, ou appelez la plateforme au 04 72 00 00 00." in text(response)

@@ -108,7 +108,7 @@ def test_every_page_of_platform_staff_is_accessible(page, data):
         "/departs/structures-accueil/nouvelle/", "/departs/conventions/", "/departs/dispositifs/",
         "/suivi/", "/suivi/?onglet=retard", f"/suivi/appels/{d['call'].pk}/", "/suivi/messages/",
         "/rapports/", "/rapports/departures/", "/rapports/funnel/", "/rapports/profile/", "/rapports/outcomes/",
-        "/rapports/fej/", "/rapports/erasmus/",
+        "/rapports/fej/", "/rapports/erasmus/", "/espace/equipe/rectifications/",
     ])
     assert not problems, problems
     assert not page.js_errors, page.js_errors
