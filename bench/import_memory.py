@@ -97,7 +97,7 @@ def child(count, fmt):
     print(json.dumps({
         "rows": count, "format": fmt, "file_bytes": len(data), "seconds": round(elapsed, 2),
         "tracemalloc_peak": peak, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "maxrss_before_kb": baseline, "dossiers": len(plan.rows),
+        "maxrss_before_kb": baseline, "dossiers": plan.dossiers,
     }))
 
 
