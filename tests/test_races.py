@@ -183,3 +183,22 @@ def test_a_first_piece_sent_twice_at_the_same_moment_from_the_space_is_one_piece
         for c in clients])
     assert errors == [] and statuses == [302, 302]
     assert Document.objects.filter(dossier=dossier, document_type=piece).count() == 1
+
+
+# --- Two-factor setup -----------------------------------------------------------------------------
+
+def test_the_two_factor_setup_opened_twice_at_the_same_moment_makes_one_device(users, monkeypatch):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = users["manager"]
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(user)  # password given, no device yet: the setup page
+        clients.append(client)
+    slowed(monkeypatch, TOTPDevice)
+    url = reverse("otp_setup")
+    statuses, errors = at_once(*[lambda c=c: c.get(url) for c in clients])
+    assert errors == [] and statuses == [200, 200]
+    assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
+    assert clients[0].get(url).status_code == 200  # and the page opens again
