@@ -202,3 +202,17 @@ def test_the_two_factor_setup_opened_twice_at_the_same_moment_makes_one_device(u
     assert errors == [] and statuses == [200, 200]
     assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
     assert clients[0].get(url).status_code == 200  # and the page opens again
+
+
+# --- The young person's account, created on first use -------------------------------------------------
+
+def test_the_sign_in_link_sent_twice_at_the_same_moment_makes_one_account(users, monkeypatch):
+    from space.models import YouthAccount
+
+    youth, dossier = youth_with_dossier(State.RECEIVED, users["admin"])
+    url = reverse("space:send_link", args=[dossier.pk])
+    clients = [log_in(Client(), users["reception"]) for _ in range(2)]
+    slowed(monkeypatch, YouthAccount)
+    statuses, errors = at_once(*[lambda c=c: c.post(url) for c in clients])
+    assert errors == [] and statuses == [302, 302]
+    assert YouthAccount.objects.filter(youth=youth).count() == 1
