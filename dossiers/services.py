@@ -18,6 +18,7 @@ from .models import (
     CommissionCriterion,
     CommissionReview,
     CommissionScore,
+    Diagnostic,
     Document,
     DocumentType,
     Dossier,
@@ -78,7 +79,13 @@ def save_diagnostic(dossier, diagnostic, sensitive, user):
     if diagnostic.outcome == DiagnosticOutcome.NOT_YET and not diagnostic.orientation:
         raise ServiceError("Choisissez une orientation quand le jeune n'est pas encore prêt à partir.")
     with transaction.atomic():
+        # Under the dossier's row lock: a first save sent twice at once finds, the second time, the grid
+        # the first one saved (updated, never a second insert on the one-to-one) and the state it moved to.
+        state = Dossier.objects.select_for_update().filter(pk=dossier.pk).values_list("state", flat=True).first()
+        dossier.state = state or dossier.state
         diagnostic.dossier = dossier
+        if diagnostic._state.adding:
+            _adopt(diagnostic, Diagnostic.objects.filter(dossier=dossier))
         if diagnostic.conducted_by_id is None:
             diagnostic.conducted_by = user
         diagnostic.save()
@@ -86,6 +93,8 @@ def save_diagnostic(dossier, diagnostic, sensitive, user):
             if not can_see_sensitive(user):
                 raise ServiceError("Votre rôle ne permet pas de modifier les éléments sensibles.")
             sensitive.diagnostic = diagnostic
+            if sensitive._state.adding:
+                _adopt(sensitive, SensitiveDiagnostic.objects.filter(diagnostic=diagnostic))
             sensitive.save()
             log_sensitive_access(user, dossier, SensitiveAccess.WRITE)
         event = None
@@ -102,6 +111,17 @@ def save_diagnostic(dossier, diagnostic, sensitive, user):
         if dossier.platform_counsellor_id is None:
             Dossier.objects.filter(pk=dossier.pk).update(platform_counsellor=user)
     return event
+
+
+def _adopt(instance, existing):
+    """An unsaved ``instance`` whose row was saved meanwhile (``existing``, its one-to-one) becomes that
+    row: its save updates it. Its creation date is kept."""
+    found = existing.values("pk", "created_at").first() if hasattr(instance, "created_at") else (
+        existing.values("pk").first())
+    if found is not None:
+        instance.pk, instance._state.adding = found["pk"], False
+        if "created_at" in found:
+            instance.created_at = found["created_at"]
 
 
 def save_project(dossier, project):
@@ -220,6 +240,9 @@ def upload_document(dossier, document_type, uploaded, user):
     if not checklist_types(dossier.scheme).filter(pk=document_type.pk).exists():
         raise ServiceError("Cette pièce n'est pas demandée pour ce dossier.")
     with transaction.atomic():
+        # The dossier's row lock first: a first upload of one piece sent twice at once (no row yet to lock)
+        # finds, the second time, the piece the first one created and replaces its file.
+        Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
         document = Document.objects.select_for_update().filter(dossier=dossier, document_type=document_type).first()
         old_file = document.file.name if document and document.file else None
         if document is None:

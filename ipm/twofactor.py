@@ -11,7 +11,9 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,7 +123,12 @@ def _qr_svg(url):
 def otp_setup(request):
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists() and not request.user.is_verified():
         return redirect(_with_next("otp_verify", _next_url(request)))
-    device, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False, defaults={"name": "Application"})
+    with transaction.atomic():
+        # Under the user's row lock: two tabs opening this page at once make one device to confirm (two
+        # would make every later visit fail).
+        get_user_model().objects.select_for_update().filter(pk=request.user.pk).first()
+        device = (TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+                  or TOTPDevice.objects.create(user=request.user, confirmed=False, name="Application"))
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True

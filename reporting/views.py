@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import StorageUnavailable
 
 from . import erasmus, jobs, legacy, renderers, reports, tasks
@@ -98,15 +99,20 @@ def erasmus_export(request):
 
 @capability_required("import")
 def import_upload(request):
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = add_token_field(ImportUploadForm(request.POST or None, request.FILES or None))
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         # The job is recorded first, then its work is run or queued: a broker that cannot take it leaves
         # the job « en attente » (the sweep queues it), never an error page. A disk that cannot take the
-        # file gives a French message on the form.
+        # file gives a French message on the form. The form's one-time token makes a second sending of
+        # the same page (double click, « renvoyer ») lead to the first job rather than record another.
         try:
-            job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
+            with submitted_once(request, form) as submission:
+                job = ImportJob.objects.create(file=upload, original_name=upload.name, created_by=request.user)
+                submission.done(job)
+        except AlreadySubmitted as duplicate:
+            return duplicate.redirect(request, reverse("reporting:import"))
         except StorageUnavailable as exc:
             form.add_error("file", exc.message)
             status = 400

@@ -53,11 +53,14 @@ def account_for(youth):
             account.user.first_name = youth.first_name[:150]
             account.user.save(update_fields=["first_name"])
         return account
-    with transaction.atomic():
-        user = User(username=f"jeune-{youth.pk}", role=Role.YOUTH, first_name=youth.first_name[:150])
-        user.set_unusable_password()
-        user.save()
-        return YouthAccount.objects.create(user=user, youth=youth)
+    try:
+        with transaction.atomic():
+            user = User(username=f"jeune-{youth.pk}", role=Role.YOUTH, first_name=youth.first_name[:150])
+            user.set_unusable_password()
+            user.save()
+            return YouthAccount.objects.create(user=user, youth=youth)
+    except IntegrityError:  # created at the same moment by another request (a double click): that one
+        return YouthAccount.objects.select_related("user").get(youth=youth)
 
 
 def youth_of(user):

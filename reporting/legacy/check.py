@@ -12,7 +12,8 @@ from ipm.text import fold, person_key
 from referrals.models import Structure
 
 from .read import UnreadableFile, read_rows
-from .rules import DEPARTED, warnings_for
+from .rules import DEPARTED, RuleWarnings
+from .seen import Seen, digest
 
 # The template: its columns in order, and those a file must have.
 COLUMNS = [
@@ -31,6 +32,8 @@ SITUATIONS_6 = [
 ]
 YES_NO = {"oui": True, "non": False}
 PROGRESS_EVERY = 200
+# Valid rows are counted (references already imported, young people known) this many at a time.
+BATCH = 500
 
 
 class ImportRefused(Exception):
@@ -81,35 +84,83 @@ class LegacyRow:
 
 @dataclass
 class Plan:
-    """What a checked file would create."""
+    """What a checked file would create: counts and lists that grow with the file's distinct structures,
+    schemes and warnings, never with its rows (``rows`` reads the file again)."""
 
-    rows: list = field(default_factory=list)  # LegacyRow to import (known references left out)
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)  # LineError: rules of the wheel the rows would break
     total_rows: int = 0
-    skipped: list = field(default_factory=list)  # references already imported
+    skipped: int = 0  # rows whose reference is already imported
     new_structures: list = field(default_factory=list)
     new_schemes: list = field(default_factory=list)
     new_youths: int = 0
     known_youths: int = 0
+    dossiers: int = 0
+    stays: int = 0
+    followups: int = 0
+    statuses: dict = field(default_factory=lambda: {status: 0 for status in FINAL_STATUSES})
+    source: tuple = (b"", "")  # the file's bytes and name, read again by ``rows``
+
+    def count(self, row):
+        """Count a row to import in the summary."""
+        self.dossiers += 1
+        self.statuses[row.final_status] += 1
+        self.stays += row.final_status in DEPARTED
+        self.followups += bool(row.situation_6)
+
+    def recount(self, rows):
+        """The counts of the rows actually imported (the write leaves out references imported since)."""
+        self.skipped += self.dossiers - len(rows)
+        self.dossiers = self.stays = self.followups = 0
+        self.statuses = {status: 0 for status in FINAL_STATUSES}
+        for row in rows:
+            self.count(row)
+
+    def iter_rows(self):
+        """The LegacyRow to import, the file read and checked again, a batch at a time (references already
+        imported left out)."""
+        if self.errors:
+            return
+        header, raw_rows, _ = read_rows(*self.source)
+        checker = RowChecker()
+        batch = []
+        for line, raw in raw_rows:
+            errors = []
+            row = checker.check(line, raw, errors)
+            if row is None:
+                raise ImportRefused(errors)
+            batch.append(row)
+            if len(batch) >= BATCH:
+                yield from _not_imported(batch)
+                batch = []
+        yield from _not_imported(batch)
+
+    @property
+    def rows(self):
+        """The LegacyRow to import, as a list (the write needs them all; the check keeps none)."""
+        return list(self.iter_rows())
 
     def summary(self):
-        statuses = {status: 0 for status in FINAL_STATUSES}
-        for row in self.rows:
-            statuses[row.final_status] += 1
         return {
             "rows": self.total_rows,
-            "dossiers": len(self.rows),
-            "skipped": len(self.skipped),
+            "dossiers": self.dossiers,
+            "skipped": self.skipped,
             "new_youths": self.new_youths,
             "known_youths": self.known_youths,
             "new_structures": self.new_structures,
             "new_schemes": self.new_schemes,
-            "stays": sum(1 for r in self.rows if r.final_status in DEPARTED),
-            "followups": sum(1 for r in self.rows if r.situation_6),
-            "statuses": statuses,
+            "stays": self.stays,
+            "followups": self.followups,
+            "statuses": dict(self.statuses),
             "warnings": [{"line": w.line, "column": w.column, "message": w.message} for w in self.warnings],
         }
+
+
+def _not_imported(batch):
+    """The rows of ``batch`` whose reference is not imported yet."""
+    known = set(Dossier.objects.filter(legacy_reference__in=[r.reference for r in batch])
+                .values_list("legacy_reference", flat=True))
+    return [r for r in batch if r.reference not in known]
 
 
 def parse_date(value):
@@ -250,10 +301,50 @@ class RowChecker:
         )
 
 
+class _Tally:
+    """What the valid rows would create, counted a batch at a time as they are checked (``Plan``)."""
+
+    def __init__(self, plan, today):
+        self.plan = plan
+        self.structures = {fold(s) for s in Structure.objects.values_list("name", flat=True)}
+        self.schemes = {fold(s) for s in Scheme.objects.values_list("name", flat=True)}
+        self.youths = Seen()  # the young people's keys met so far
+        self.rules = RuleWarnings(today, self.youths)
+
+    def add(self, batch):
+        plan = self.plan
+        rows = _not_imported(batch)
+        plan.skipped += len(batch) - len(rows)
+        keys, digests, new = [], [], []
+        for row in rows:
+            plan.count(row)
+            if fold(row.structure) not in self.structures:
+                self.structures.add(fold(row.structure))
+                plan.new_structures.append(row.structure)
+            if row.scheme and fold(row.scheme) not in self.schemes:
+                self.schemes.add(fold(row.scheme))
+                plan.new_schemes.append(row.scheme)
+            key = row.key
+            keys.append(key)
+            digests.append(digest(key))
+            if digests[-1] not in self.youths:
+                self.youths.put(digests[-1], 0)
+                new.append(key)
+        known = len(set(Youth.objects.filter(match_key__in=new).values_list("match_key", flat=True))) if new else 0
+        plan.known_youths += known
+        plan.new_youths += len(new) - known
+        self.rules.add(rows, keys, digests)
+
+    def finish(self):
+        self.plan.warnings = [LineError(*w) for w in self.rules.finish()]
+
+
 def check(data, name="", progress=None):
     """Read and check a whole file; returns the Plan (its ``errors`` empty when the file can go in).
-    Reads the database, never writes."""
-    plan = Plan()
+    Reads the database, never writes. One row at a time, as the file is read: what is kept grows with
+    the errors and warnings, not with the rows (the references and the young people met are digests in
+    ``Seen``; the valid rows are counted a batch at a time, then dropped)."""
+    plan = Plan(source=(data, name))
     try:
         header, raw_rows, estimate = read_rows(data, name)
     except UnreadableFile as unreadable:
@@ -265,23 +356,27 @@ def check(data, name="", progress=None):
                                                             "d'en-tête. Partez du modèle téléchargeable."))
         return plan
     checker = RowChecker()
-    seen = {}
-    rows = []
+    references = Seen()  # digest of each reference → its first line
+    tally = _Tally(Plan(), timezone.localdate())
+    batch = []
     try:
-        # One row at a time, as the file is read: only the checked rows are kept.
         for index, (line, raw) in enumerate(raw_rows, start=1):
             plan.total_rows = index
             row = checker.check(line, raw, plan.errors)
             reference = str(raw.get("reference", "") or "").strip()
             if reference:
-                if reference in seen:
+                first = references.get(digest(reference))
+                if first is not None:
                     plan.errors.append(LineError(line, "reference", f"la référence « {reference} » figure déjà "
-                                                                    f"ligne {seen[reference]}."))
+                                                                    f"ligne {first}."))
                     row = None
                 else:
-                    seen[reference] = line
-            if row is not None:
-                rows.append(row)
+                    references.put(digest(reference), line)
+            if row is not None and not plan.errors:
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    tally.add(batch)
+                    batch = []
             if progress and index % PROGRESS_EVERY == 0:
                 progress(index, max(estimate, index))
     except UnreadableFile as unreadable:
@@ -291,28 +386,11 @@ def check(data, name="", progress=None):
         plan.errors.append(LineError(2, "", "le fichier ne contient aucune ligne de dossier."))
         return plan
     if plan.errors:
-        return plan
-    known = set(
-        Dossier.objects.filter(legacy_reference__in=[r.reference for r in rows]).values_list("legacy_reference", flat=True)
-    )
-    plan.skipped = [r.reference for r in rows if r.reference in known]
-    plan.rows = [r for r in rows if r.reference not in known]
-    structures = {fold(s) for s in Structure.objects.values_list("name", flat=True)}
-    schemes = {fold(s) for s in Scheme.objects.values_list("name", flat=True)}
-    for row in plan.rows:
-        if fold(row.structure) not in structures:
-            structures.add(fold(row.structure))
-            plan.new_structures.append(row.structure)
-        if row.scheme and fold(row.scheme) not in schemes:
-            schemes.add(fold(row.scheme))
-            plan.new_schemes.append(row.scheme)
-    keys = {r.key for r in plan.rows}
-    existing = set(Youth.objects.filter(match_key__in=keys).values_list("match_key", flat=True))
-    plan.known_youths = len(existing)
-    plan.new_youths = len(keys - existing)
-    plan.warnings = [LineError(*w) for w in warnings_for(plan.rows, timezone.localdate())]
+        return plan  # what a refused file would create is not counted
+    tally.add(batch)
+    tally.finish()
+    counted = tally.plan
+    counted.source, counted.total_rows = plan.source, plan.total_rows
     if progress:
         progress(plan.total_rows, plan.total_rows)
-    return plan
-
-
+    return counted

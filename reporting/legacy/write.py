@@ -98,25 +98,23 @@ def run(plan, user=None, progress=None):
         raise ImportRefused(plan.errors)
     today = timezone.localdate()
     with transaction.atomic():
-        # References imported since the check (another import at the same time) are left alone too.
-        known = set(Dossier.objects.filter(legacy_reference__in=[r.reference for r in plan.rows])
-                    .values_list("legacy_reference", flat=True))
-        if known:
-            plan.skipped += [r.reference for r in plan.rows if r.reference in known]
-            plan.rows = [r for r in plan.rows if r.reference not in known]
+        # The file read a second time (the check keeps no row); references imported since the check
+        # (another import at the same time) are left alone too.
+        rows = plan.rows
+        plan.recount(rows)
         structures = {fold(s.name): s for s in Structure.objects.all()}
-        new = [Structure(name=n) for n in dict.fromkeys(r.structure for r in plan.rows) if fold(n) not in structures]
+        new = [Structure(name=n) for n in dict.fromkeys(r.structure for r in rows) if fold(n) not in structures]
         new = list({fold(s.name): s for s in new}.values())
         for s in Structure.objects.bulk_create(new):
             structures[fold(s.name)] = s
         schemes = {fold(s.name): s for s in Scheme.objects.all()}
-        new = [Scheme(name=n) for n in dict.fromkeys(r.scheme for r in plan.rows if r.scheme) if fold(n) not in schemes]
+        new = [Scheme(name=n) for n in dict.fromkeys(r.scheme for r in rows if r.scheme) if fold(n) not in schemes]
         new = list({fold(s.name): s for s in new}.values())
         for s in Scheme.objects.bulk_create(new):
             schemes[fold(s.name)] = s
 
         by_key = {}
-        for row in plan.rows:
+        for row in rows:
             by_key.setdefault(row.key, []).append(row)
         youths = {y.match_key: y for y in Youth.objects.select_for_update().filter(match_key__in=list(by_key))}
         to_update = []
@@ -132,23 +130,23 @@ def run(plan, user=None, progress=None):
             Youth.objects.bulk_update(to_update, ["sex", "qualification_level", "employment_status", "qpv", "zrr",
                                                  "nationality"])
         created = []
-        for key, rows in by_key.items():
+        for key, person_rows in by_key.items():
             if key in youths:
                 continue
-            first = min(rows, key=lambda r: r.received_on)
+            first = min(person_rows, key=lambda r: r.received_on)
             y = Youth(last_name=first.last_name, first_name=first.first_name, birth_date=first.birth_date,
-                      **{"nationality": "", **_youth_values(rows)})
+                      **{"nationality": "", **_youth_values(person_rows)})
             y.match_key = key
             y.search_name = f"{fold(y.last_name)} {fold(y.first_name)}"
             created.append(y)
         for y in Youth.objects.bulk_create(created, batch_size=500):
             youths[y.match_key] = y
         if progress:
-            progress(len(plan.rows) // 4, len(plan.rows))
+            progress(len(rows) // 4, len(rows))
 
         dossiers = []
         timelines = []
-        for row in plan.rows:
+        for row in rows:
             events = timeline(row, today)
             timelines.append(events)
             dossiers.append(Dossier(
@@ -159,12 +157,12 @@ def run(plan, user=None, progress=None):
             ))
         Dossier.objects.bulk_create(dossiers, batch_size=500)
         if progress:
-            progress(len(plan.rows) // 2, len(plan.rows))
+            progress(len(rows) // 2, len(rows))
 
         events = []
         stays = []
         calls = []
-        for row, dossier, steps in zip(plan.rows, dossiers, timelines):
+        for row, dossier, steps in zip(rows, dossiers, timelines):
             comment = COMMENT.format(reference=row.reference)
             previous = ""
             for state, when in steps:
@@ -188,5 +186,5 @@ def run(plan, user=None, progress=None):
         Stay.objects.bulk_create(stays, batch_size=500)
         FollowUpCall.objects.bulk_create(calls, batch_size=500)
         if progress:
-            progress(len(plan.rows), len(plan.rows))
+            progress(len(rows), len(rows))
     return plan.summary()
