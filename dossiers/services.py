@@ -27,7 +27,7 @@ from .models import (
     SensitiveDiagnostic,
     is_long_haul,
 )
-from .signals import decision_recorded
+from .signals import decision_recorded, document_reviewed
 from .workflow import AGENDA_STATES, State
 
 
@@ -247,11 +247,14 @@ def review_document(document, status, user, reason=""):
         raise ServiceError("Indiquez le motif du refus de la pièce, pour que le jeune puisse la corriger.")
     if status not in (DocumentStatus.VALIDATED, DocumentStatus.REJECTED, DocumentStatus.RECEIVED):
         raise ServiceError("Statut inconnu.")
+    previous_status = document.status
     document.status = status
     document.reviewed_by = user if status != DocumentStatus.RECEIVED else None
     document.reviewed_at = timezone.now() if status != DocumentStatus.RECEIVED else None
     document.rejection_reason = reason.strip() if status == DocumentStatus.REJECTED else ""
-    document.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+    with transaction.atomic():  # the young person is told (``signals.document_reviewed``) with the change
+        document.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+        document_reviewed.send(sender=Document, document=document, previous_status=previous_status)
     return document
 
 
