@@ -27,7 +27,7 @@ from .models import (
     SensitiveDiagnostic,
     is_long_haul,
 )
-from .signals import decision_recorded, document_reviewed
+from .signals import decision_recorded, diagnostic_recorded, document_reviewed
 from .workflow import AGENDA_STATES, State
 
 
@@ -99,6 +99,7 @@ def save_diagnostic(dossier, diagnostic, sensitive, user):
                 if diagnostic.come_back_on:
                     comment += f" ; retour envisagé le {diagnostic.come_back_on:%d/%m/%Y}"
                 event = transitions.apply_transition(dossier, State.ORIENTED, user, comment)
+            diagnostic_recorded.send(sender=type(diagnostic), diagnostic=diagnostic, event=event)
         if dossier.platform_counsellor_id is None:
             Dossier.objects.filter(pk=dossier.pk).update(platform_counsellor=user)
     return event

@@ -14,3 +14,8 @@ state_changed = Signal()
 # previous_status=the status before. The outbox tells the young person of a refusal (with the reason) and
 # of the file complete.
 document_reviewed = Signal()
+
+# The diagnostic's conclusion moved the dossier (``services.save_diagnostic``: ready → « diagnostic fait »,
+# not yet → « orienté »): sender=Diagnostic, diagnostic=…, event=the DossierEvent of the move. The outbox tells
+# the young person the outcome.
+diagnostic_recorded = Signal()

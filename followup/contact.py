@@ -91,14 +91,16 @@ def sms_text(text, link):
 
 
 def tell_youth(kind, object_key, period, dossier, *, template, subject, context, sms, link,
-               link_label="Ouvrir mon espace", copy=True, attachments=()):
+               link_label="Ouvrir mon espace", copy=True, copy_alone=False, attachments=()):
     """Record the messages of one step for ``dossier``'s young person (email and/or SMS, by their
-    choice) with the counsellor's copy (``copy``). ``sms``: the SMS text without the link. Keyed
+    choice) with the counsellor's copy (``copy``). The copy goes with a message to the young person;
+    with ``copy_alone`` (the meetings), the counsellor is told even when the young person has neither
+    email nor phone on file, to pass the news on. ``sms``: the SMS text without the link. Keyed
     ``(kind, channel, object_key, period)``: a second call records nothing. Returns how many messages
     were recorded."""
     youth = dossier.youth
     channels = youth_channels(youth)
-    counsellor = counsellor_copy(dossier, kind) if copy else None
+    counsellor = counsellor_copy(dossier, kind) if copy and (channels or copy_alone) else None
     created = 0
     if Channel.EMAIL in channels or counsellor is not None:
         to, cc = ([youth.email], []) if Channel.EMAIL in channels else ([counsellor.email], [])

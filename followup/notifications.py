@@ -114,7 +114,8 @@ def queue_invitation(invitation):
         context={"meeting": meeting, "label": label, "hours": hours, "where": where},
         sms=f"vous êtes invité(e) : {label}, le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
             f" ({where or 'lieu précisé ultérieurement'}). Confirmez :",
-        link=space_url("space:meeting", invitation.pk), link_label="Confirmer ou décliner", attachments=[ics],
+        link=space_url("space:meeting", invitation.pk), link_label="Confirmer ou décliner",
+        attachments=[ics], copy_alone=True,
     )
 
 
@@ -158,7 +159,7 @@ def queue_meeting_change(invitation, cancelled):
     return tell_youth(kind, f"invitation:{invitation.pk}", period, invitation.dossier, template="meeting_change",
                       subject=subject, context={"cancelled": cancelled, "label": label, "when": when, "where": where},
                       sms=sms, link=space_url("space:meeting", invitation.pk), link_label="Voir mon rendez-vous",
-                      attachments=attachments)
+                      attachments=attachments, copy_alone=True)
 
 
 # --- Commission decision: to the referring counsellor ------------------------------------------------------

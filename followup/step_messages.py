@@ -6,8 +6,8 @@ nothing.
 ====================  ============================================  ========================================
 step (kind)           key (object, period)                          trigger
 ====================  ============================================  ========================================
-diagnostic            ``event:<n°>`` (the move), once               ``dossiers.signals.state_changed``
-                                                                    (« ic faite » → diagnostic fait / orienté)
+diagnostic            ``event:<n°>`` (the move), once               ``dossiers.signals.diagnostic_recorded``
+                                                                    (the grid's conclusion moved the dossier)
 piece refused         ``document:<n°>``, per upload of the piece    ``dossiers.signals.document_reviewed``
 file complete         ``dossier:<n°>``, per piece upload that        ``dossiers.signals.document_reviewed``
                       completed it
@@ -21,17 +21,17 @@ The departure reminder (J-7) and the follow-up link are due on a day: ``followup
 from departures.models import Contract
 from departures.signals import contract_generated
 from dossiers.enums import Decision, DocumentStatus
-from dossiers.models import CommissionReview, Document, Dossier, DossierEvent
+from dossiers.models import CommissionReview, Document, Dossier
 from dossiers.services import completeness
-from dossiers.signals import decision_recorded, document_reviewed, state_changed
-from dossiers.workflow import AGENDA_STATES, DIAGNOSED_STATES, State
+from dossiers.signals import decision_recorded, diagnostic_recorded, document_reviewed
+from dossiers.workflow import AGENDA_STATES, State
 
 from .contact import space_url, tell_youth
 from .enums import MessageKind
 
 
 def connect():
-    state_changed.connect(on_state_changed, dispatch_uid="followup.step_diagnostic")
+    diagnostic_recorded.connect(on_diagnostic_recorded, dispatch_uid="followup.step_diagnostic")
     document_reviewed.connect(on_document_reviewed, dispatch_uid="followup.step_document")
     decision_recorded.connect(on_decision_for_youth, dispatch_uid="followup.step_decision")
     contract_generated.connect(on_contract_generated, dispatch_uid="followup.step_contract")
@@ -44,12 +44,9 @@ def _dossier_of(obj):
 
 # --- The diagnostic's outcome --------------------------------------------------------------------------
 
-def on_state_changed(sender, dossier, source, target, **kwargs):
-    if source != State.INFO_DONE or target not in DIAGNOSED_STATES:
-        return 0
-    event = DossierEvent.objects.filter(dossier_id=dossier.pk, to_state=target).order_by("-pk").first()
+def on_diagnostic_recorded(sender, diagnostic, event, **kwargs):
     dossier = _dossier_of(event)
-    diagnostic = getattr(dossier, "diagnostic", None)
+    target = event.to_state
     ready = target == State.DIAGNOSED
     context = {"ready": ready}
     if ready:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preferences, views
 
 app_name = "space"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("dossier/<int:pk>/contrat/<int:version>.pdf", views.contract_pdf, name="contract_pdf"),
     path("reunion/<int:invitation_pk>/", views.meeting, name="meeting"),
     path("envoyer-lien/<int:pk>/", views.send_link, name="send_link"),
+    path("preferences/", preferences.preferences, name="preferences"),
 ]

@@ -168,6 +168,7 @@ MATRIX = {
     "followup:answer": (GET, "answer", PUBLIC),  # the young person's personal signed link, no account
     "followup:messages": (GET, None, CASEWORK),
     "followup:resend": (POST, "message", CASEWORK),
+    "followup:my_notifications": (GET, None, COUNSELLOR),
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
@@ -190,6 +191,7 @@ MATRIX = {
     "space:contract_pdf": (GET, "contract", YOUTH_ONLY),
     "space:meeting": (GET, "space_invitation", YOUTH_ONLY),
     "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
+    "space:preferences": (GET, None, YOUTH_ONLY),
 }
 
 

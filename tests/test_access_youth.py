@@ -33,6 +33,7 @@ SPACE = {
     "space:contract_pdf": OK,
     "space:meeting": HIDE,  # not an invitation of theirs
     "space:send_link": DENY,  # staff only
+    "space:preferences": OK,
 }
 
 
