@@ -1,6 +1,9 @@
-"""The emails the lower apps ask for, through their signals (they import nothing of followup): each
+"""The messages the lower apps ask for, through their signals (they import nothing of followup): each
 receiver writes the message to the outbox in the sender's transaction, under a key that makes a second
-run write nothing (``outbox.queue_message``); the outbox sends it once that transaction commits.
+run write nothing (``outbox.queue_message``); the outbox sends it once that transaction commits. The
+meeting messages go to the young person by their chosen channels (email and/or SMS, with a link into
+their space) with a copy to the referring counsellor (``contact.tell_youth``); the young person's other
+steps are in ``step_messages``.
 
 ===================  =========================================  ========================================
 message (kind)       key (object, period)                       trigger
@@ -8,7 +11,7 @@ message (kind)       key (object, period)                       trigger
 new fiche            ``dossier:<n°>``, once                     ``referrals.signals.referral_sent``
 fiche attached       ``referral:<n°>``, once                    ``referrals.signals.referral_sent``
 meeting invitation   ``invitation:<n°>``, when invited          ``referrals.signals.invitations_sent``
-commission decision  ``review:<n°>``, once                      ``dossiers.signals.decision_recorded``
+commission decision  ``review:<n°>``, once (to the counsellor)  ``dossiers.signals.decision_recorded``
 meeting cancelled    ``invitation:<n°>``, once                  ``referrals.signals.meeting_changed``
 meeting new time     ``invitation:<n°>``, per date/time/place   ``referrals.signals.meeting_changed``
 ===================  =========================================  ========================================

@@ -9,8 +9,8 @@ step (kind)           key (object, period)                          trigger
 diagnostic            ``event:<n°>`` (the move), once               ``dossiers.signals.diagnostic_recorded``
                                                                     (the grid's conclusion moved the dossier)
 piece refused         ``document:<n°>``, per upload of the piece    ``dossiers.signals.document_reviewed``
-file complete         ``dossier:<n°>``, per piece upload that        ``dossiers.signals.document_reviewed``
-                      completed it
+file complete         ``document:<n°>`` (the piece whose validation  ``dossiers.signals.document_reviewed``
+                      completed the file), per upload
 decision (young       ``review:<n°>``, once                         ``dossiers.signals.decision_recorded``
 person)
 contract ready        ``contract:<n°>`` (one version), once         ``departures.signals.contract_generated``
@@ -66,7 +66,7 @@ def on_diagnostic_recorded(sender, diagnostic, event, **kwargs):
 
 def upload_key(document):
     """The upload of the piece a review is about: a piece sent again and refused again is a new message."""
-    return f"{document.uploaded_at:%Y%m%dT%H%M%S}" if document.uploaded_at else ""
+    return f"{document.uploaded_at:%y%m%d%H%M%S%f}" if document.uploaded_at else ""
 
 
 def on_document_reviewed(sender, document, previous_status=None, **kwargs):
@@ -98,7 +98,7 @@ def tell_file_complete(document):
     if not completeness(dossier).complete:
         return 0
     return tell_youth(
-        MessageKind.FILE_COMPLETE, f"dossier:{dossier.pk}", f"{document.pk}-{upload_key(document)}"[:20], dossier,
+        MessageKind.FILE_COMPLETE, f"document:{document.pk}", upload_key(document), dossier,
         template="file_complete", subject="Dossier complet",
         context={}, sms="dossier complet ! Toutes vos pièces sont vérifiées ; prochaine étape, la commission.",
         link=space_url("space:dossier", dossier.pk), link_label="Voir mon dossier",

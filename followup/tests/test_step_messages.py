@@ -251,3 +251,19 @@ def test_the_followup_link_reaches_the_young_person_by_sms_when_chosen(users, st
     assert sms.channel == Channel.SMS and sms.recipient == PHONE and len(sms.body) <= SMS_MAX
     assert answer_url(call).split("/reponse/")[0] + "/reponse/" in sms.body
     assert not SentMessage.objects.filter(kind=MessageKind.FOLLOWUP_LINK, channel=Channel.EMAIL).exists()
+
+
+def test_the_outbox_keeps_the_html_to_resend_and_scrubs_a_secret_after_sending(eager_celery,
+                                                                               django_capture_on_commit_callbacks):
+    from followup import outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.queue_message(MessageKind.FILE_COMPLETE, Channel.EMAIL, "dossier:1", "", EMAIL, "Texte", "Objet",
+                             html="<p>Texte</p>")
+        outbox.queue_message(MessageKind.SPACE_LINK, Channel.EMAIL, "youth:1", "x", EMAIL, "Lien secret", "Lien",
+                             html="<p>Lien secret</p>")
+    kept, secret = SentMessage.objects.get(kind=MessageKind.FILE_COMPLETE), SentMessage.objects.get(
+        kind=MessageKind.SPACE_LINK)
+    assert kept.html_body == "<p>Texte</p>"  # enough to send it again as it was
+    assert secret.html_body == "" and "Lien secret" not in secret.body
+    assert [m.alternatives[0].content for m in mail.outbox] == ["<p>Texte</p>", "<p>Lien secret</p>"]
