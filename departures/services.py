@@ -30,6 +30,7 @@ from dossiers.workflow import State
 
 from . import rules
 from .models import Contract, CoPayment, FundingAgreement, Payment, QuotaOverrun, Scheme, Stay
+from .signals import contract_generated
 
 
 class DepartureError(Exception):
@@ -276,6 +277,7 @@ def generate_contract(dossier, user):
         contract = Contract(dossier=dossier, version=version, generated_by=user, copayment_amount=copayment_amount(dossier))
         contract.pdf.save(f"contrat-v{version}.pdf", ContentFile(render_contract_pdf(dossier, version)), save=False)
         contract.save()
+        contract_generated.send(sender=Contract, contract=contract)  # the young person is told it is ready
     contract.copayment_created = created  # the page says the default was recorded
     return contract
 

@@ -28,7 +28,7 @@ from .models import (
     SensitiveDiagnostic,
     is_long_haul,
 )
-from .signals import decision_recorded
+from .signals import decision_recorded, diagnostic_recorded, document_reviewed
 from .workflow import AGENDA_STATES, State
 
 
@@ -108,6 +108,7 @@ def save_diagnostic(dossier, diagnostic, sensitive, user):
                 if diagnostic.come_back_on:
                     comment += f" ; retour envisagé le {diagnostic.come_back_on:%d/%m/%Y}"
                 event = transitions.apply_transition(dossier, State.ORIENTED, user, comment)
+            diagnostic_recorded.send(sender=type(diagnostic), diagnostic=diagnostic, event=event)
         if dossier.platform_counsellor_id is None:
             Dossier.objects.filter(pk=dossier.pk).update(platform_counsellor=user)
     return event
@@ -270,11 +271,14 @@ def review_document(document, status, user, reason=""):
         raise ServiceError("Indiquez le motif du refus de la pièce, pour que le jeune puisse la corriger.")
     if status not in (DocumentStatus.VALIDATED, DocumentStatus.REJECTED, DocumentStatus.RECEIVED):
         raise ServiceError("Statut inconnu.")
+    previous_status = document.status
     document.status = status
     document.reviewed_by = user if status != DocumentStatus.RECEIVED else None
     document.reviewed_at = timezone.now() if status != DocumentStatus.RECEIVED else None
     document.rejection_reason = reason.strip() if status == DocumentStatus.REJECTED else ""
-    document.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+    with transaction.atomic():  # the young person is told (``signals.document_reviewed``) with the change
+        document.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+        document_reviewed.send(sender=Document, document=document, previous_status=previous_status)
     return document
 
 

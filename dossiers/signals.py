@@ -9,3 +9,13 @@ decision_recorded = Signal()
 # A dossier changed state (``transitions.apply_transition``): sender=Dossier, dossier=…, source=…, target=…,
 # user=…. The referrals app withdraws the invitations that no longer make sense.
 state_changed = Signal()
+
+# Staff validated, refused or reset a piece (``services.review_document``): sender=Document, document=…,
+# previous_status=the status before. The outbox tells the young person of a refusal (with the reason) and
+# of the file complete.
+document_reviewed = Signal()
+
+# The diagnostic's conclusion moved the dossier (``services.save_diagnostic``: ready → « diagnostic fait »,
+# not yet → « orienté »): sender=Diagnostic, diagnostic=…, event=the DossierEvent of the move. The outbox tells
+# the young person the outcome.
+diagnostic_recorded = Signal()

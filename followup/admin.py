@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ipm.forms import SaneDatesAdminMixin
 
-from .models import FollowUpCall, SentMessage
+from .models import ContactPreference, CopyOptOut, FollowUpCall, SentMessage
 
 
 @admin.register(FollowUpCall)
@@ -20,3 +20,20 @@ class SentMessageAdmin(admin.ModelAdmin):
     search_fields = ("recipient", "object_key", "subject")
     raw_id_fields = ("dossier",)
     readonly_fields = ("created_at", "sent_at")
+
+
+@admin.register(ContactPreference)
+class ContactPreferenceAdmin(admin.ModelAdmin):
+    """How each young person wants to be told (they set it in their space; staff may set it here)."""
+
+    list_display = ("youth", "channel", "updated_at")
+    list_filter = ("channel",)
+    search_fields = ("youth__last_name", "youth__first_name")
+    raw_id_fields = ("youth",)
+
+
+@admin.register(CopyOptOut)
+class CopyOptOutAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind")
+    list_filter = ("kind",)
+    raw_id_fields = ("user",)

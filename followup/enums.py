@@ -61,6 +61,29 @@ class MessageKind(models.TextChoices):
     MEETING_CANCELLED = "reunion_annulee", "Réunion annulée"
     MEETING_MOVED = "reunion_deplacee", "Nouvel horaire de réunion"
     SPACE_LINK = "lien_espace", "Lien de connexion à l'espace du jeune"
+    DIAGNOSTIC = "diagnostic", "Résultat du diagnostic"
+    PIECE_REFUSED = "piece_refusee", "Pièce refusée"
+    FILE_COMPLETE = "dossier_complet", "Dossier complet"
+    DECISION_YOUTH = "decision_jeune", "Décision de la commission (jeune)"
+    CONTRACT_READY = "contrat_pret", "Contrat prêt à lire et accepter"
+    DEPARTURE = "depart", "Rappel avant le départ (J-7)"
+
+
+# The messages a referring counsellor receives a copy of, and may turn off one by one (« Mes notifications »).
+# Messages to the young person are never turned off by it.
+COPY_KINDS = (
+    MessageKind.INVITATION, MessageKind.MEETING_MOVED, MessageKind.MEETING_CANCELLED, MessageKind.DIAGNOSTIC,
+    MessageKind.PIECE_REFUSED, MessageKind.FILE_COMPLETE, MessageKind.DECISION, MessageKind.CONTRACT_READY,
+    MessageKind.DEPARTURE,
+)
+
+
+class ContactChoice(models.TextChoices):
+    """How the young person wants to be told of each step."""
+
+    EMAIL = "email", "Par courriel"
+    SMS = "sms", "Par SMS"
+    BOTH = "les_deux", "Par courriel et par SMS"
 
 
 class Channel(models.TextChoices):

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .enums import CallSource, Channel, MessageKind, MessageStatus, Situation, is_positive
+from .enums import CallSource, Channel, ContactChoice, MessageKind, MessageStatus, Situation, is_positive
 
 
 def max_attempts():
@@ -107,6 +107,8 @@ class SentMessage(models.Model):
     cc = models.CharField("copie à", max_length=1000, blank=True)
     subject = models.CharField("objet du message", max_length=255, blank=True)
     body = models.TextField("texte")
+    # The HTML alternative of an email (the text above stays the plain-text part); empty for an SMS.
+    html_body = models.TextField("texte HTML", blank=True)
     # Files attached to an email: [{"name", "content" (text), "mimetype"}], e.g. a meeting's .ics.
     attachments = models.JSONField("pièces jointes", default=list, blank=True)
     status = models.CharField("statut", max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING,
@@ -129,3 +131,36 @@ class SentMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_channel_display()}) → {self.recipient}"
+
+
+class ContactPreference(models.Model):
+    """How the young person wants to be told of each step: email, SMS or both. Without a row, the
+    default applies (``followup.contact.default_choice``: email if they have one, else SMS)."""
+
+    youth = models.OneToOneField("dossiers.Youth", verbose_name="jeune", on_delete=models.CASCADE,
+                                 related_name="contact_preference")
+    channel = models.CharField("être prévenu(e)", max_length=10, choices=ContactChoice.choices)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "préférence de contact"
+        verbose_name_plural = "préférences de contact"
+
+    def __str__(self):
+        return f"{self.youth} : {self.get_channel_display().lower()}"
+
+
+class CopyOptOut(models.Model):
+    """A referring counsellor does not want the copy of one kind of message (« Mes notifications »)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="conseiller", on_delete=models.CASCADE,
+                             related_name="copy_opt_outs")
+    kind = models.CharField("type de message", max_length=20, choices=MessageKind.choices)
+
+    class Meta:
+        verbose_name = "copie refusée"
+        verbose_name_plural = "copies refusées"
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="copyoptout_once_per_kind")]
+
+    def __str__(self):
+        return f"{self.user} : pas de copie « {self.get_kind_display()} »"

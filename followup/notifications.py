@@ -1,6 +1,9 @@
-"""The emails the lower apps ask for, through their signals (they import nothing of followup): each
+"""The messages the lower apps ask for, through their signals (they import nothing of followup): each
 receiver writes the message to the outbox in the sender's transaction, under a key that makes a second
-run write nothing (``outbox.queue_message``); the outbox sends it once that transaction commits.
+run write nothing (``outbox.queue_message``); the outbox sends it once that transaction commits. The
+meeting messages go to the young person by their chosen channels (email and/or SMS, with a link into
+their space) with a copy to the referring counsellor (``contact.tell_youth``); the young person's other
+steps are in ``step_messages``.
 
 ===================  =========================================  ========================================
 message (kind)       key (object, period)                       trigger
@@ -8,7 +11,7 @@ message (kind)       key (object, period)                       trigger
 new fiche            ``dossier:<n°>``, once                     ``referrals.signals.referral_sent``
 fiche attached       ``referral:<n°>``, once                    ``referrals.signals.referral_sent``
 meeting invitation   ``invitation:<n°>``, when invited          ``referrals.signals.invitations_sent``
-commission decision  ``review:<n°>``, once                      ``dossiers.signals.decision_recorded``
+commission decision  ``review:<n°>``, once (to the counsellor)  ``dossiers.signals.decision_recorded``
 meeting cancelled    ``invitation:<n°>``, once                  ``referrals.signals.meeting_changed``
 meeting new time     ``invitation:<n°>``, per date/time/place   ``referrals.signals.meeting_changed``
 ===================  =========================================  ========================================
@@ -18,6 +21,7 @@ meeting new time     ``invitation:<n°>``, per date/time/place   ``referrals.sig
 import hashlib
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +35,8 @@ from referrals.models import Invitation
 from referrals.signals import invitations_sent, meeting_changed, referral_sent
 
 from .enums import Channel, MessageKind
+from . import step_messages
+from .contact import counsellor_copy, space_url, tell_youth
 from .outbox import absolute_url, message_sent, queue_message
 
 
@@ -40,6 +46,7 @@ def connect():
     decision_recorded.connect(on_decision_recorded, dispatch_uid="followup.decision")
     message_sent.connect(on_message_sent, dispatch_uid="followup.invitation_sent_at")
     meeting_changed.connect(on_meeting_changed, dispatch_uid="followup.meeting_changed")
+    step_messages.connect()  # the young person's steps: diagnostic, pieces, decision, contract
 
 
 # --- New fiche: to reception -----------------------------------------------------------------------------
@@ -93,47 +100,32 @@ def on_invitations_sent(sender, invitations, **kwargs):
 
 
 def queue_invitation(invitation):
-    """The email of one invitation, with the meeting's .ics. Keyed on the moment of the invitation: an
-    invitation renewed (after an absence) is a new email, the same one recorded twice is not."""
+    """The invitation (email with the meeting's .ics, SMS by the young person's choice, copy to the
+    counsellor). Keyed on the moment of the invitation: an invitation renewed (after an absence) is a new
+    message, the same one recorded twice is not."""
     meeting = invitation.meeting
-    dossier = invitation.dossier
-    youth = dossier.youth
-    counsellor = dossier.referring_counsellor
-    to = [youth.email] if youth.email else []
-    cc = [counsellor.email] if counsellor and counsellor.email else []
-    if not to and not cc:
-        return False
-    if not to:
-        to, cc = cc, []
     where = meeting.place or ""
     if meeting.video_link:
         where = (where + " — " if where else "") + f"en visioconférence : {meeting.video_link}"
     hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
-    body = (
-        f"Bonjour {youth.first_name},\n\n"
-        f"Vous êtes invité(e) à la réunion « {meeting.title or meeting.get_kind_display()} » "
-        f"de la {settings.IPM_PLATFORM_NAME}.\n\n"
-        f"Date : {meeting.date:%d/%m/%Y}\n"
-        f"Heure : {hours}\n"
-        f"Lieu : {where or 'précisé ultérieurement'}\n"
-        + (f"Animée par : {meeting.facilitator}\n" if meeting.facilitator else "")
-        + (f"\n{meeting.notes}\n" if meeting.notes else "")
-        + "\nLe fichier joint (.ics) ajoute ce rendez-vous à votre agenda.\n"
-        "Si vous ne pouvez pas venir, prévenez votre conseiller ou la plateforme : vous serez invité(e) "
-        "à une autre date.\n\n"
-        f"— {settings.IPM_PLATFORM_NAME}"
-    )
+    label = meeting.title or meeting.get_kind_display()
     ics = ("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"), "text/calendar; charset=utf-8; method=PUBLISH")
-    return queue_message(
-        MessageKind.INVITATION, Channel.EMAIL, f"invitation:{invitation.pk}",
-        f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}", to, body,
-        f"Invitation : {meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}", dossier, cc=cc, attachments=[ics],
+    return tell_youth(
+        MessageKind.INVITATION, f"invitation:{invitation.pk}",
+        f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}", invitation.dossier,
+        template="invitation", subject=f"Invitation : {meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}",
+        context={"meeting": meeting, "label": label, "hours": hours, "where": where},
+        sms=f"vous êtes invité(e) : {label}, le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
+            f" ({where or 'lieu précisé ultérieurement'}). Confirmez :",
+        link=space_url("space:meeting", invitation.pk), link_label="Confirmer ou décliner",
+        attachments=[ics], copy_alone=True,
     )
 
 
 def on_message_sent(sender, message, **kwargs):
     """The meeting page shows when each invitation really left."""
-    if message.kind == MessageKind.INVITATION and message.object_key.startswith("invitation:"):
+    if (message.kind == MessageKind.INVITATION and message.channel == Channel.EMAIL
+            and message.object_key.startswith("invitation:")):
         Invitation.objects.filter(pk=message.object_key.split(":", 1)[1]).update(email_sent_at=timezone.now())
 
 
@@ -153,33 +145,24 @@ def on_meeting_changed(sender, meeting, invitations, cancelled, **kwargs):
 
 
 def queue_meeting_change(invitation, cancelled):
-    meeting, dossier = invitation.meeting, invitation.dossier
-    youth, counsellor = dossier.youth, dossier.referring_counsellor
-    to = [youth.email] if youth.email else []
-    cc = [counsellor.email] if counsellor and counsellor.email else []
-    if not to and not cc:
-        return False
-    if not to:
-        to, cc = cc, []
+    meeting = invitation.meeting
     label = meeting.title or meeting.get_kind_display()
     when = f"le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
+    where = meeting.place or meeting.video_link or "précisé ultérieurement"
     if cancelled:
-        kind, period = MessageKind.MEETING_CANCELLED, ""
+        kind, period, attachments = MessageKind.MEETING_CANCELLED, "", []
         subject = f"Réunion annulée : {label} du {meeting.date:%d/%m/%Y}"
-        news = (f"La réunion « {label} » prévue {when} est annulée. Votre conseiller ou la plateforme vous "
-                "proposera une autre date.")
-        attachments = []
+        sms = f"la réunion « {label} » {when} est annulée. Une autre date vous sera proposée."
     else:
         kind, period = MessageKind.MEETING_MOVED, schedule_key(meeting)
-        where = meeting.place or meeting.video_link or "précisé ultérieurement"
         subject = f"Nouvel horaire : {label} {when}"
-        news = (f"La réunion « {label} » à laquelle vous êtes invité(e) change d'horaire ou de lieu.\n\n"
-                f"Nouvelle date : {when}\nLieu : {where}\n\nLe fichier joint (.ics) met votre agenda à jour.")
+        sms = f"nouvel horaire pour « {label} » : {when} ({where})."
         attachments = [("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"),
                         "text/calendar; charset=utf-8; method=PUBLISH")]
-    body = f"Bonjour {youth.first_name},\n\n{news}\n\n— {settings.IPM_PLATFORM_NAME}"
-    return queue_message(kind, Channel.EMAIL, f"invitation:{invitation.pk}", period, to, body, subject, dossier,
-                         cc=cc, attachments=attachments)
+    return tell_youth(kind, f"invitation:{invitation.pk}", period, invitation.dossier, template="meeting_change",
+                      subject=subject, context={"cancelled": cancelled, "label": label, "when": when, "where": where},
+                      sms=sms, link=space_url("space:meeting", invitation.pk), link_label="Voir mon rendez-vous",
+                      attachments=attachments, copy_alone=True)
 
 
 # --- Commission decision: to the referring counsellor ------------------------------------------------------
@@ -189,8 +172,8 @@ def on_decision_recorded(sender, review, **kwargs):
     review = CommissionReview.objects.select_related(
         "session", "dossier__youth", "dossier__referring_counsellor", "postponed_to"
     ).get(pk=review.pk)
-    counsellor = review.dossier.referring_counsellor
-    if counsellor is None or not counsellor.email:
+    counsellor = counsellor_copy(review.dossier, MessageKind.DECISION)  # None: none, or the copy turned off
+    if counsellor is None:
         return False
     youth = review.dossier.youth
     lines = [
@@ -210,8 +193,11 @@ def on_decision_recorded(sender, review, **kwargs):
         )
     if review.decision == Decision.POSTPONED and review.postponed_to:
         lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
-    lines += ["", f"Voir le dossier : {absolute_url(reverse('dossiers:detail', args=[review.dossier_id]))}", "",
-              f"— {settings.IPM_PLATFORM_NAME}"]
+    link = absolute_url(reverse("dossiers:detail", args=[review.dossier_id]))
+    html = render_to_string("followup/email/staff.html", {
+        "lines": lines, "link": link, "link_label": "Voir le dossier", "PLATFORM_NAME": settings.IPM_PLATFORM_NAME})
+    lines += ["", f"Voir le dossier : {link}", "", f"— {settings.IPM_PLATFORM_NAME}"]
     return queue_message(MessageKind.DECISION, Channel.EMAIL, f"review:{review.pk}", "", counsellor.email,
-                         "\n".join(lines), f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier)
+                         "\n".join(lines), f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier,
+                         html=html)
 

@@ -24,7 +24,7 @@ import time
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
@@ -64,11 +64,12 @@ def _joined(value):
 # --- Recording ------------------------------------------------------------------------------------------
 
 def queue_message(kind, channel, object_key, period, recipient, body, subject="", dossier=None, *, cc=(),
-                  attachments=()):
+                  attachments=(), html=""):
     """Record a message under its unique key and, if this call inserted it, send it after commit.
 
     ``recipient``: an address or phone number, or a list of email addresses; ``cc``: email addresses;
-    ``attachments``: ``(name, text content, mimetype)`` triples. Returns True when the message is new
+    ``attachments``: ``(name, text content, mimetype)`` triples; ``html``: the HTML alternative of an
+    email (``body`` is its plain-text part). The row holds all it takes to send it again. Returns True when the message is new
     (False: already recorded, nothing is sent again)."""
     try:
         with transaction.atomic():
@@ -76,7 +77,7 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
                 kind=kind, channel=channel, object_key=object_key, period=period,
                 defaults={
                     "recipient": _joined(recipient), "cc": _joined(cc), "subject": subject[:255], "body": body,
-                    "dossier": dossier,
+                    "html_body": html if channel == Channel.EMAIL else "", "dossier": dossier,
                     "attachments": [{"name": n, "content": c, "mimetype": m} for n, c, m in attachments],
                 },
             )
@@ -108,7 +109,10 @@ def _send(message):
     if message.channel == Channel.SMS:
         sms.send_sms(message.recipient, message.body)
         return
-    email = EmailMessage(message.subject, message.body, to=addresses(message.recipient), cc=addresses(message.cc))
+    email = EmailMultiAlternatives(message.subject, message.body, to=addresses(message.recipient),
+                                   cc=addresses(message.cc))
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments or ():
         email.attach(attachment["name"], attachment["content"], attachment["mimetype"])
     email.send(fail_silently=False)
@@ -163,7 +167,7 @@ def deliver(pk):
         return _record_failure(message, exc, now)
     sent = dict(status=MessageStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, sending_until=None)
     if message.kind in SECRET_KINDS:  # a sign-in link is not left readable on the messages page
-        sent["body"] = SECRET_REMOVED
+        sent["body"], sent["html_body"] = SECRET_REMOVED, ""
     _write(pk, **sent)
     for receiver, error in message_sent.send_robust(sender=SentMessage, message=message):
         if isinstance(error, Exception):

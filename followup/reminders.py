@@ -13,17 +13,23 @@ from django.urls import reverse
 from dossiers.workflow import FOLLOWUP_STATES, State
 
 from .calls import answer_url, as_day, link_max_age, open_calls
+from .contact import space_url, tell_youth, youth_channels
 from .enums import Channel, MessageKind
 from .outbox import absolute_url, platform_name, queue_message
 
 
 def _to_youth(kind, object_key, period, youth, dossier, subject, email_body, sms_text):
-    """Email and SMS (each when the young person has an address / a number)."""
+    """Email and/or SMS, by the young person's choice (``contact.youth_channels``), each ending with the
+    link into their space."""
     created = 0
-    if youth.email:
-        created += queue_message(kind, Channel.EMAIL, object_key, period, youth.email, email_body, subject, dossier)
-    if youth.phone and sms_text:
-        created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, sms_text, "", dossier)
+    channels = youth_channels(youth)
+    link = space_url()
+    if Channel.EMAIL in channels:
+        text, _, signature = email_body.rpartition("\n")
+        body = f"{text}\n\nVotre espace : {link}\n\n{signature}"
+        created += queue_message(kind, Channel.EMAIL, object_key, period, youth.email, body, subject, dossier)
+    if Channel.SMS in channels and sms_text:
+        created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, f"{sms_text} {link}", "", dossier)
     return created
 
 
@@ -70,18 +76,38 @@ def followup_link_messages(day=None):
     calls = open_calls().filter(due_date__lte=day, due_date__gte=window,
                                 dossier__state__in=FOLLOWUP_STATES).select_related("dossier__youth")
     for call in calls:
-        youth = call.dossier.youth
-        if not youth.email:
-            continue
-        body = (
-            f"Bonjour {youth.first_name},\n\n"
-            f"Il y a {call.month} mois, vous rentriez de votre séjour à l'étranger. Où en êtes-vous aujourd'hui ?\n"
-            f"Votre conseiller va vous appeler ; vous pouvez aussi répondre en deux minutes, sans compte, ici :\n\n"
-            f"{answer_url(call)}\n\n"
-            f"Ce lien personnel est valable {link_max_age().days} jours.\n\n{platform_name()}"
+        created += tell_youth(
+            MessageKind.FOLLOWUP_LINK, f"call:{call.pk}", "", call.dossier, template="followup_link",
+            subject=f"Votre suivi, {call.month} mois après votre retour", copy=False,
+            context={"call": call, "days": link_max_age().days},
+            sms=f"où en êtes-vous, {call.month} mois après votre retour ? Répondez en deux minutes :",
+            link=answer_url(call), link_label="Répondre à mon suivi",
         )
-        created += queue_message(MessageKind.FOLLOWUP_LINK, Channel.EMAIL, f"call:{call.pk}", "", youth.email, body,
-                                 f"Votre suivi, {call.month} mois après votre retour", call.dossier)
+    return created
+
+
+def departure_messages(day=None):
+    """A week before the planned departure (``IPM_DEPARTURE_REMINDER_DAYS``, 7), to the young person
+    accepted and not gone yet, copy to the counsellor. Keyed on the stay and the planned date: a departure
+    moved to another day gets its own reminder; a missed run catches up until the day before."""
+    from departures.models import Stay
+    from dossiers.workflow import CONTRACT_STATES
+
+    day = as_day(day)
+    horizon = day + datetime.timedelta(days=getattr(settings, "IPM_DEPARTURE_REMINDER_DAYS", 7))
+    created = 0
+    stays = (Stay.objects.filter(dossier__state__in=CONTRACT_STATES, departure_date__isnull=True,
+                                 planned_start__gt=day, planned_start__lte=horizon)
+             .select_related("dossier__youth", "dossier__referring_counsellor"))
+    for stay in stays:
+        destination = ", ".join(part for part in (stay.city, stay.country.name if stay.country else "") if part)
+        created += tell_youth(
+            MessageKind.DEPARTURE, f"stay:{stay.pk}", stay.planned_start.isoformat(), stay.dossier,
+            template="departure", subject=f"Votre départ approche : le {stay.planned_start:%d/%m/%Y}",
+            context={"stay": stay, "destination": destination},
+            sms=f"votre départ approche (le {stay.planned_start:%d/%m/%Y}). Vérifiez ce qu'il vous reste à faire :",
+            link=space_url("space:dossier", stay.dossier_id), link_label="Voir ce qu'il me reste à faire",
+        )
     return created
 
 

@@ -33,7 +33,8 @@ def europass_reminders(day=None):
 
 @shared_task(name="followup.return_report_reminders")
 def return_report_reminders(day=None):
-    return reminders.return_report_messages(day)
+    """Before the return (the activity report) and before the departure (J-7)."""
+    return reminders.return_report_messages(day) + reminders.departure_messages(day)
 
 
 @shared_task(name="followup.meeting_reminders")

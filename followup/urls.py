@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import copy_settings, views
 
 app_name = "followup"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("reponse/<str:token>/", views.answer, name="answer"),
     path("messages/", views.message_list, name="messages"),
     path("messages/<int:pk>/renvoyer/", views.message_resend, name="resend"),
+    path("mes-notifications/", copy_settings.my_notifications, name="my_notifications"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preferences, views
 
 app_name = "space"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("envoyer-lien/<int:pk>/", views.send_link, name="send_link"),
     path("equipe/dossier/<int:pk>/contrat/<int:version>-accepte.pdf", views.accepted_contract_pdf,
          name="accepted_contract_pdf"),
+    path("preferences/", preferences.preferences, name="preferences"),
 ]

@@ -175,6 +175,7 @@ MATRIX = {
     "followup:answer": (GET, "answer", PUBLIC),  # the young person's personal signed link, no account
     "followup:messages": (GET, None, CASEWORK),
     "followup:resend": (POST, "message", CASEWORK),
+    "followup:my_notifications": (GET, None, COUNSELLOR),
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
@@ -203,6 +204,7 @@ MATRIX = {
     "space:my_data_export": (GET, "space_export", YOUTH_ONLY),
     "space:rectifications": (GET, None, CASEWORK),  # staff's work list of the rectification requests
     "space:rectification_handle": (POST, "rectification", CASEWORK),
+    "space:preferences": (GET, None, YOUTH_ONLY),
 }
 
 

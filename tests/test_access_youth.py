@@ -39,6 +39,7 @@ SPACE = {
     "space:my_data_export": OK,  # their own data, whatever the id of anything
     "space:rectifications": DENY,  # staff's work list
     "space:rectification_handle": DENY,
+    "space:preferences": OK,
 }
 
 

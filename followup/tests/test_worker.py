@@ -21,8 +21,9 @@ from departures.enums import ReminderCadence
 from departures.tests.factories import SchemeFactory, StayFactory
 from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
+from followup.contact import set_choice
 from followup import tasks
-from followup.enums import Channel, MessageKind, MessageStatus
+from followup.enums import Channel, ContactChoice, MessageKind, MessageStatus
 from followup.tests.factories import returned_dossier
 from followup.models import FollowUpCall, SentMessage
 from config.celery import app as celery_app
@@ -168,6 +169,7 @@ def test_daily_task_run_twice_the_same_day(users, workers):
 def test_two_workers_at_once_send_nothing_twice(users, workers):
     make_returned(users, 8, D(2026, 1, 15))
     abroad = dossier_in_state(State.ABROAD, users["admin"], youth__email="loin@exemple.fr", youth__phone="06 99 99 99 99")
+    set_choice(abroad.youth, ContactChoice.BOTH)  # SMS only for whom chose it (followup.contact)
     StayFactory(dossier=abroad, scheme=SchemeFactory(name="Job", europass_cadence=ReminderCadence.DAILY),
                 departure_date=D(2026, 2, 1), return_date=None, planned_end=D(2026, 2, 20))
     # Queue everything first, then start both workers together: they race on the same tasks.

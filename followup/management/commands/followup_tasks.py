@@ -12,6 +12,7 @@ TASKS = {
     "recapitulatifs": ("Récapitulatifs des conseillers", reminders.digest_messages),
     "europass": ("Rappels Europass", reminders.europass_messages),
     "retour": ("Rappels du rapport d'activité", reminders.return_report_messages),
+    "depart": ("Rappels avant le départ (J-7)", reminders.departure_messages),
     "reunions": ("Rappels de réunion (J-2)", reminders.meeting_messages),
     "commissions": ("Rappels de commission (J-2)", reminders.commission_messages),
 }

@@ -1,0 +1,118 @@
+"""Telling the young person of a step, by the channels they chose, with a copy to their referring
+counsellor unless the counsellor turned that kind off.
+
+- **The young person's choice** (``ContactPreference``): email, SMS or both; without a row, email if they
+  have one, else SMS. A chosen channel with nothing on file falls back to the other one: a young person
+  who chose SMS but has no phone is still told by email.
+- **The counsellor's copy**: in copy (``cc``) of the young person's email, so the counsellor reads what the
+  young person was told; when the young person is told by SMS only, the counsellor gets the email alone.
+  ``CopyOptOut(user, kind)`` turns one kind of copy off; it never stops a message to the young person.
+- **Every email** is rendered from two templates, ``followup/email/<name>.txt`` (the text) and
+  ``.html`` (its HTML alternative), both extending a base that adds the greeting, the link into the space,
+  the note of the copy and the signature. **Every SMS** is one short text (≤ ``SMS_MAX`` characters) that
+  ends with the link. No message carries a sign-in token: the space's own sign-in page sends one.
+"""
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .enums import Channel, ContactChoice
+from .models import ContactPreference, CopyOptOut
+from .outbox import absolute_url, queue_message
+
+SMS_MAX = 320
+
+
+def default_choice(youth):
+    return ContactChoice.EMAIL if youth.email or not youth.phone else ContactChoice.SMS
+
+
+def choice_of(youth):
+    """The young person's choice (their recorded one, else the default)."""
+    preference = ContactPreference.objects.filter(youth_id=youth.pk).first()
+    return ContactChoice(preference.channel) if preference else default_choice(youth)
+
+
+def set_choice(youth, channel):
+    ContactPreference.objects.update_or_create(youth=youth, defaults={"channel": ContactChoice(channel)})
+
+
+def youth_channels(youth):
+    """The channels the young person is told by: their choice, among what is on file (a choice that
+    cannot be honoured falls back to the other channel rather than telling nothing)."""
+    on_file = {Channel.EMAIL: bool(youth.email), Channel.SMS: bool(youth.phone)}
+    wanted = {ContactChoice.EMAIL: {Channel.EMAIL}, ContactChoice.SMS: {Channel.SMS},
+              ContactChoice.BOTH: {Channel.EMAIL, Channel.SMS}}[choice_of(youth)]
+    usable = {channel for channel in wanted if on_file[channel]}
+    if not usable:
+        usable = {channel for channel in (Channel.EMAIL, Channel.SMS) if on_file[channel]}
+    return usable
+
+
+def wants_copy(user, kind):
+    return not CopyOptOut.objects.filter(user=user, kind=kind).exists()
+
+
+def set_opt_outs(user, kinds):
+    """Record the kinds of copy ``user`` does not want (replacing the earlier choice)."""
+    CopyOptOut.objects.filter(user=user).exclude(kind__in=kinds).delete()
+    for kind in kinds:
+        CopyOptOut.objects.get_or_create(user=user, kind=kind)
+
+
+def counsellor_copy(dossier, kind):
+    """The referring counsellor's address for a copy of ``kind``, or None (none, no email, inactive, or
+    turned off)."""
+    counsellor = dossier.referring_counsellor
+    if counsellor is None or not counsellor.email or not counsellor.is_active or not wants_copy(counsellor, kind):
+        return None
+    return counsellor
+
+
+def space_url(name="space:home", *args):
+    return absolute_url(reverse(name, args=args))
+
+
+def render_email(template, context):
+    """(text, html) of ``followup/email/<template>``."""
+    context = {"PLATFORM_NAME": settings.IPM_PLATFORM_NAME, "sign_in_url": space_url("space:login"), **context}
+    text = render_to_string(f"followup/email/{template}.txt", context).strip() + "\n"
+    html = render_to_string(f"followup/email/{template}.html", context)
+    return text, html
+
+
+def sms_text(text, link):
+    """``<platform> : <text> <link>``, the text shortened so that the SMS stays within ``SMS_MAX``."""
+    head = f"{settings.IPM_PLATFORM_NAME} : "
+    room = SMS_MAX - len(head) - len(link) - 1
+    if len(text) > room:
+        text = text[: max(room - 1, 0)].rstrip() + "…"
+    return f"{head}{text} {link}".strip()
+
+
+def tell_youth(kind, object_key, period, dossier, *, template, subject, context, sms, link,
+               link_label="Ouvrir mon espace", copy=True, copy_alone=False, attachments=()):
+    """Record the messages of one step for ``dossier``'s young person (email and/or SMS, by their
+    choice) with the counsellor's copy (``copy``). The copy goes with a message to the young person;
+    with ``copy_alone`` (the meetings), the counsellor is told even when the young person has neither
+    email nor phone on file, to pass the news on. ``sms``: the SMS text without the link. Keyed
+    ``(kind, channel, object_key, period)``: a second call records nothing. Returns how many messages
+    were recorded."""
+    youth = dossier.youth
+    channels = youth_channels(youth)
+    counsellor = counsellor_copy(dossier, kind) if copy and (channels or copy_alone) else None
+    created = 0
+    if Channel.EMAIL in channels or counsellor is not None:
+        to, cc = ([youth.email], []) if Channel.EMAIL in channels else ([counsellor.email], [])
+        if counsellor is not None and to != [counsellor.email]:
+            cc = [counsellor.email]
+        text, html = render_email(template, {
+            **context, "youth": youth, "dossier": dossier, "link": link, "link_label": link_label,
+            "counsellor": counsellor, "counsellor_only": Channel.EMAIL not in channels,
+        })
+        created += queue_message(kind, Channel.EMAIL, object_key, period, to, text, subject, dossier, cc=cc,
+                                 attachments=attachments, html=html)
+    if Channel.SMS in channels and sms:
+        created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, sms_text(sms, link), "",
+                                 dossier)
+    return created
