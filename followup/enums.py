@@ -61,6 +61,7 @@ class MessageKind(models.TextChoices):
     MEETING_CANCELLED = "reunion_annulee", "Réunion annulée"
     MEETING_MOVED = "reunion_deplacee", "Nouvel horaire de réunion"
     SPACE_LINK = "lien_espace", "Lien de connexion à l'espace du jeune"
+    SURVEY = "enquete", "Questionnaire de satisfaction ou enquête après le retour"
 
 
 class Channel(models.TextChoices):
