@@ -35,7 +35,7 @@ def index(request):
 def _report(request, name):
     if name not in reports.REPORTS:
         raise Http404("Rapport inconnu.")
-    form = ReportFilterForm(request.GET or None, user=request.user)
+    form = ReportFilterForm(request.GET or None, user=request.user, report=name)
     if form.is_bound and not form.is_valid():
         return form, None
     return form, reports.build(name, form.filters())
