@@ -1,16 +1,14 @@
 """The screens of the questionnaires and surveys.
 
 - The young person (role « Jeune »), in their space: answer a questionnaire or survey of their own
-  dossier (another one is a 404), once.
+  dossier (another one is a 404; any other role is refused, as in the space), once.
 - Staff: enter the answers given on the phone or on paper from the dossier page, see a response, the
   call list of unanswered surveys, and a questionnaire as it stands (read-only; managers edit it in
   the Django admin).
 """
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.models import Dossier
@@ -32,12 +30,9 @@ def _own_survey(request, pk):
                              .filter(dossier__youth=youth, due_date__lte=timezone.localdate()), pk=pk)
 
 
+@capability_required("own_space")
 def answer(request, pk):
     """The questionnaire (or survey) in the young person's space: answered once."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), login_url=reverse("space:login"))
-    if not has_capability(request.user, "own_space"):
-        raise Http404("Questionnaire introuvable.")
     survey = _own_survey(request, pk)
     if survey.answered or not services.can_receive(survey.dossier):
         return render(request, "surveys/answered.html", {"survey": survey})
@@ -75,16 +70,21 @@ def _entry_due(dossier, horizon):
 
 @capability_required("casework")
 def staff_entry(request, pk, horizon):
-    """Enter the answers given on the phone or on paper (marked as such)."""
+    """Enter the answers given on the phone or on paper (marked as such). Showing the form writes
+    nothing; the survey is recorded with its answers."""
     dossier = Dossier.objects.get_visible(request.user, pk=pk)
     if horizon not in Horizon.values:
         raise Http404("Questionnaire inconnu.")
     due = _entry_due(dossier, horizon)
-    survey = services.open_survey(dossier, horizon, due) if due is not None else None
+    survey = Survey.objects.filter(dossier=dossier, horizon=horizon).select_related("version").first()
+    if survey is None and due is not None and services.can_receive(dossier):
+        version = services.current_version_for(dossier.scheme) if horizon == Horizon.RETURN else None
+        if version is not None or horizon != Horizon.RETURN:
+            survey = Survey(dossier=dossier, horizon=horizon, due_date=due, version=version)
     if survey is None:
         messages.error(request, "Ce questionnaire ne peut pas encore être saisi pour ce dossier.")
         return redirect(dossier.get_absolute_url())
-    if survey.answered:
+    if survey.pk is not None and survey.answered:
         messages.info(request, "Ce questionnaire a déjà reçu une réponse : on n'y répond qu'une fois.")
         return redirect("surveys:response", pk=survey.pk)
     form = AnswerForm(request.POST if request.method == "POST" else None, survey=survey, staff=True)
@@ -92,6 +92,8 @@ def staff_entry(request, pk, horizon):
     if request.method == "POST":
         if form.is_valid():
             try:
+                if survey.pk is None:
+                    survey = services.open_survey(dossier, horizon, due)
                 services.record_response(survey, form.answers(), source=form.cleaned_data["source"],
                                          user=request.user, **form.survey_fields())
             except services.SurveyError as exc:

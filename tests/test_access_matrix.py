@@ -190,6 +190,12 @@ MATRIX = {
     "space:contract_pdf": (GET, "contract", YOUTH_ONLY),
     "space:meeting": (GET, "space_invitation", YOUTH_ONLY),
     "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
+    # --- Questionnaires and surveys after the return ---------------------------------------------------
+    "surveys:answer": (GET, "survey", YOUTH_ONLY),
+    "surveys:call_list": (GET, None, CASEWORK),
+    "surveys:questionnaire": (GET, "questionnaire", READ_ALL),
+    "surveys:response": (GET, "survey_response", DOSSIER_READ),
+    "surveys:staff_entry": (GET, "survey_entry", CASEWORK_DOSSIER),
 }
 
 
@@ -264,6 +270,9 @@ def world(users, structure, settings, tmp_path):
                                            status="echec", dossier=w.follow_up)
     w.import_job = ImportJob.objects.create(original_name="anciens.xlsx", created_by=admin,
                                             file=ContentFile(b"x", name="anciens.xlsx"))
+    from surveys.tests.factories import answered
+
+    w.survey = answered(w.follow_up).survey
     return w
 
 
@@ -305,6 +314,10 @@ def url_kwargs(world, key):
         "report": {"name": "departures"},
         "report_file": {"name": "departures", "fmt": "csv"},
         "space_invitation": {"invitation_pk": w.meeting.pk},  # the role check comes first: any id will do
+        "survey": {"pk": w.survey.pk},
+        "questionnaire": {"pk": w.survey.version.questionnaire_id},
+        "survey_response": {"pk": w.survey.pk},
+        "survey_entry": {"pk": w.follow_up.pk, "horizon": "12"},  # not due yet: back to the dossier
     }[key]
 
 
