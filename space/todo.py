@@ -129,4 +129,7 @@ def todo(youth, today=None):
         if dossier.state in FINAL_STATES:
             continue
         items += _pieces(dossier) + _contract(dossier) + _copayment(dossier) + _activity_report(dossier, today)
+    import surveys  # the questionnaires and surveys to answer (closed dossiers included)
+
+    items += surveys.todo_items(youth, today)
     return sorted(items, key=lambda item: (item.when is None, item.when or today))

@@ -45,6 +45,8 @@ def test_the_return_review_sends_the_questionnaire_and_the_young_person_answers_
     assert [(i.kind, i.url, i.dossier_id) for i in items] == [("survey", url, dossier.pk)]
 
     signed_in_client(client, youth)
+    home = text(client.get(reverse("space:home")))
+    assert "Donner votre avis sur votre séjour (questionnaire de satisfaction)" in home and url in home
     page = client.get(url)
     assert page.status_code == 200 and "Questionnaire de satisfaction au retour" in text(page)
     refused = client.post(url, {"item_stage": "4"})
