@@ -381,6 +381,13 @@ def anonymise_youth(youth):
         _scrub(SiteVisit, SiteVisit.objects.filter(stay__in=stays), {"notes": ""}, erasure)
         _scrub(Incident, Incident.objects.filter(stay__in=stays), {"description": "", "action_taken": ""}, erasure)
         _scrub(FollowUpCall, FollowUpCall.objects.filter(dossier__in=dossier_ids), {"employer": "", "notes": ""}, erasure)
+        # The questionnaires and surveys: the young person's own words go, their choices stay (reports).
+        from surveys.models import Answer as SurveyAnswer, Response as SurveyResponse
+
+        _scrub(SurveyAnswer, SurveyAnswer.objects.filter(response__survey__dossier__in=dossier_ids).exclude(text=""),
+               {"text": ""}, erasure)
+        _scrub(SurveyResponse, SurveyResponse.objects.filter(survey__dossier__in=dossier_ids),
+               {"employer": "", "comment": ""}, erasure)
         _scrub(SentMessage, SentMessage.objects.filter(dossier__in=dossier_ids),
                {"recipient": "", "cc": "", "subject": "", "body": "", "attachments": [], "last_error": ""}, erasure)
 

@@ -141,3 +141,17 @@ def test_the_questionnaire_page_is_read_only_and_a_counsellor_cannot_enter_answe
     log_in(client, users["counsellor"])
     assert client.get(reverse("surveys:staff_entry", args=[dossier.pk, Horizon.RETURN])).status_code == 403
     assert client.get(reverse("surveys:questionnaire", args=[questionnaire.pk])).status_code == 403
+
+
+def test_erasure_removes_the_young_person_s_words_and_keeps_the_figures(users):
+    from privacy import rgpd
+    from reporting import renderers, reports
+    from reporting.filters import ReportFilters
+
+    dossier = returned(users["admin"], return_date=TODAY - datetime.timedelta(days=20), review_date=TODAY)
+    response = answered(dossier, {"logement_problemes": "Mon logeur M. Dupont était absent"})
+    before = renderers.to_csv(reports.build("satisfaction", ReportFilters()))
+    rgpd.anonymise_youth(dossier.youth)
+    assert not response.answers.exclude(text="").exists()
+    assert response.answers.filter(item_code="logement_problemes").count() == 1
+    assert renderers.to_csv(reports.build("satisfaction", ReportFilters())) == before
