@@ -171,6 +171,7 @@ MATRIX = {
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
+    "reporting:evaluation": (GET, None, REPORTS),
     "reporting:consistency": (GET, None, READ_ALL),
     "reporting:import": (GET, None, MANAGERS),
     "reporting:import_template": (GET, "import_format", MANAGERS),
