@@ -155,3 +155,15 @@ def test_erasure_removes_the_young_person_s_words_and_keeps_the_figures(users):
     assert not response.answers.exclude(text="").exists()
     assert response.answers.filter(item_code="logement_problemes").count() == 1
     assert renderers.to_csv(reports.build("satisfaction", ReportFilters())) == before
+
+
+def test_the_subject_access_export_holds_the_answers(users):
+    from privacy import rgpd
+
+    dossier = returned(users["admin"], return_date=TODAY - datetime.timedelta(days=20), review_date=TODAY)
+    answered(dossier, {"commentaire": "Super séjour"}, user=users["mobility"])
+    section = {s.key: s for s in rgpd.subject_access(dossier.youth, users["mobility"])}["surveys"]
+    record = dict((name, value) for name, _label, value in section.records[0])
+    assert record["horizon"] == "Questionnaire de satisfaction au retour"
+    assert record["source"] == "Saisie par l'équipe (téléphone)"
+    assert "commentaire : Super séjour" in record["answers"] and "stage : 4" in record["answers"]
