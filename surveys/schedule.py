@@ -72,8 +72,13 @@ def start_return_questionnaire(dossier_id, day=None):
     """At the return review: the questionnaire is due now, and its link leaves at once."""
     from dossiers.models import Dossier
 
-    dossier = Dossier.objects.select_related("youth", "scheme").get(pk=dossier_id)
-    survey = services.open_survey(dossier, Horizon.RETURN, as_day(day))
+    dossier = Dossier.objects.select_related("youth", "scheme").filter(pk=dossier_id).first()
+    stay = Stay.objects.filter(dossier_id=dossier_id, review_date__isnull=False).first()
+    if dossier is None or stay is None:  # no return review recorded (the daily task catches up a late one)
+        return 0
+    if stay.review_date < as_day(day) - datetime.timedelta(days=CATCH_UP_DAYS):  # a review of long ago
+        return 0
+    survey = services.open_survey(dossier, Horizon.RETURN, stay.review_date)
     if survey is not None and not survey.answered:
         return _send(survey, "")
     return 0
