@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "privacy",
     "demo",
     "space",
+    "surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

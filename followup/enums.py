@@ -67,6 +67,7 @@ class MessageKind(models.TextChoices):
     DECISION_YOUTH = "decision_jeune", "Décision de la commission (jeune)"
     CONTRACT_READY = "contrat_pret", "Contrat prêt à lire et accepter"
     DEPARTURE = "depart", "Rappel avant le départ (J-7)"
+    SURVEY = "enquete", "Questionnaire de satisfaction ou enquête après le retour"
 
 
 # The messages a referring counsellor receives a copy of, and may turn off one by one (« Mes notifications »).

@@ -175,6 +175,16 @@ def subject_access(youth, user):
     sections.append(Section("calls", "Suivi à six mois (contacts mensuels)", [
         numbered(c, c.dossier_id) for c in FollowUpCall.objects.filter(dossier__in=ids).select_related("assigned_to", "recorded_by")
     ]))
+    from surveys.models import Answer as SurveyAnswer, Response as SurveyResponse
+    responses = list(SurveyResponse.objects.filter(survey__dossier__in=ids).select_related("survey", "entered_by"))
+    given = {}
+    for answer in SurveyAnswer.objects.filter(response__in=responses).order_by("pk"):
+        given.setdefault(answer.response_id, []).append(f"{answer.item_code} : {answer.text or answer.value}")
+    sections.append(Section("surveys", "Questionnaire de satisfaction et enquêtes après le retour", [
+        [("dossier", "dossier n°", r.survey.dossier_id), ("horizon", "moment", r.survey.get_horizon_display()),
+         *record(r, exclude=("survey",)), ("answers", "réponses", " ; ".join(given.get(r.pk, [])))]
+        for r in responses
+    ]))
     sections.append(Section("messages", "Messages envoyés (courriels, SMS)", [
         numbered(m, m.dossier_id) for m in SentMessage.objects.filter(dossier__in=ids)
     ]))
@@ -393,6 +403,10 @@ def anonymise_youth(youth):
         _scrub(SiteVisit, SiteVisit.objects.filter(stay__in=stays), {"notes": ""}, erasure)
         _scrub(Incident, Incident.objects.filter(stay__in=stays), {"description": "", "action_taken": ""}, erasure)
         _scrub(FollowUpCall, FollowUpCall.objects.filter(dossier__in=dossier_ids), {"employer": "", "notes": ""}, erasure)
+        # The questionnaires and surveys: the young person's own words go, their choices stay (reports).
+        from surveys.models import Answer as SurveyAnswer, Response as SurveyResponse
+        _scrub(SurveyAnswer, SurveyAnswer.objects.filter(response__survey__dossier__in=dossier_ids), {"text": ""}, erasure)
+        _scrub(SurveyResponse, SurveyResponse.objects.filter(survey__dossier__in=dossier_ids), {"employer": "", "comment": ""}, erasure)
         _scrub(SentMessage, SentMessage.objects.filter(dossier__in=dossier_ids),
                {"recipient": "", "cc": "", "subject": "", "body": "", "attachments": [], "last_error": ""}, erasure)
 

@@ -22,6 +22,8 @@ class ReportFilters:
     department: str = ""
     funder: str = ""
     user: object = None  # None: no restriction (the command line)
+    host: object = None  # departures.HostOrganisation: the stays it hosted (the satisfaction report's filter)
+    horizon: int = 6  # months after return (the outcomes report: 6, 12 or 36)
 
     # --- who asks -------------------------------------------------------------------------------
     @property
@@ -58,6 +60,8 @@ class ReportFilters:
         )
         if self.scheme is not None:
             qs = qs.filter(scheme=self.scheme)
+        if self.host is not None:
+            qs = qs.filter(host=self.host)
         qs = self._funded(qs, "scheme", "departure_date")
         return qs
 
@@ -108,6 +112,8 @@ class ReportFilters:
             parts.append(("Structure", str(structure)))
         if self.department:
             parts.append(("Département", self.department))
+        if self.host is not None:
+            parts.append(("Structure d'accueil", str(self.host)))
         return parts
 
     def funder_label(self):

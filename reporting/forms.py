@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 
 from departures.enums import Funder
-from departures.models import FundingAgreement, Scheme
+from departures.models import FundingAgreement, HostOrganisation, Scheme
 from referrals.models import Structure
 
 from .filters import ReportFilters, funder_choices
@@ -17,10 +17,19 @@ class ReportFilterForm(forms.Form):
     structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.all(), required=False,
                                        empty_label="Toutes les structures")
     department = forms.ChoiceField(label="Département", required=False)
+    # Only on the reports that read them: the host organisation (satisfaction), the horizon (outcomes).
+    host = forms.ModelChoiceField(label="Structure d'accueil", queryset=HostOrganisation.objects.all(), required=False,
+                                  empty_label="Toutes les structures d'accueil")
+    horizon = forms.TypedChoiceField(label="Situation à", coerce=int, required=False, empty_value=6,
+                                     choices=[(6, "6 mois"), (12, "12 mois"), (36, "36 mois")])
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, report=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if report != "satisfaction":
+            del self.fields["host"]
+        if report != "outcomes":
+            del self.fields["horizon"]
         funders = funder_choices()
         if funders:
             self.fields["funder"].choices = [("", "Tous les financeurs"), *funders]
@@ -51,6 +60,7 @@ class ReportFilterForm(forms.Form):
         return ReportFilters(
             year_from=year_from, year_to=year_to, scheme=data.get("scheme"), funder=data.get("funder") or "",
             structure=data.get("structure"), department=(data.get("department") or "").strip(), user=self.user,
+            host=data.get("host"), horizon=data.get("horizon") or 6,
         )
 
 

@@ -103,7 +103,9 @@ def write_xlsx(sheets, output=None):
     return None
 
 
-def to_xlsx(report):
+def xlsx_sheet(report, title=None, notes=False):
+    """One sheet of ``write_xlsx`` for a report: its table, then its title, period, filters (and its
+    notes when asked) and the source with the extraction date."""
     widths = []
     for index, column in enumerate(report.columns):
         longest = max([len(str(column))] + [len(csv_cell(r.cells[index])) for r in report.rows if index < len(r.cells)])
@@ -112,10 +114,14 @@ def to_xlsx(report):
     kinds = [r.kind for r in report.rows]
     info_rows = [[""], [report.title], [report.period]]
     info_rows += [[f"{label} : {value}"] for label, value in report.filters]
+    if notes:
+        info_rows += [[note] for note in report.notes]
     info_rows.append([extraction_footer()])
-    return write_xlsx([
-        (report.title, report.columns, rows + info_rows, kinds + [DATA] * len(info_rows), widths),
-    ])
+    return (title or report.title, report.columns, rows + info_rows, kinds + [DATA] * len(info_rows), widths)
+
+
+def to_xlsx(report):
+    return write_xlsx([xlsx_sheet(report)])
 
 
 def to_pdf(report, request=None):

@@ -7,6 +7,7 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.index, name="index"),
     path("erasmus/", views.erasmus_export, name="erasmus"),
+    path("evaluation/", views.evaluation_export, name="evaluation"),
     path("import/", views.import_upload, name="import"),
     path("import/modele.<str:fmt>", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),

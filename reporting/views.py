@@ -11,7 +11,7 @@ from ipm.access import capability_required
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import StorageUnavailable
 
-from . import erasmus, jobs, legacy, renderers, reports, tasks
+from . import erasmus, evaluation, jobs, legacy, renderers, reports, tasks
 from .enums import ImportStatus
 from .forms import ErasmusExportForm, ImportUploadForm, ReportFilterForm
 from .models import ImportJob
@@ -36,7 +36,7 @@ def index(request):
 def _report(request, name):
     if name not in reports.REPORTS:
         raise Http404("Rapport inconnu.")
-    form = ReportFilterForm(request.GET or None, user=request.user)
+    form = ReportFilterForm(request.GET or None, user=request.user, report=name)
     if form.is_bound and not form.is_valid():
         return form, None
     return form, reports.build(name, form.filters())
@@ -74,6 +74,16 @@ def report_download(request, name, fmt):
         return redirect(f"{reverse('reporting:report', args=[name])}?{request.GET.urlencode()}")
     return _download(renderers.render(report, fmt, request), renderers.CONTENT_TYPES[fmt],
                      renderers.filename(report, fmt))
+
+
+@capability_required("reports")
+def evaluation_export(request):
+    """The FEJ-style evaluation workbook: beneficiaries, outcomes at 6, 12 and 36 months, satisfaction."""
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    if request.GET.get("format") == "xlsx" and (not form.is_bound or form.is_valid()):
+        filters = form.filters()
+        return _download(evaluation.workbook(filters), renderers.CONTENT_TYPES["xlsx"], evaluation.filename(filters))
+    return render(request, "reporting/evaluation.html", {"form": form, "sheets": [s[0] for s in evaluation.SHEETS]})
 
 
 @capability_required("read_all")

@@ -167,4 +167,7 @@ def todo(youth, today=None):
             continue
         items += _pieces(dossier) + _contract(dossier) + _copayment(dossier) + _europass(dossier, today)
         items += _activity_report(dossier, today) + _followup(dossier, today)
+    import surveys  # the questionnaires and surveys to answer (closed dossiers included)
+
+    items += surveys.todo_items(youth, today)
     return sorted(items, key=lambda item: (item.when is None, item.when or today))

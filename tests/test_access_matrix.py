@@ -179,6 +179,7 @@ MATRIX = {
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
+    "reporting:evaluation": (GET, None, REPORTS),
     "reporting:consistency": (GET, None, READ_ALL),
     "reporting:import": (GET, None, MANAGERS),
     "reporting:import_template": (GET, "import_format", MANAGERS),
@@ -205,6 +206,12 @@ MATRIX = {
     "space:rectifications": (GET, None, CASEWORK),  # staff's work list of the rectification requests
     "space:rectification_handle": (POST, "rectification", CASEWORK),
     "space:preferences": (GET, None, YOUTH_ONLY),
+    # --- Questionnaires and surveys after the return ---------------------------------------------------
+    "surveys:answer": (GET, "survey", YOUTH_ONLY),
+    "surveys:call_list": (GET, None, CASEWORK),
+    "surveys:questionnaire": (GET, "questionnaire", READ_ALL),
+    "surveys:response": (GET, "survey_response", DOSSIER_READ),
+    "surveys:staff_entry": (GET, "survey_entry", CASEWORK_DOSSIER),
 }
 
 
@@ -282,6 +289,9 @@ def world(users, structure, settings, tmp_path):
                                            status="echec", dossier=w.follow_up)
     w.import_job = ImportJob.objects.create(original_name="anciens.xlsx", created_by=admin,
                                             file=ContentFile(b"x", name="anciens.xlsx"))
+    from surveys.tests.factories import answered
+
+    w.survey = answered(w.follow_up).survey
     return w
 
 
@@ -328,6 +338,10 @@ def url_kwargs(world, key):
         "space_call": {"call_pk": w.call.pk},
         "space_export": {"fmt": "json"},
         "rectification": {"pk": w.rectification.pk},  # the role check comes first: any id will do
+        "survey": {"pk": w.survey.pk},
+        "questionnaire": {"pk": w.survey.version.questionnaire_id},
+        "survey_response": {"pk": w.survey.pk},
+        "survey_entry": {"pk": w.follow_up.pk, "horizon": "12"},  # not due yet: back to the dossier
     }[key]
 
 

@@ -124,15 +124,15 @@ def test_outcomes_by_scheme_then_all_schemes(world):
         "Chantier international,,\n"
         "emploi_cdi,0,0.0\nemploi_cdd_6_mois_plus,0,0.0\nemploi_cdd_moins_6_mois,0,0.0\n"
         "formation_qualifiante,0,0.0\netudes,0,0.0\nrecherche_emploi,0,0.0\nautre,0,0.0\ninconnu,1,100.0\n"
-        "sortie positive,0,0.0\n"
+        "sortie positive,0,0.0\nemploi ou études,0,0.0\n"
         "Erasmus+ stages,,\n"
         "emploi_cdi,1,50.0\nemploi_cdd_6_mois_plus,0,0.0\nemploi_cdd_moins_6_mois,1,50.0\n"
         "formation_qualifiante,0,0.0\netudes,0,0.0\nrecherche_emploi,0,0.0\nautre,0,0.0\ninconnu,0,0.0\n"
-        "sortie positive,1,50.0\n"
+        "sortie positive,1,50.0\nemploi ou études,2,100.0\n"
         "Tous dispositifs,,\n"
         "emploi_cdi,1,33.3\nemploi_cdd_6_mois_plus,0,0.0\nemploi_cdd_moins_6_mois,1,33.3\n"
         "formation_qualifiante,0,0.0\netudes,0,0.0\nrecherche_emploi,0,0.0\nautre,0,0.0\ninconnu,1,33.3\n"
-        "sortie positive,1,33.3\n"
+        "sortie positive,1,33.3\nemploi ou études,2,66.7\n"
     )
 
 
@@ -141,7 +141,7 @@ def test_outcomes_for_one_scheme_is_a_single_block(world, schemes):
         "Situation,Nombre,Pourcentage\n"
         "emploi_cdi,1,100.0\nemploi_cdd_6_mois_plus,0,0.0\nemploi_cdd_moins_6_mois,0,0.0\n"
         "formation_qualifiante,0,0.0\netudes,0,0.0\nrecherche_emploi,0,0.0\nautre,0,0.0\ninconnu,0,0.0\n"
-        "sortie positive,1,100.0\n"
+        "sortie positive,1,100.0\nemploi ou études,1,100.0\n"
     )
 
 

@@ -1,10 +1,10 @@
 """python manage.py report NAME [--year Y | --from Y1 --to Y2] [--scheme S] [--structure S]
-                              [--format csv|xlsx|pdf] [--output FILE]"""
+                              [--host H] [--horizon 6|12|36] [--format csv|xlsx|pdf] [--output FILE]"""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from departures.models import Scheme
+from departures.models import HostOrganisation, Scheme
 from referrals.models import Structure
 from reporting import renderers, reports
 from reporting.filters import ReportFilters, funder_choices
@@ -25,7 +25,7 @@ def _by_name(model, value, label):
 
 
 class Command(BaseCommand):
-    help = "Produit un rapport (departures, funnel, profile, outcomes, fej) en CSV, XLSX ou PDF."
+    help = "Produit un rapport (departures, funnel, profile, outcomes, fej, satisfaction) en CSV, XLSX ou PDF."
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=sorted(reports.REPORTS), help="le rapport")
@@ -36,6 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--structure", help="nom (ou identifiant) de la structure")
         parser.add_argument("--department", default="", help="numéro du département des structures")
         parser.add_argument("--funder", default="", help="financeur (conventions de financement)")
+        parser.add_argument("--host", help="nom (ou identifiant) de la structure d'accueil (satisfaction)")
+        parser.add_argument("--horizon", type=int, choices=[6, 12, 36], default=6,
+                            help="outcomes : la situation à 6, 12 ou 36 mois après le retour")
         parser.add_argument("--format", choices=renderers.FORMATS, default="csv")
         parser.add_argument("--output", help="fichier à écrire (CSV sans --output : sortie standard)")
 
@@ -53,6 +56,7 @@ class Command(BaseCommand):
             scheme=_by_name(Scheme, options["scheme"], "Dispositif"),
             structure=_by_name(Structure, options["structure"], "Structure"),
             department=options["department"], funder=options["funder"],
+            host=_by_name(HostOrganisation, options["host"], "Structure d'accueil"), horizon=options["horizon"],
         )
         report = reports.build(options["name"], filters)
         fmt = options["format"]
