@@ -6,6 +6,8 @@
 # with a throw-away self-signed certificate made at run time in a temporary directory.
 #   bench/load.sh                          # generates 20,000 young people first (under a minute)
 #   IPM_LOAD_YOUTHS=200000 bench/load.sh   # the full data set (about 5 minutes more)
+#   IPM_LOAD_QUICK_STATIC=1 bench/load.sh  # static files collected without their gzip/Brotli copies (minutes
+#                                          # less on a busy machine; WhiteNoise then serves them uncompressed)
 #   IPM_LOAD_USERS=50 IPM_LOAD_TIME=2m IPM_LOAD_RATE=1 IPM_LOAD_WORKERS=4 bench/load.sh   (RATE: users started a second)
 # Needs the optional extra: .venv/bin/pip install -e '.[bench]'. Results: var/bench/load_*.csv and the
 # summary printed by locust. Exit status non-zero when any request failed.
@@ -31,7 +33,7 @@ cleanup() { [ -n "$GUNICORN" ] && kill "$GUNICORN" 2>/dev/null; wait 2>/dev/null
 trap cleanup EXIT
 # Production settings (DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, IPM_REQUIRE_2FA, STATIC_ROOT, MEDIA_ROOT…),
 # certificate and collectstatic: the accounts' contracts and pieces are written under this MEDIA_ROOT.
-eval "$("$PY" bench/prod_server.py prepare "$WORK")"
+eval "$("$PY" bench/prod_server.py prepare "$WORK" ${IPM_LOAD_QUICK_STATIC:+--quick})"
 "$PY" bench/load_setup.py "$OUT/load_accounts.json" --users "${IPM_LOAD_USERS:-50}"
 PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$PY" bench/prod_server.py serve "$WORK" "$PORT" "${IPM_LOAD_WORKERS:-4}" "$OUT/gunicorn.log" &

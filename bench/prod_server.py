@@ -7,6 +7,7 @@ throw-away self-signed certificate made at run time (openssl) in a temporary dir
 ``Secure`` cookies travel as they would behind the real front server.
 
     eval "$(python bench/prod_server.py prepare DIR)"   # certificate, collectstatic, prints the exports
+    eval "$(python bench/prod_server.py prepare DIR --quick)"   # the same without gzip/Brotli copies
     python bench/prod_server.py serve DIR PORT [WORKERS]   # gunicorn over HTTPS on 127.0.0.1:PORT
     python bench/prod_server.py wait URL [SECONDS]         # until URL answers (certificate not checked)
 """
@@ -106,7 +107,7 @@ def wait(url, seconds=60):
 def main(argv):
     command, args = argv[0], argv[1:]
     if command == "prepare":
-        env = prepare(args[0])
+        env = prepare(args[0], quick="--quick" in args)
         print("\n".join(f"export {name}={shlex.quote(value)}" for name, value in env.items()))
     elif command == "serve":
         workers = args[2] if len(args) > 2 else "4"
