@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Load test: gunicorn + PostgreSQL + Redis on 127.0.0.1 (scripts/with-services.sh), 50 simulated users
-# (counsellors, platform staff, managers) for two minutes, then everything stops by itself.
-#   bench/load.sh                          # generates 200,000 young people first (about 5 minutes)
-#   IPM_LOAD_YOUTHS=20000 bench/load.sh    # smaller data set
+# Load test in production mode: gunicorn over HTTPS + PostgreSQL + Redis on 127.0.0.1
+# (scripts/with-services.sh), 50 simulated users (counsellors, platform staff, managers) for two minutes,
+# then everything stops by itself. DEBUG off, two-factor required, Secure session and CSRF cookies,
+# static files collected and served by WhiteNoise (bench/prod_server.py); TLS is terminated by gunicorn
+# with a throw-away self-signed certificate made at run time in a temporary directory.
+#   bench/load.sh                          # generates 20,000 young people first (under a minute)
+#   IPM_LOAD_YOUTHS=200000 bench/load.sh   # the full data set (about 5 minutes more)
+#   IPM_LOAD_QUICK_STATIC=1 bench/load.sh  # static files collected without their gzip/Brotli copies (minutes
+#                                          # less on a busy machine; WhiteNoise then serves them uncompressed)
 #   IPM_LOAD_USERS=50 IPM_LOAD_TIME=2m IPM_LOAD_RATE=1 IPM_LOAD_WORKERS=4 bench/load.sh   (RATE: users started a second)
 # Needs the optional extra: .venv/bin/pip install -e '.[bench]'. Results: var/bench/load_*.csv and the
 # summary printed by locust. Exit status non-zero when any request failed.
@@ -18,20 +23,22 @@ PY="$ROOT/.venv/bin/python"
 OUT="$ROOT/var/bench"; mkdir -p "$OUT"
 "$PY" manage.py migrate -v0
 have="$("$PY" manage.py shell -c 'from dossiers.models import Youth; print(Youth.objects.count())' 2>/dev/null | tail -n 1)"
-if [ "${have:-0}" -lt "${IPM_LOAD_YOUTHS:-200000}" ]; then
-    "$PY" manage.py generate_data --youths "${IPM_LOAD_YOUTHS:-200000}"
+if [ "${have:-0}" -lt "${IPM_LOAD_YOUTHS:-20000}" ]; then
+    "$PY" manage.py generate_data --youths "${IPM_LOAD_YOUTHS:-20000}"
 fi
 "$PY" bench/bench.py --pg-settings-only
+WORK="$(mktemp -d)"
+GUNICORN=""
+cleanup() { [ -n "$GUNICORN" ] && kill "$GUNICORN" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+# Production settings (DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, IPM_REQUIRE_2FA, STATIC_ROOT, MEDIA_ROOT…),
+# certificate and collectstatic: the accounts' contracts and pieces are written under this MEDIA_ROOT.
+eval "$("$PY" bench/prod_server.py prepare "$WORK" ${IPM_LOAD_QUICK_STATIC:+--quick})"
 "$PY" bench/load_setup.py "$OUT/load_accounts.json" --users "${IPM_LOAD_USERS:-50}"
 PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-# Second factor required as in production. DEBUG stays on: with it off the session cookie is "secure"
-# (HTTPS only) and the load test speaks plain HTTP on loopback.
-export IPM_REQUIRE_2FA=true ALLOWED_HOSTS=127.0.0.1 AXES_FAILURE_LIMIT=1000
-"$ROOT/.venv/bin/gunicorn" config.wsgi --bind "127.0.0.1:$PORT" --workers "${IPM_LOAD_WORKERS:-4}" \
-    --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" &
+"$PY" bench/prod_server.py serve "$WORK" "$PORT" "${IPM_LOAD_WORKERS:-4}" "$OUT/gunicorn.log" &
 GUNICORN=$!
-trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/comptes/login/')" 2>/dev/null && break; sleep 0.2; done
+"$PY" bench/prod_server.py wait "https://127.0.0.1:$PORT/comptes/login/" 60
 IPM_LOAD_ACCOUNTS="$OUT/load_accounts.json" "$ROOT/.venv/bin/locust" -f bench/locustfile.py --headless \
-    --host "http://127.0.0.1:$PORT" -u "${IPM_LOAD_USERS:-50}" -r "${IPM_LOAD_RATE:-1}" -t "${IPM_LOAD_TIME:-2m}" --stop-timeout 10 \
+    --host "https://127.0.0.1:$PORT" -u "${IPM_LOAD_USERS:-50}" -r "${IPM_LOAD_RATE:-1}" -t "${IPM_LOAD_TIME:-2m}" --stop-timeout 10 \
     --csv "$OUT/load" --only-summary

@@ -27,6 +27,7 @@ from django.utils import timezone
 from dossiers import transitions, workflow
 from dossiers.models import DossierEvent
 from dossiers.workflow import State
+from ipm.pdf import html_to_pdf
 
 from . import rules
 from .models import Contract, CoPayment, FundingAgreement, Payment, QuotaOverrun, Scheme, Stay
@@ -246,8 +247,6 @@ def contract_missing(dossier):
 
 def render_contract_pdf(dossier, version, when=None):
     """The contract of ``dossier`` as PDF bytes (WeasyPrint)."""
-    from weasyprint import HTML
-
     stay = dossier.stay if _has_stay(dossier) else None
     copayment = CoPayment.objects.filter(dossier=dossier).first()
     html = render_to_string("departures/contract_pdf.html", {
@@ -256,7 +255,7 @@ def render_contract_pdf(dossier, version, when=None):
         "copayment": copayment, "copayment_amount": copayment_amount(dossier), "version": version,
         "generated_on": when or timezone.localdate(), "PLATFORM_NAME": settings.IPM_PLATFORM_NAME,
     })
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def generate_contract(dossier, user):

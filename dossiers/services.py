@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ipm.access import can_see_sensitive
+from ipm.pdf import html_to_pdf
 
 from . import rules, transitions
 from .enums import Decision, DiagnosticOutcome, DocumentStatus
@@ -411,8 +412,6 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
 
 def minutes_pdf(session):
     """The minutes (procès-verbal) of a session as PDF bytes (WeasyPrint)."""
-    from weasyprint import HTML
-
     reviews = (
         session.reviews.select_related("dossier__youth", "dossier__structure", "dossier__scheme", "postponed_to")
         .prefetch_related("scores__criterion")
@@ -431,4 +430,4 @@ def minutes_pdf(session):
             "generated_at": timezone.localtime(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dossiers.workflow import FINAL_STATES
+from ipm.pdf import html_to_pdf
 
 log = logging.getLogger(__name__)
 
@@ -221,14 +222,12 @@ def export_json(youth, user, sections=None):
 
 def export_pdf(youth, user, sections=None):
     """The subject-access export as a PDF (WeasyPrint), in French."""
-    from weasyprint import HTML
-
     html = render_to_string("rgpd/export_pdf.html", {
         "youth": youth, "sections": subject_access(youth, user) if sections is None else sections, "user": user,
         "now": timezone.now(),
         "PLATFORM_NAME": settings.IPM_PLATFORM_NAME,
     })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 # --- Anonymisation -----------------------------------------------------------------------------------

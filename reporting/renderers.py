@@ -8,6 +8,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ipm.pdf import html_to_pdf
+
 from .reports.common import DATA, HEADING, SUBTOTAL, TOTAL
 
 CONTENT_TYPES = {
@@ -125,14 +127,11 @@ def to_xlsx(report):
 
 
 def to_pdf(report, request=None):
-    from weasyprint import HTML
-
     html = render_to_string(
         "reporting/report_pdf.html",
         {"report": report, "platform_name": settings.IPM_PLATFORM_NAME, "footer": extraction_footer()},
     )
-    base_url = request.build_absolute_uri("/") if request is not None else str(settings.BASE_DIR)
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return html_to_pdf(html)
 
 
 def render(report, fmt, request=None):

@@ -9,18 +9,18 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ipm.pdf import html_to_pdf
+
 log = logging.getLogger(__name__)
 
 
 def acceptance_page(acceptance):
-    from weasyprint import HTML
-
     contract = acceptance.contract
     html = render_to_string("space/acceptance_page.html", {
         "acceptance": acceptance, "contract": contract, "youth": contract.dossier.youth,
         "accepted_at": timezone.localtime(acceptance.accepted_at), "PLATFORM_NAME": settings.IPM_PLATFORM_NAME,
     })
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def contract_with_acceptance(acceptance):
