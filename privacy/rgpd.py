@@ -24,21 +24,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dossiers.workflow import FINAL_STATES
 from ipm.pdf import html_to_pdf
 
 log = logging.getLogger(__name__)
 
 ANONYMOUS_NAME = "ANONYME"
 ANONYMOUS_KEY_PREFIX = "anonyme|"
-
-
-def retention_years():
-    return settings.IPM_RETENTION_YEARS
 
 
 # --- Subject access ----------------------------------------------------------------------------------
@@ -420,39 +415,3 @@ def anonymise_youth(youth):
     log.info("RGPD : jeune n° %s anonymisé (%s dossier(s), %s ligne(s) nettoyée(s))", erasure.youth_id,
              erasure.dossiers, erasure.rows_scrubbed)
     return erasure
-
-
-# --- Retention ---------------------------------------------------------------------------------------
-
-def retention_cutoff(years=None, now=None):
-    years = retention_years() if years is None else years
-    now = now or timezone.now()
-    try:
-        return now.replace(year=now.year - years)
-    except ValueError:  # 29 February
-        return now.replace(year=now.year - years, day=28)
-
-
-def retention_candidates(years=None, now=None):
-    """Young people not yet anonymised, with at least one dossier, all of whose dossiers are closed
-    (« clos » or « abandon ») since before the cut-off (``years`` ago)."""
-    from dossiers.models import Dossier, Youth
-
-    cutoff = retention_cutoff(years, now)
-    still_kept = Dossier.objects.filter(youth=OuterRef("pk")).filter(
-        ~Q(state__in=FINAL_STATES) | Q(state_changed_at__gte=cutoff)
-    )
-    return (
-        Youth.objects.exclude(match_key__startswith=ANONYMOUS_KEY_PREFIX)
-        .filter(Exists(Dossier.objects.filter(youth=OuterRef("pk"))))
-        .exclude(Exists(still_kept))
-        .order_by("pk")
-    )
-
-
-def apply_retention(years=None, dry_run=False, now=None):
-    """Anonymise every young person past retention; returns the list of (youth id, Erasure or None)."""
-    done = []
-    for youth in retention_candidates(years, now):
-        done.append((youth.pk, None if dry_run else anonymise_youth(youth)))
-    return done

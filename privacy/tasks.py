@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from privacy import rgpd
+from privacy import retention
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def apply_retention(years=None):
     year (``ipm.submission``: a page that old is not sent twice by accident)."""
     from ipm.models import FormSubmission
 
-    done = rgpd.apply_retention(years=years)
+    done = retention.apply_retention(years=years)
     count = sum(1 for _, erasure in done if erasure is not None)
     FormSubmission.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(days=TOKEN_DAYS)).delete()
     log.info("Conservation des données : %s jeune(s) anonymisé(s)", count)

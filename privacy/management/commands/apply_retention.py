@@ -5,7 +5,7 @@ years (default: setting IPM_RETENTION_YEARS, 5). Idempotent: run it twice, the s
 Also run monthly by Celery beat (task ``ipm.apply_retention``)."""
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy import rgpd
+from privacy import retention
 
 
 class Command(BaseCommand):
@@ -19,9 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, years=None, **options):
         if years is not None and years < 1:
             raise CommandError("La durée de conservation doit être d'au moins un an.")
-        years = rgpd.retention_years() if years is None else years
-        done = rgpd.apply_retention(years=years, dry_run=dry_run)
-        cutoff = rgpd.retention_cutoff(years)
+        years = retention.retention_years() if years is None else years
+        done = retention.apply_retention(years=years, dry_run=dry_run)
+        cutoff = retention.retention_cutoff(years)
         if dry_run:
             for youth_id, _ in done:
                 self.stdout.write(f"À anonymiser : jeune n° {youth_id}")
