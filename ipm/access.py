@@ -52,13 +52,17 @@ def has_capability(user, capability):
 
 
 def capability_required(*capabilities):
-    """View decorator: anonymous → login page; lacking every named capability → 403."""
+    """View decorator: anonymous → login page (the space's sign-in page for the young person's own
+    pages); lacking every named capability → 403."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                # A young person's page (a link from one of their messages) leads to their own sign-in
+                # page, not the staff's login.
+                login_url = "space:login" if capabilities == ("own_space",) else None
+                return redirect_to_login(request.get_full_path(), login_url=login_url)
             if not any(has_capability(request.user, c) for c in capabilities):
                 raise PermissionDenied("Cette page n'est pas ouverte à votre rôle.")
             return view(request, *args, **kwargs)

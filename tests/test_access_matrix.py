@@ -365,7 +365,7 @@ def fingerprint():
 
 def outcome_of(response):
     if response.status_code in (301, 302, 303):
-        return LOGIN if response.url.split("?")[0] == reverse("login") else OK
+        return LOGIN if response.url.split("?")[0] in (reverse("login"), reverse("space:login")) else OK
     if response.status_code in (200, 400, 410):  # 400: the form shown again with its errors
         return OK
     return response.status_code

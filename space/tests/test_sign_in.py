@@ -175,7 +175,20 @@ def test_the_session_ends_after_30_minutes_without_a_request(client, lea):
     # Idle for 31 minutes: signed out.
     with time_machine.travel(start + datetime.timedelta(minutes=82)):
         response = client.get(HOME)
-    assert response.status_code == 302 and reverse("login") in response.url
+    assert response.status_code == 302 and response.url.startswith(reverse("space:login"))
+
+
+def test_a_link_from_a_message_opened_signed_out_leads_to_the_space_sign_in_page(client, lea):
+    """The messages link to the page of the step (« Mes pièces »…): signed out, the young person lands on
+    their own sign-in page — not on the staff's login, which asks for a password they do not have."""
+    pieces = reverse("space:pieces", args=[lea.dossiers.first().pk])
+    response = client.get(pieces)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("space:login")) and "next=" in response.url
+    page = client.get(response.url).content.decode()
+    assert "Recevoir mon lien" in page and "Mot de passe" not in page
+    # A staff page still leads to the staff login.
+    assert client.get(reverse("dossiers:inbox")).url.startswith(reverse("login"))
 
 
 def test_a_youth_lands_on_the_space_and_never_needs_a_second_factor(client, lea):
