@@ -179,3 +179,16 @@ def test_nothing_reads_outside_the_repository():
             if "../" + "shared" in text or '"shared" / ' + '"contracts"' in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_every_package_is_installed_and_tested():
+    """A new app must be packaged (pyproject's packages.find) and its tests collected (testpaths): the
+    surveys app once had neither, and its tests silently stayed out of the suite."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packaged = {name.rstrip("*") for name in config["tool"]["setuptools"]["packages"]["find"]["include"]}
+    collected = set(config["tool"]["pytest"]["ini_options"]["testpaths"])
+    assert set(LAYERS) - packaged == set()
+    with_tests = {package for package in LAYERS if (ROOT / package / "tests").is_dir()}
+    assert with_tests - collected == set()
