@@ -4,7 +4,8 @@ The pages are those of the access matrix (tests/test_access_matrix.py: every URL
 matrix's objects — one dossier per stage): each HTML page is opened in Chromium by each role that may open
 it, plus every dossier's page for each role that reads dossiers (each stage shows other panels), and the
 young person's own space. Then, on each page, each form with fields is sent with its fields emptied, and
-the refused form is checked too (once per page: a form is the same for every role). Any serious or critical violation fails the test, with its page."""
+the refused form is checked too (once per page: a form is the same for every role), and must be
+announced (an alert, or the focus on its summary). Any serious or critical violation fails the test, with its page."""
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -42,6 +43,12 @@ SEND_EMPTIED = f"""(index) => {{
     const button = form.querySelector('[type=submit]');
     setTimeout(() => button ? button.click() : form.requestSubmit(), 0);
 }}"""
+
+
+# A refused form is announced: an alert (role="alert", read out by screen readers when it appears) is on
+# the page, or the focus is on the summary of what to fix.
+ANNOUNCED = """() => !!document.querySelector('main [role=alert]')
+    || !!(document.activeElement && document.activeElement.closest('[role=alert], [data-error-summary]'))"""
 
 
 def sign_in(context, base_url, user):
@@ -99,6 +106,9 @@ def test_every_page_and_every_refused_form_of_every_role(page, live_server, user
                 with page.expect_navigation():
                     page.evaluate(SEND_EMPTIED, form_index)
                 forms_sent += 1
-                check(page, f"{role} {url} (formulaire {form_index + 1} envoyé vide)", problems)
+                where = f"{role} {url} (formulaire {form_index + 1} envoyé vide)"
+                check(page, where, problems)
+                if page.locator("main [aria-invalid=true]").count() and not page.evaluate(ANNOUNCED):
+                    problems.setdefault(where, []).append("refus non annoncé (ni alerte, ni focus sur le résumé)")
     assert seen > 300 and forms_sent > 40, (seen, forms_sent)
     assert not problems, "\n".join(f"{where}: {found}" for where, found in problems.items())
