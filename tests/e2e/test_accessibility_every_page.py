@@ -82,8 +82,8 @@ def check(page, url, problems):
 def test_every_page_and_every_refused_form_of_every_role(page, live_server, users, world):
     youth = account_for(world.signed.youth).user
     dossier_pages = [reverse("dossiers:detail", args=[v.pk]) for v in vars(world).values() if isinstance(v, Dossier)]
-    space_pages = [reverse("space:home")] + [reverse(name, args=[world.signed.pk])
-                                            for name in ("space:dossier", "space:pieces", "space:contract")]
+    space_pages = [reverse("space:home"), reverse("space:preferences"), reverse("space:my_data")] + [
+        reverse(name, args=[world.signed.pk]) for name in ("space:dossier", "space:pieces", "space:contract")]
     people = [(role, users[role]) for role in ROLES if role != "anonymous"] + [("youth", youth)]
     page.goto(live_server.url + "/comptes/login/")
     problems, seen, forms_sent, forms_done = {}, 0, 0, set()
