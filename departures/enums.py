@@ -73,8 +73,8 @@ class ActivityType(models.TextChoices):
     """Beneficiary Module activity types of the learners' mobilities the platform sends (the value
     written in the « Activity type » column; see docs/erasmus.md)."""
 
-    VET_SHORT = "VET-LEARN-ST", "Mobilité de courte durée d'apprenants EFP (10 à 89 jours)"
-    VET_LONG = "VET-LEARN-LT", "Mobilité de longue durée d'apprenants EFP — ErasmusPro (90 à 365 jours)"
+    VET_SHORT = "LM-SHORT-VET", "Mobilité de courte durée d'apprenants EFP (10 à 89 jours)"
+    VET_LONG = "LM-LONG-VET", "Mobilité de longue durée d'apprenants EFP — ErasmusPro (90 à 365 jours)"
     YOUTH_EXCHANGE = "YOU-EXCH", "Échange de jeunes (5 à 21 jours)"
 
 

@@ -4,8 +4,7 @@ refuse (the pre-checks, in French, each with the page that fixes it). docs/erasm
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, CharField, Q, Value, When
-from django.db.models.functions import Cast, Concat, LPad
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,28 +68,48 @@ def agreement_stays(agreement):
     )
 
 
-def mobility_id_for(stay):
-    return f"IPM-{stay.pk:06d}"
+MOBILITY_ID_SEQUENCE_DIGITS = 5
+
+
+def mobility_id_prefix(agreement):
+    """The Beneficiary Module's own pattern for the IDs it creates: the last six digits of the project
+    reference, « -MOB- », then a number (e.g. 123456-MOB-00001). docs/erasmus.md."""
+    digits = "".join(ch for ch in agreement.grant_agreement_number if ch.isdigit())
+    return f"{digits[-6:]}-MOB-"
+
+
+def mobility_label(stay):
+    """How a stay is named in messages before it has its mobility activity ID."""
+    return stay.mobility_activity_id or f"séjour n° {stay.pk}"
 
 
 @transaction.atomic
-def assign_mobility_ids(stays, exported=False):
-    """Give each stay its mobility activity ID once (kept forever after); mark the first export. Two
-    UPDATE queries whatever the number of stays."""
+def assign_mobility_ids(agreement, stays, exported=False):
+    """Give each stay without one its mobility activity ID, in the order given (the file's order),
+    numbered after the highest number already given with the agreement's prefix; an ID, once given, is
+    kept forever (even if the stay moves to another agreement). The agreement's row is locked so two
+    exports at once cannot give the same number. Marks the first export."""
     now = timezone.now()
+    FundingAgreement.objects.select_for_update().filter(pk=agreement.pk).first()
     pks = [stay.pk for stay in stays]
-    Stay.objects.filter(pk__in=pks, mobility_activity_id__isnull=True).update(
-        mobility_activity_id=Concat(Value("IPM-"), Case(  # as mobility_id_for: at least six digits
-            When(id__lt=1_000_000, then=LPad(Cast("id", CharField()), 6, Value("0"))),
-            default=Cast("id", CharField()), output_field=CharField()))
-    )
+    current = dict(Stay.objects.filter(pk__in=pks).values_list("pk", "mobility_activity_id"))
+    missing = [stay for stay in stays if not current.get(stay.pk)]
+    if missing:
+        prefix = mobility_id_prefix(agreement)
+        taken = Stay.objects.filter(mobility_activity_id__startswith=prefix).values_list("mobility_activity_id", flat=True)
+        numbers = [int(tail) for tail in (value[len(prefix):] for value in taken) if tail.isdigit()]
+        next_number = max(numbers, default=0) + 1
+        for offset, stay in enumerate(missing):
+            stay.mobility_activity_id = f"{prefix}{next_number + offset:0{MOBILITY_ID_SEQUENCE_DIGITS}d}"
+        Stay.objects.bulk_update(missing, ["mobility_activity_id"])
+    for stay in stays:
+        if current.get(stay.pk):
+            stay.mobility_activity_id = current[stay.pk]
     if exported:
         Stay.objects.filter(pk__in=pks, mobility_id_exported_at__isnull=True).update(mobility_id_exported_at=now)
-    for stay in stays:
-        if not stay.mobility_activity_id:
-            stay.mobility_activity_id = mobility_id_for(stay)
-        if exported and stay.mobility_id_exported_at is None:
-            stay.mobility_id_exported_at = now
+        for stay in stays:
+            if stay.mobility_id_exported_at is None:
+                stay.mobility_id_exported_at = now
     return stays
 
 
@@ -119,7 +138,7 @@ def precheck(agreement, stays=None, platform=None):
                                 agreement_url, "Modifier la convention"))
     low_high = DURATION_RANGES.get(agreement.scheme.activity_type)
     for stay in stays:
-        who = f"{stay.dossier.youth} ({stay.mobility_activity_id or mobility_id_for(stay)})"
+        who = f"{stay.dossier.youth} ({mobility_label(stay)})"
         stay_url = reverse("departures:stay_edit", args=[stay.dossier_id])
         country, city = receiving_city(stay)
         if not stay.host_id:

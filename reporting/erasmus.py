@@ -97,7 +97,7 @@ def export(agreement, fmt="xlsx", stays=None, platform=None):
     if stays is None:
         stays = list(agreement_stays(agreement))
     platform = platform or Platform.get()
-    assign_mobility_ids(stays, exported=True)
+    assign_mobility_ids(agreement, stays, exported=True)
     rows = list(mobility_rows(agreement, stays, platform))
     if fmt == "csv":
         buffer = io.StringIO()

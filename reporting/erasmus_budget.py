@@ -1,7 +1,7 @@
 """The budget of one funding agreement as a Report, so that it renders like the other reports
 (page, CSV, XLSX, PDF; docs/report-formats.md « budget »)."""
 from departures.budget import budget
-from departures.erasmus import mobility_id_for
+from departures.erasmus import mobility_label
 
 from .reports.common import DATA, HEADING, TOTAL, Report, Row
 
@@ -28,7 +28,7 @@ def report(agreement, result=None):
     ]
     for line in result.lines:
         if line.committed:
-            label = f"{line.stay.mobility_activity_id or mobility_id_for(line.stay)} — {line.stay.dossier.youth}"
+            label = f"{mobility_label(line.stay)} — {line.stay.dossier.youth}"
             rows.append(Row([label, money(line.grant.total) if line.grant.total is not None else "non calculé"], DATA))
     number = agreement.grant_agreement_number or agreement.reference or f"n° {agreement.pk}"
     notes = []

@@ -11,6 +11,7 @@ from departures.forms import FundingAgreementForm, HostOrganisationForm
 from departures.grants import city_coordinates, compute_grant, distance_band, great_circle_km
 from departures.budget import budget
 from departures.models import GrantPayment, Payment, CoPayment, Platform, UnitCost
+from departures.services import quota_for
 from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory, StayFactory
 from dossiers.workflow import State
 
@@ -148,8 +149,8 @@ def test_budget_page_and_downloads(rates, make_dossier, client_for):
     dossier = make_dossier(State.ABROAD)
     agreement = FundingAgreementFactory(scheme=dossier.scheme, year=YEAR, call_year=YEAR, amount=Decimal("1000"),
                                         grant_agreement_number="2031-1-FR01-KA122-VET-000000002")
-    StayFactory(dossier=dossier, scheme=dossier.scheme, departure_date=datetime.date(YEAR, 3, 1),
-                return_date=datetime.date(YEAR, 3, 10), distance_km_override=1200)
+    stay = StayFactory(dossier=dossier, scheme=dossier.scheme, departure_date=datetime.date(YEAR, 3, 1),
+                       return_date=datetime.date(YEAR, 3, 10), distance_km_override=1200)
     page = client_for("manager").get(reverse("departures:budget", args=[agreement.pk])).content.decode()
     flat = page.replace("\u202f", "").replace("\xa0", "")
     assert "Dépassement" in page, flat[flat.find("<h1"):flat.find("<h1") + 1500]
@@ -157,6 +158,13 @@ def test_budget_page_and_downloads(rates, make_dossier, client_for):
     assert "Places" in page and "Restantes" in page
     csv = client_for("mobility").get(reverse("departures:budget_download", args=[agreement.pk, "csv"])).content.decode()
     assert "montant accordé,1000.00" in csv and "montant engagé,1100.00" in csv and "montant restant,-100.00" in csv
+    places = quota_for(dossier.scheme, YEAR)
+    assert csv.splitlines() == [  # docs/report-formats.md describes this layout
+        "poste,montant", f"places accordées,{places.granted}", f"places utilisées,{places.used}",
+        f"places restantes,{places.left}", "montant accordé,1000.00", "montant engagé,1100.00", "montant versé,0.00",
+        "montant restant,-100.00", "participations reçues,0.00", "mobilités engagées,",
+        f"séjour n° {stay.pk} — {dossier.youth},1100.00",
+    ]
     pdf = client_for("mobility").get(reverse("departures:budget_download", args=[agreement.pk, "pdf"]))
     assert pdf.content.startswith(b"%PDF")
     assert client_for("counsellor").get(reverse("departures:budget", args=[agreement.pk])).status_code == 403

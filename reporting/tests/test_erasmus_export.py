@@ -29,7 +29,7 @@ DOCUMENTED = [
 @pytest.fixture
 def known_set(db):
     Platform.objects.create(oid="E10000001", city="Lyon", country="FR")
-    scheme = SchemeFactory(name="Stages Erasmus+", activity_type="VET-LEARN-ST", participant_category="VET-LEARNER")
+    scheme = SchemeFactory(name="Stages Erasmus+", activity_type="LM-SHORT-VET", participant_category="VET-LEARNER")
     agreement = FundingAgreementFactory(scheme=scheme, year=2026, call_year=2025, action_type="KA122-VET",
                                         grant_agreement_number=NUMBER, start_date=datetime.date(2025, 9, 1),
                                         end_date=datetime.date(2027, 8, 31))
@@ -57,12 +57,12 @@ def test_headers_and_codes_match_the_documented_template_row_by_row(known_set):
     rows = read_xlsx(erasmus.export(agreement))
     assert rows[0] == DOCUMENTED == erasmus.COLUMNS
     assert rows[1] == [
-        "Mobility", NUMBER, f"IPM-{first.pk:06d}", "VET-LEARN-ST", "VET-LEARNER", f"IPM-{first.dossier.pk}", "Female",
+        "Mobility", NUMBER, "000077-MOB-00001", "LM-SHORT-VET", "VET-LEARNER", f"IPM-{first.dossier.pk}", "Female",
         "12-04-2004", "FR", "Yes", "E10000001", "FR", "Lyon", "E10000002", "IE", "Cork", "02-03-2026", "10-04-2026",
         "40", "500-1999", "No", "No",
     ]
     assert rows[2] == [
-        "Mobility", NUMBER, f"IPM-{second.pk:06d}", "VET-LEARN-ST", "VET-LEARNER", f"IPM-{second.dossier.pk}", "Male",
+        "Mobility", NUMBER, "000077-MOB-00002", "LM-SHORT-VET", "VET-LEARNER", f"IPM-{second.dossier.pk}", "Male",
         "02-01-2003", "", "No", "E10000001", "FR", "Lyon", "E10000003", "ES", "Sevilla", "04-05-2026", "12-06-2026",
         "40", "500-1999", "Yes", "No",
     ]
@@ -87,7 +87,7 @@ def test_youth_action_types_get_an_itinerary_sub_row(known_set):
     assert itinerary["Data type"] == "Itinerary"
     assert [itinerary[c] for c in ["Grant Agreement No.", "Mobility activity ID", "Receiving Organisation OID",
                                    "Receiving country", "Receiving city", "Funded duration including travel days (in days)"]] == [
-        NUMBER, f"IPM-{first.pk:06d}", "E10000002", "IE", "Cork", "40"]
+        NUMBER, "000077-MOB-00001", "E10000002", "IE", "Cork", "40"]
     assert itinerary["Participant gender"] == "" and itinerary["Participant date of birth"] == ""
 
 
@@ -186,3 +186,19 @@ def test_the_demo_data_export_passes_its_own_prechecks(db):
     call_command("seed_demo", "--force")  # idempotent: the numbers and OIDs stay
     assert {a.grant_agreement_number for a in agreements} == set(
         FundingAgreement.objects.exclude(grant_agreement_number="").values_list("grant_agreement_number", flat=True))
+
+
+def test_mobility_ids_follow_the_beneficiary_modules_pattern_and_continue_after_the_last(known_set):
+    agreement, first, second = known_set
+    erasmus.export(agreement)
+    late = StayFactory(dossier=DossierFactory(scheme=agreement.scheme), scheme=agreement.scheme, host=first.host,
+                       country="IE", city="Cork", departure_date=datetime.date(2026, 1, 5),
+                       return_date=datetime.date(2026, 2, 13))
+    ids = [row[2] for row in read_xlsx(erasmus.export(agreement))[1:]]
+    # The late stay leaves first but was added after the first export: it takes the next number.
+    assert ids == ["000077-MOB-00003", "000077-MOB-00001", "000077-MOB-00002"]
+    late.refresh_from_db()
+    other = FundingAgreementFactory(scheme=agreement.scheme, year=2026, call_year=2026, action_type="KA122-VET",
+                                    grant_agreement_number="2026-1-FR01-KA122-VET-000000099")
+    Stay.objects.filter(pk=late.pk).update(funding_agreement=other)
+    assert [row[2] for row in read_xlsx(erasmus.export(other))[1:]] == ["000077-MOB-00003"]  # kept when moved

@@ -83,7 +83,7 @@ def test_pdf_has_the_platform_period_filters_table_and_extraction_footer(world, 
 
 def test_erasmus_export_one_row_per_departure_of_the_agreement(world, schemes):
     Platform.objects.create(oid="E10000001", city="Lyon", country="FR")
-    schemes["A"].activity_type = "VET-LEARN-LT"
+    schemes["A"].activity_type = "LM-LONG-VET"
     schemes["A"].save()
     agreement = FundingAgreementFactory(scheme=schemes["A"], year=2023, grant_agreement_number="2023-1-FR01-KA122-VET-000000042",
                                         call_year=2023, action_type="KA122-VET")
@@ -98,7 +98,7 @@ def test_erasmus_export_one_row_per_departure_of_the_agreement(world, schemes):
     row = {k: v or "" for k, v in zip(erasmus.COLUMNS, rows[1])}
     assert row["Data type"] == "Mobility"
     assert row["Grant Agreement No."] == "2023-1-FR01-KA122-VET-000000042"
-    assert row["Mobility activity ID"] == f"IPM-{stay.pk:06d}"
+    assert row["Mobility activity ID"] == "000042-MOB-00001"  # the BM's own pattern
     assert row["Participant ID"] == f"IPM-{world['D4'].pk}"
     assert row["Participant gender"] == "Female"
     assert row["Participant date of birth"] == "31-12-1995"
