@@ -92,3 +92,24 @@ def test_changing_ones_password_is_a_page_of_the_application_in_french(client_fo
                                                        "new_password2": "Un-nouveau-mot-42"})
     assert refused.status_code == 200
     assert "Le mot de passe n'a pas été changé. À corriger :" in refused.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2id_and_older_hashes_are_upgraded_at_sign_in(client, users, settings):
+    from django.contrib.auth.hashers import make_password
+
+    from config import settings as production
+    from tests.factories import UserFactory
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS  # the suite hashes with MD5 for speed
+
+    fresh = UserFactory(username="nouvelle")
+    assert fresh.password.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    counsellor = users["counsellor"]
+    type(counsellor).objects.filter(pk=counsellor.pk).update(password=make_password(TEST_PASSWORD, hasher="pbkdf2_sha256"))
+    counsellor.refresh_from_db()
+    assert counsellor.password.startswith("pbkdf2_sha256$")
+    assert password_login(client, counsellor.username).status_code == 302  # the old hash still works…
+    counsellor.refresh_from_db()
+    assert counsellor.password.startswith("argon2$argon2id$")  # …and is replaced at once
+    client.logout()
+    assert password_login(client, counsellor.username).status_code == 302
