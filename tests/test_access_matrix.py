@@ -81,6 +81,9 @@ MATRIX = {
     "password_reset_complete": (GET, None, PUBLIC),
     "otp_verify": (GET, None, ANY_USER),
     "otp_setup": (GET, None, ANY_USER),
+    "account_security": (GET, None, ANY_USER),
+    "otp_backup_codes": (GET, None, ANY_USER),
+    "otp_backup_codes_regenerate": (GET, None, ANY_USER),
     "privacy:audit_log": (GET, None, MANAGERS),
     # --- Fiches de liaison and meetings ---------------------------------------------------------------
     "referrals:my_youths": (GET, None, COUNSELLOR),
@@ -446,7 +449,7 @@ def test_a_staff_flag_alone_without_second_factor_does_not_open_the_admin(client
 WITHOUT_CAPABILITY = {
     "home", "accessibility", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
-    "followup:answer", "space:login", "space:link",
+    "account_security", "otp_backup_codes", "otp_backup_codes_regenerate", "followup:answer", "space:login", "space:link",
 }
 
 
