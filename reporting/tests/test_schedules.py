@@ -266,3 +266,7 @@ def test_the_beat_row_runs_the_task_every_morning():
 
     task = PeriodicTask.objects.get(task="reporting.send_scheduled_exports")
     assert task.enabled and task.crontab.hour == "6"
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert task.task in app.tasks  # the row names a task the worker knows
