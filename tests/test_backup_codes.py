@@ -61,7 +61,8 @@ def test_ten_codes_are_shown_once_at_enrolment(client, users):
     again = client.get(reverse("otp_backup_codes")).content.decode()
     assert CODE.findall(again) == [] and "ont déjà été affichés" in again
     assert not any(c in again for c in codes)
-    # The security page counts them, never shows them.
+    # The security page (linked from every page) counts them, never shows them.
+    assert f'href="{reverse("account_security")}"' in client.get(reverse("dossiers:inbox")).content.decode()
     security = client.get(reverse("account_security")).content.decode()
     assert "<strong>10</strong> sur 10" in security and not any(c in security for c in codes)
 
