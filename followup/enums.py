@@ -68,6 +68,7 @@ class MessageKind(models.TextChoices):
     CONTRACT_READY = "contrat_pret", "Contrat prêt à lire et accepter"
     DEPARTURE = "depart", "Rappel avant le départ (J-7)"
     SURVEY = "enquete", "Questionnaire de satisfaction ou enquête après le retour"
+    SCHEDULED_EXPORT = "export_programme", "Export programmé (responsable)"
 
 
 # The messages a referring counsellor receives a copy of, and may turn off one by one (« Mes notifications »).

@@ -39,6 +39,7 @@ class YouthAnswerForm(forms.Form):
 
 
 VIEW_CHOICES = [
+    ("a_faire", "À faire (en retard et aujourd'hui)"),
     ("aujourdhui", "À appeler aujourd'hui"),
     ("retard", "En retard"),
     ("injoignables", "Injoignables (plusieurs tentatives)"),

@@ -109,7 +109,8 @@ class SentMessage(models.Model):
     body = models.TextField("texte")
     # The HTML alternative of an email (the text above stays the plain-text part); empty for an SMS.
     html_body = models.TextField("texte HTML", blank=True)
-    # Files attached to an email: [{"name", "content" (text), "mimetype"}], e.g. a meeting's .ics.
+    # Files attached to an email: [{"name", "content" (text), "mimetype"}], e.g. a meeting's .ics; a binary
+    # file (a scheduled export's XLSX or PDF) has its content in base64 and "base64": true.
     attachments = models.JSONField("pièces jointes", default=list, blank=True)
     status = models.CharField("statut", max_length=12, choices=MessageStatus.choices, default=MessageStatus.PENDING,
                               db_index=True)

@@ -17,6 +17,7 @@ SQLite database alike:
 
 This module queues by task name and imports no task: ``tasks → calls/reminders → outbox``.
 """
+import base64
 import datetime
 import logging
 import math
@@ -68,7 +69,8 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
     """Record a message under its unique key and, if this call inserted it, send it after commit.
 
     ``recipient``: an address or phone number, or a list of email addresses; ``cc``: email addresses;
-    ``attachments``: ``(name, text content, mimetype)`` triples; ``html``: the HTML alternative of an
+    ``attachments``: ``(name, content, mimetype)`` triples, the content text or bytes (a spreadsheet, a PDF:
+    kept in base64); ``html``: the HTML alternative of an
     email (``body`` is its plain-text part). The row holds all it takes to send it again. Returns True when the message is new
     (False: already recorded, nothing is sent again)."""
     try:
@@ -78,7 +80,7 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
                 defaults={
                     "recipient": _joined(recipient), "cc": _joined(cc), "subject": subject[:255], "body": body,
                     "html_body": html if channel == Channel.EMAIL else "", "dossier": dossier,
-                    "attachments": [{"name": n, "content": c, "mimetype": m} for n, c, m in attachments],
+                    "attachments": [_stored_attachment(n, c, m) for n, c, m in attachments],
                 },
             )
     except IntegrityError:  # another worker inserted it between the lookup and the insert
@@ -86,6 +88,13 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
     if created:
         transaction.on_commit(lambda: dispatch(message.pk))
     return created
+
+
+def _stored_attachment(name, content, mimetype):
+    if isinstance(content, bytes):  # binary files cannot be JSON text: base64, marked so
+        return {"name": name, "content": base64.b64encode(content).decode("ascii"), "mimetype": mimetype,
+                "base64": True}
+    return {"name": name, "content": content, "mimetype": mimetype}
 
 
 def dispatch(pk):
@@ -114,7 +123,10 @@ def _send(message):
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments or ():
-        email.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+        content = attachment["content"]
+        if attachment.get("base64"):
+            content = base64.b64decode(content)
+        email.attach(attachment["name"], content, attachment["mimetype"])
     email.send(fail_silently=False)
 
 

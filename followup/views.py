@@ -23,17 +23,22 @@ def visible_calls(user):
     return scope(FollowUpCall.objects.all(), user, "dossier__structure")
 
 
+# The tab the list opens on: what needs doing now.
+DEFAULT_VIEW = "a_faire"
+
+
 @capability_required("casework")
 def call_list(request):
-    """Calls due today, overdue, flagged unreachable, done — for the platform counsellors."""
+    """Calls to make (overdue and due today together, the oldest first: the list opens there), due
+    today, overdue, flagged unreachable, done — for the platform counsellors."""
     today = timezone.localdate()
     data = request.GET.copy()
-    data.setdefault("view", "aujourdhui")
+    data.setdefault("view", DEFAULT_VIEW)
     if "counsellor" not in data and visible_calls(request.user).filter(assigned_to=request.user).exists():
         data["counsellor"] = "moi"
     form = CallFilterForm(data)
     form.is_valid()
-    filters = form.cleaned_data if form.is_valid() else {"view": "aujourdhui"}
+    filters = form.cleaned_data if form.is_valid() else {"view": DEFAULT_VIEW}
     calls = visible_calls(request.user).select_related("dossier__youth", "dossier__structure", "assigned_to")
     counsellor = filters.get("counsellor")
     if counsellor == "moi":
@@ -46,13 +51,16 @@ def call_list(request):
         calls = calls.filter(dossier__youth__search_name__contains=word)
     open_calls = calls.filter(done_at__isnull=True)
     counts = open_calls.aggregate(
+        a_faire=Count("pk", filter=Q(due_date__lte=today)),
         aujourdhui=Count("pk", filter=Q(due_date=today)),
         retard=Count("pk", filter=Q(due_date__lt=today)),
         injoignables=Count("pk", filter=Q(attempts__gte=max_attempts())),
         ouverts=Count("pk"),
     )
-    view = filters.get("view") or "aujourdhui"
-    if view == "aujourdhui":
+    view = filters.get("view") or DEFAULT_VIEW
+    if view == "a_faire":
+        shown = open_calls.filter(due_date__lte=today).order_by("due_date", "dossier__youth__last_name", "pk")
+    elif view == "aujourdhui":
         shown = open_calls.filter(due_date=today).order_by("dossier__youth__last_name")
     elif view == "retard":
         shown = open_calls.filter(due_date__lt=today).order_by("due_date", "dossier__youth__last_name")

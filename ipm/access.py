@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .enums import MOBILITY_ROLES, PLATFORM_ROLES, Role
@@ -38,6 +39,9 @@ CAPABILITIES = {
     # Upload a piece of the application file: platform staff, and the counsellor of the dossier's structure
     # (their own young people: the dossier is looked up among those they may see). Only staff validate.
     "upload_pieces": set(PLATFORM_ROLES) | {Role.COUNSELLOR},
+    # « Mes exports programmés »: reports, Erasmus+ and funders' files mailed monthly or yearly, each manager
+    # their own (the pages are hidden — 404 — from the other roles).
+    "scheduled_exports": {Role.MANAGER, Role.ADMIN},
     # The young person's own space (/espace/): their dossiers, pieces, meetings, contract. Nothing else.
     "own_space": {Role.YOUTH},
 }
@@ -51,9 +55,9 @@ def has_capability(user, capability):
     return user.role in CAPABILITIES[capability]
 
 
-def capability_required(*capabilities):
+def capability_required(*capabilities, hidden=False):
     """View decorator: anonymous → login page (the space's sign-in page for the young person's own
-    pages); lacking every named capability → 403."""
+    pages); lacking every named capability → 403 (404 with ``hidden``: the page does not exist for them)."""
 
     def decorator(view):
         @wraps(view)
@@ -64,6 +68,8 @@ def capability_required(*capabilities):
                 login_url = "space:login" if capabilities == ("own_space",) else None
                 return redirect_to_login(request.get_full_path(), login_url=login_url)
             if not any(has_capability(request.user, c) for c in capabilities):
+                if hidden:
+                    raise Http404("Page introuvable.")
                 raise PermissionDenied("Cette page n'est pas ouverte à votre rôle.")
             return view(request, *args, **kwargs)
 

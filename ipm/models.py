@@ -72,3 +72,39 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.token} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class AccountEvent(models.Model):
+    """What happened to an account's second factor, for the audit journal (« Journal », privacy/audit.py):
+    an administrator's reset, backup codes regenerated or used. Who acted, whose account, when; the names
+    are kept as text too, so that the line outlives a deleted account."""
+
+    RESET_2FA = "2fa_reinit"
+    CODES_REGENERATED = "2fa_codes"
+    CODE_USED = "2fa_secours"
+    ACTIONS = [
+        (RESET_2FA, "Réinitialisation de la double authentification"),
+        (CODES_REGENERATED, "Nouveaux codes de secours"),
+        (CODE_USED, "Connexion avec un code de secours"),
+    ]
+
+    action = models.CharField("action", max_length=12, choices=ACTIONS)
+    actor = models.ForeignKey("ipm.User", verbose_name="fait par", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    account = models.ForeignKey("ipm.User", verbose_name="compte", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="account_events")
+    account_username = models.CharField("identifiant du compte", max_length=150)
+    at = models.DateTimeField("le", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "événement de compte"
+        verbose_name_plural = "événements de compte"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.account_username} — {self.at:%d/%m/%Y %H:%M}"
+
+    @classmethod
+    def record(cls, action, account, actor=None):
+        return cls.objects.create(action=action, account=account, actor=actor or account,
+                                  account_username=account.username)

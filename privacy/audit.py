@@ -5,7 +5,9 @@ Sources:
 - changes: django-simple-history (``history = HistoricalRecords()`` on the models listed in ``TRACKED``;
   ``HistoryRequestMiddleware`` records the user of the request; ``None`` = an automatic task);
 - reads and downloads: ``dossiers.models.SensitiveAccess`` (reads/changes of the sensitive diagnostic
-  items, and every file served by ``ipm.uploads.serve_file`` through ``record_download``).
+  items, and every file served by ``ipm.uploads.serve_file`` through ``record_download``);
+- accounts' second factor: ``ipm.models.AccountEvent`` (an administrator's reset, backup codes
+  regenerated or used).
 
 The page shows who, when, what object (type, number, dossier) and the NAMES of the changed fields — never
 their values: the log is searchable by people who may not see the sensitive items themselves.
@@ -35,6 +37,7 @@ SENSITIVE_ACCESS = "dossiers.sensitiveaccess"
 # (``DossierEvent``: who, when, from which step to which) is the record of those changes.
 DOSSIER_EVENT = "dossiers.dossierevent"
 HISTORY_ACTIONS = ("+", "~", "-")
+ACCOUNT_EVENT = "ipm.accountevent"
 
 # History action codes (simple-history) and read-log actions → French labels.
 ACTIONS = {
@@ -45,7 +48,11 @@ ACTIONS = {
     "modification": "Modification des éléments sensibles",
     "fichier": "Téléchargement d'un fichier",
     "etape": "Changement d'étape",
+    "2fa_reinit": "Réinitialisation de la double authentification",
+    "2fa_codes": "Nouveaux codes de secours",
+    "2fa_secours": "Connexion avec un code de secours",
 }
+ACCOUNT_ACTIONS = ("2fa_reinit", "2fa_codes", "2fa_secours")
 
 
 def _dossier_via(model_path, fk_field):
@@ -88,6 +95,7 @@ def kind_choices():
     choices = [(key, model._meta.verbose_name.capitalize()) for key, model, _ in tracked()]
     choices.append((DOSSIER_EVENT, "Étapes des dossiers"))
     choices.append((SENSITIVE_ACCESS, "Lectures et téléchargements"))
+    choices.append((ACCOUNT_EVENT, "Comptes (double authentification)"))
     return choices
 
 
@@ -189,12 +197,20 @@ def entries(data=None):
             a_dossier=F("dossier_id"),
         ))
     if not data.get("kind") or data["kind"] == SENSITIVE_ACCESS:
-        if not data.get("action") or data["action"] not in HISTORY_ACTIONS + ("etape",):
+        if not data.get("action") or data["action"] not in HISTORY_ACTIONS + ("etape",) + ACCOUNT_ACTIONS:
             qs = _filter(SensitiveAccess.objects.order_by(), data, "user", "accessed_at", "action", "dossier_id")
             parts.append(qs.values(
                 a_kind=Value(SENSITIVE_ACCESS, output_field=CharField()), a_id=F("id"), a_date=F("accessed_at"),
                 a_action=F("action"), a_user=F("user_id"), a_object=F("dossier_id"), a_dossier=F("dossier_id"),
             ))
+    if data.get("kind", ACCOUNT_EVENT) in ("", ACCOUNT_EVENT) and data.get("action", "") in ("",) + ACCOUNT_ACTIONS:
+        from ipm.models import AccountEvent
+
+        qs = _filter(AccountEvent.objects.order_by(), data, "actor", "at", "action", None)
+        parts.append(qs.values(
+            a_kind=Value(ACCOUNT_EVENT, output_field=CharField()), a_id=F("id"), a_date=F("at"), a_action=F("action"),
+            a_user=F("actor_id"), a_object=F("account_id"), a_dossier=Value(None, output_field=BigIntegerField()),
+        ))
     if not parts:
         return SensitiveAccess.objects.none().values("id")
     first, *others = parts
@@ -249,6 +265,10 @@ def describe(rows):
     for kind, ids in by_kind.items():
         if kind == SENSITIVE_ACCESS:
             found = SensitiveAccess.objects.in_bulk(ids)
+        elif kind == ACCOUNT_EVENT:
+            from ipm.models import AccountEvent
+
+            found = AccountEvent.objects.in_bulk(ids)
         elif kind == DOSSIER_EVENT:
             found = DossierEvent.objects.in_bulk(ids)
         else:
@@ -261,6 +281,9 @@ def describe(rows):
         if row["a_kind"] == SENSITIVE_ACCESS:
             what = f"Dossier n° {row['a_dossier']}"
             fields, detail = [], getattr(record, "item", "")
+        elif row["a_kind"] == ACCOUNT_EVENT:
+            what = f"Compte {getattr(record, 'account_username', row['a_object'])}"
+            fields, detail = [], ""
         elif row["a_kind"] == DOSSIER_EVENT:
             what = f"Dossier n° {row['a_dossier']}"
             detail = ""

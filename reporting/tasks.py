@@ -1,5 +1,5 @@
 """Celery tasks of reporting: check a legacy file, then import it, writing progress on the job; the nightly
-consistency check."""
+consistency check; the daily scheduled exports."""
 import logging
 
 from celery import shared_task
@@ -132,3 +132,15 @@ def check_dossiers():
             log.warning("Cohérence des dossiers : %s — %s dossier(s)", result.text, result.count)
     log.info("Cohérence des dossiers : %s dossier(s) à vérifier", len(flagged))
     return len(flagged)
+
+
+@shared_task(name="reporting.send_scheduled_exports")
+def send_scheduled_exports():
+    """Every morning (beat row of reporting/migrations/0006): the managers' scheduled exports due today,
+    mailed through the outbox (``schedules.send_due``; a second run the same day sends nothing)."""
+    from . import schedules
+
+    counts = schedules.send_due()
+    if any(counts.values()):
+        log.info("Exports programmés : %(sent)s envoyé(s), %(failed)s en échec", counts)
+    return counts

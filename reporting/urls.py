@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consistency_views, views
+from . import consistency_views, schedule_views, views
 
 app_name = "reporting"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/progression/", views.import_progress, name="import_progress"),
     path("import/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
+    path("exports-programmes/", schedule_views.schedule_list, name="schedules"),
+    path("exports-programmes/nouveau/", schedule_views.schedule_create, name="schedule_create"),
+    path("exports-programmes/<int:pk>/", schedule_views.schedule_edit, name="schedule_edit"),
+    path("exports-programmes/<int:pk>/supprimer/", schedule_views.schedule_delete, name="schedule_delete"),
     path("coherence/", consistency_views.consistency_page, name="consistency"),
     path("<slug:name>/", views.report_page, name="report"),
     path("<slug:name>/telecharger.<str:fmt>", views.report_download, name="download"),

@@ -40,7 +40,7 @@ from tests.factories import UserFactory
 from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
 from referrals.models import Meeting
-from reporting.models import ImportJob
+from reporting.models import ExportSubscription, ImportJob
 from space.models import ContractAcceptance, RectificationRequest
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,8 @@ COUNSELLOR = (LOGIN, OK, OK, DENY, DENY, DENY, DENY, OK)  # fiches de liaison
 COUNSELLOR_OWN = (LOGIN, OK, HIDE, DENY, DENY, DENY, DENY, OK)  # one fiche of the structure
 REPORTS = (LOGIN, OK, OK, OK, OK, OK, OK, OK)  # counsellors see their structure's figures
 MANAGERS = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, OK)  # reference data, import, audit log
+SCHEDULES = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, OK)  # « Mes exports programmés »: hidden from the others
+SCHEDULE_OWN = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, HIDE)  # one subscription: its owner (the manager) only
 YOUTH_ONLY = (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY)  # the young person's space (tests/test_access_youth.py)
 
 # url name → (method, objects used for the URL's arguments, outcome per role in ROLES order).
@@ -79,6 +81,9 @@ MATRIX = {
     "password_reset_complete": (GET, None, PUBLIC),
     "otp_verify": (GET, None, ANY_USER),
     "otp_setup": (GET, None, ANY_USER),
+    "account_security": (GET, None, ANY_USER),
+    "otp_backup_codes": (GET, None, ANY_USER),
+    "otp_backup_codes_regenerate": (GET, None, ANY_USER),
     "privacy:audit_log": (GET, None, MANAGERS),
     # --- Fiches de liaison and meetings ---------------------------------------------------------------
     "referrals:my_youths": (GET, None, COUNSELLOR),
@@ -186,6 +191,10 @@ MATRIX = {
     "reporting:import_detail": (GET, "import_job", MANAGERS),
     "reporting:import_progress": (GET, "import_job", MANAGERS),
     "reporting:import_confirm": (POST, "import_job", MANAGERS),
+    "reporting:schedules": (GET, None, SCHEDULES),
+    "reporting:schedule_create": (GET, None, SCHEDULES),
+    "reporting:schedule_edit": (GET, "subscription", SCHEDULE_OWN),
+    "reporting:schedule_delete": (POST, "subscription", SCHEDULE_OWN),
     "reporting:report": (GET, "report", REPORTS),
     "reporting:download": (GET, "report_file", REPORTS),
     # --- The young person's space (their own rows: tests/test_access_youth.py) ----------------------------
@@ -289,6 +298,7 @@ def world(users, structure, settings, tmp_path):
                                            status="echec", dossier=w.follow_up)
     w.import_job = ImportJob.objects.create(original_name="anciens.xlsx", created_by=admin,
                                             file=ContentFile(b"x", name="anciens.xlsx"))
+    w.subscription = ExportSubscription.objects.create(owner=users["manager"], report="funnel")
     from surveys.tests.factories import answered
 
     w.survey = answered(w.follow_up).survey
@@ -332,6 +342,7 @@ def url_kwargs(world, key):
         "message": {"pk": w.message.pk},
         "import_job": {"pk": w.import_job.pk},
         "import_format": {"fmt": "xlsx"},
+        "subscription": {"pk": w.subscription.pk},
         "report": {"name": "departures"},
         "report_file": {"name": "departures", "fmt": "csv"},
         "space_invitation": {"invitation_pk": w.meeting.pk},
@@ -438,7 +449,7 @@ def test_a_staff_flag_alone_without_second_factor_does_not_open_the_admin(client
 WITHOUT_CAPABILITY = {
     "home", "accessibility", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
-    "followup:answer", "space:login", "space:link",
+    "account_security", "otp_backup_codes", "otp_backup_codes_regenerate", "followup:answer", "space:login", "space:link",
 }
 
 

@@ -39,7 +39,9 @@ def test_staff_must_register_an_authenticator_then_give_its_code(client, users):
     # …a few seconds later the right code is accepted.
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=5)):
         response = client.post(reverse("otp_setup"), {"token": code(device), "next": "/dossiers/"})
-        assert response.status_code == 302 and response.url == "/dossiers/"
+        # Then the backup codes, shown once, and on to the page asked for.
+        assert response.status_code == 302 and response.url == f"{reverse('otp_backup_codes')}?next=/dossiers/"
+    assert 'href="/dossiers/"' in client.get(response.url).content.decode()
     assert client.get(reverse("dossiers:inbox")).status_code == 200
     device.refresh_from_db()
     assert device.confirmed

@@ -204,6 +204,26 @@ def test_the_two_factor_setup_opened_twice_at_the_same_moment_makes_one_device(u
     assert clients[0].get(url).status_code == 200  # and the page opens again
 
 
+def test_one_backup_code_given_twice_at_the_same_moment_lets_one_in(users):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from conftest import totp_device
+    from ipm import backup_codes
+
+    user = users["manager"]
+    totp_device(user)
+    code = backup_codes.generate(user)[0]
+    clients = []
+    for _ in range(2):
+        client = Client()
+        client.force_login(user)  # password given, second factor not yet
+        clients.append(client)
+    url = reverse("otp_verify")
+    statuses, errors = at_once(*[lambda c=c: c.post(url, {"token": code, "next": "/dossiers/"}) for c in clients])
+    assert errors == [] and statuses == [200, 302]  # one in, the other told the code is not valid
+    assert StaticToken.objects.filter(device__user=user).count() == backup_codes.COUNT - 1
+
+
 # --- The young person's account, created on first use -------------------------------------------------
 
 def test_the_sign_in_link_sent_twice_at_the_same_moment_makes_one_account(users, monkeypatch):

@@ -34,13 +34,31 @@ def test_calls_due_today_and_overdue(client_for, due_calls):
     today_call, late_call = due_calls
     client = client_for("mobility")
     page = client.get(reverse("followup:calls")).content.decode()
-    # The counsellor's own calls by default: due today.
+    # The counsellor's own calls by default: to do (overdue and due today; the overdue one is not theirs).
     assert "AUJOURDHUI" in page and "ENRETARD" not in page
     assert "06 12 34 56 78" in page
     page = client.get(reverse("followup:calls"), {"view": "retard", "counsellor": ""}).content.decode()
     assert "ENRETARD" in page and "AUJOURDHUI" not in page and "en retard" in page
     page = client.get(reverse("followup:calls"), {"view": "ouverts", "counsellor": "", "q": "enret"}).content.decode()
     assert "ENRETARD" in page and "AUJOURDHUI" not in page
+
+
+def test_the_list_opens_on_what_needs_doing_overdue_and_today_oldest_first(client_for, due_calls):
+    today_call, late_call = due_calls
+    client = client_for("assistant")  # the overdue call is theirs: « À faire » by default, not an empty today
+    page = client.get(reverse("followup:calls")).content.decode()
+    assert 'href="?view=a_faire&amp;counsellor=moi">À faire' in page and "ENRETARD" in page
+    assert 'aria-current="page" href="?view=a_faire' in page
+    # Everybody's calls: the overdue one first, then today's; the other tabs are still there.
+    response = client.get(reverse("followup:calls"), {"counsellor": ""})
+    page = response.content.decode()
+    assert page.index("ENRETARD") < page.index("AUJOURDHUI")
+    assert [c.pk for c in response.context["object_list"]] == [late_call.pk, today_call.pk]
+    assert response.context["counts"]["a_faire"] == 2
+    for tab in ("aujourdhui", "retard", "injoignables", "ouverts", "realises"):
+        assert f"?view={tab}&amp;" in page
+    page = client.get(reverse("followup:calls"), {"view": "aujourdhui", "counsellor": ""}).content.decode()
+    assert "AUJOURDHUI" in page and "ENRETARD" not in page
 
 
 def test_pages_closed_to_counsellors_and_managers(client_for, due_calls):
