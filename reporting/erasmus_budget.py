@@ -3,7 +3,7 @@
 from departures.budget import budget
 from departures.erasmus import mobility_id_for
 
-from .reports.common import DATA, HEADING, TOTAL, Report, Row
+from .reports.common import DATA, HEADING, TOTAL, Column, Report, Row
 
 NAME = "budget"
 
@@ -37,7 +37,7 @@ def report(agreement, result=None):
     if result.uncomputed:
         notes.append(f"{len(result.uncomputed)} mobilité(s) engagée(s) sans montant calculé (voir la page du séjour).")
     return Report(
-        name=NAME, title=f"Budget de la convention {number}", columns=["poste", "montant"], rows=rows,
+        name=NAME, title=f"Budget de la convention {number}", columns=[Column("poste", "Poste"), Column("montant", "Montant (€)")], rows=rows,
         years=[agreement.year],
         filters=[("Convention", f"{agreement.funder_label} — {agreement.scheme} {agreement.year}")], notes=notes,
     )
