@@ -44,4 +44,5 @@ def report(agreement, result=None):
 
 
 def filename(agreement, fmt):
-    return f"budget-convention-{agreement.grant_agreement_number or agreement.pk}.{fmt}"
+    suffix, extension = ("-excel", "csv") if fmt == "excel-csv" else ("", fmt)
+    return f"budget-convention-{agreement.grant_agreement_number or agreement.pk}{suffix}.{extension}"

@@ -171,3 +171,24 @@ def test_amounts_are_shown_with_french_thousands():
     with translation.override("fr"):
         shown = Template('{{ amount|floatformat:"2g" }} €').render(Context({"amount": Decimal("1234.5")}))
     assert shown == "1\xa0234,50 €"
+
+
+def test_the_documented_excel_csv_example_is_what_the_code_gives(capsys):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    call_command("import_legacy", str(Path(__file__).resolve().parent / "fixtures" / "example-legacy.csv"))
+    produced = renderers.to_excel_csv(reports.build("funnel", ReportFilters())).decode("utf-8-sig").split("\r\n")
+    section = (root / "docs" / "report-formats.md").read_text(encoding="utf-8").split("## CSV pour Excel")[1]
+    example = [line[4:] for line in section.split("\n## ")[0].splitlines() if line.startswith("    ")]
+    assert len(example) == 3 and produced[:3] == example
+
+
+def test_the_budget_excel_csv_has_its_own_file_name():
+    from types import SimpleNamespace
+
+    from reporting import erasmus_budget
+
+    agreement = SimpleNamespace(grant_agreement_number="2031-1-FR01", pk=4)
+    assert erasmus_budget.filename(agreement, "excel-csv") == "budget-convention-2031-1-FR01-excel.csv"
+    assert erasmus_budget.filename(agreement, "csv") == "budget-convention-2031-1-FR01.csv"
