@@ -185,6 +185,11 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# Thousands are separated the French way (« 250 000 », « 1 234,50 € », with the no-break space of Django's
+# French formats) where a figure is shown — the report tables (reporting_tags.report_cell) and the amounts
+# (floatformat:"2g") — not by USE_THOUSAND_SEPARATOR: it would group every integer a template prints,
+# identifiers in hand-built links (`/dossiers/1 234/`) and years included. Form values, CSV and JSON are
+# never grouped.
 USE_THOUSAND_SEPARATOR = False
 
 # Static files: project static/ plus front-end packages installed by npm (never copied into the repo).

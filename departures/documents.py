@@ -6,19 +6,19 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ipm.pdf import html_to_pdf
+
 from .models import Platform
 
 
 def _render(template, stay, **context):
-    from weasyprint import HTML
-
     dossier = stay.dossier
     html = render_to_string(template, {
         "stay": stay, "dossier": dossier, "youth": dossier.youth, "scheme": stay.scheme, "host": stay.host,
         "platform": Platform.get(),
         "PLATFORM_NAME": settings.IPM_PLATFORM_NAME, "today": timezone.localdate(), **context,
     })
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def learning_agreement_pdf(stay):

@@ -3,7 +3,7 @@
 from departures.budget import budget
 from departures.erasmus import mobility_label
 
-from .reports.common import DATA, HEADING, TOTAL, Report, Row
+from .reports.common import DATA, HEADING, TOTAL, Column, Report, Row
 
 NAME = "budget"
 
@@ -37,11 +37,12 @@ def report(agreement, result=None):
     if result.uncomputed:
         notes.append(f"{len(result.uncomputed)} mobilité(s) engagée(s) sans montant calculé (voir la page du séjour).")
     return Report(
-        name=NAME, title=f"Budget de la convention {number}", columns=["poste", "montant"], rows=rows,
+        name=NAME, title=f"Budget de la convention {number}", columns=[Column("poste", "Poste"), Column("montant", "Montant (€)")], rows=rows,
         years=[agreement.year],
         filters=[("Convention", f"{agreement.funder_label} — {agreement.scheme} {agreement.year}")], notes=notes,
     )
 
 
 def filename(agreement, fmt):
-    return f"budget-convention-{agreement.grant_agreement_number or agreement.pk}.{fmt}"
+    suffix, extension = ("-excel", "csv") if fmt == "excel-csv" else ("", fmt)
+    return f"budget-convention-{agreement.grant_agreement_number or agreement.pk}{suffix}.{extension}"

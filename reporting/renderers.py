@@ -1,5 +1,9 @@
-"""One report, four renderings: the page (HTML, in the views), CSV (exactly docs/report-formats.md),
-XLSX (formatted: header row, widths, totals) and PDF (WeasyPrint)."""
+"""One report, five renderings: the page (HTML, in the views), CSV (exactly docs/report-formats.md), the
+CSV pour Excel (what a French Excel opens as it is: BOM, semicolons, decimal comma, French titles), XLSX
+(formatted: French titles, percentages, totals) and PDF (WeasyPrint, tagged).
+
+One function per format, each taking a ``Report`` and returning bytes: ``to_csv``, ``to_excel_csv``,
+``to_xlsx``, ``to_pdf`` (``render`` picks one by its name in ``FORMATS``)."""
 import csv
 import io
 from decimal import Decimal
@@ -14,16 +18,26 @@ from .reports.common import DATA, HEADING, SUBTOTAL, TOTAL
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "excel-csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
 FORMATS = tuple(CONTENT_TYPES)
+# The download buttons' words.
+FORMAT_LABELS = {"csv": "CSV", "excel-csv": "CSV pour Excel", "xlsx": "XLSX", "pdf": "PDF"}
+# The number format of a percentage in XLSX (the value a fraction: 0.333 shows « 33,3 % » in a French
+# Excel) and of a whole number (« 250 000 »: Excel groups with the reader's own separator).
+XLSX_PERCENT = "0.0 %"
+XLSX_INTEGER = "#,##0"
 
 
 def filename(report, extension):
     years = report.years
     span = f"{years[0]}" if years and years[0] == years[-1] else (f"{years[0]}-{years[-1]}" if years else "")
-    return f"rapport-{report.name}-{span}.{extension}".replace("--", "-")
+    suffix = ""
+    if extension == "excel-csv":
+        extension, suffix = "csv", "-excel"
+    return f"rapport-{report.name}-{span}{suffix}.{extension}".replace("--", "-")
 
 
 def csv_cell(value):
@@ -47,14 +61,38 @@ def to_csv(report):
     return buffer.getvalue().encode("utf-8")
 
 
+def excel_cell(value):
+    """A cell of the CSV pour Excel: as in the CSV, with a decimal comma."""
+    if isinstance(value, Decimal):
+        return f"{value:.1f}".replace(".", ",")
+    return csv_cell(value)
+
+
+def to_excel_csv(report):
+    """The CSV a French Excel opens as it is (double click): UTF-8 with a BOM, semicolons, CRLF line ends,
+    the French column titles, percentages with a decimal comma (``33,3``). The same rows and figures as the
+    CSV (docs/report-formats.md « CSV pour Excel »)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(report.headings)
+    for row in report.rows:
+        if row.kind == SUBTOTAL:
+            continue
+        writer.writerow([excel_cell(c) for c in row.cells])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def extraction_footer(now=None):
     now = timezone.localtime(now or timezone.now())
     return f"Source : Ipm — {settings.IPM_PLATFORM_NAME}. Extraction du {now:%d/%m/%Y à %H:%M}."
 
 
 def write_xlsx(sheets, output=None):
-    """Write ``sheets`` — a list of (title, header, rows, kinds, widths) — as a formatted XLSX workbook,
-    in write-only (streamed) mode so that large exports stay small in memory. Returns bytes when no
+    """Write ``sheets`` — a list of (title, header, rows, kinds, widths), optionally with a sixth item, the
+    set of the indexes of the percentage columns — as a formatted XLSX workbook, in write-only (streamed)
+    mode so that large exports stay small in memory. A sheet with that sixth item is a report's: its
+    percentages are written as fractions in the ``XLSX_PERCENT`` format (33.3 → 0.333, « 33,3 % »), its
+    whole numbers grouped by thousands; without it, numbers are written as they are. Returns bytes when no
     ``output`` file object is given."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -67,7 +105,8 @@ def write_xlsx(sheets, output=None):
     heading_fill = PatternFill("solid", fgColor="DDEBF7")
     top_border = Border(top=Side(style="thin"))
     workbook = Workbook(write_only=True)
-    for title, header, rows, kinds, widths in sheets:
+    for title, header, rows, kinds, widths, *rest in sheets:
+        percent = rest[0] if rest else None
         sheet = workbook.create_sheet(title=title[:31])
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
@@ -82,10 +121,16 @@ def write_xlsx(sheets, output=None):
         sheet.append(cells)
         for values, kind in zip(rows, kinds):
             cells = []
-            for value in values:
-                if isinstance(value, Decimal):
+            for index, value in enumerate(values):
+                if isinstance(value, Decimal) and percent is not None and index in percent:
+                    cell = WriteOnlyCell(sheet, value=float(value / 100))
+                    cell.number_format = XLSX_PERCENT
+                elif isinstance(value, Decimal):
                     cell = WriteOnlyCell(sheet, value=float(value))
                     cell.number_format = "0.0"
+                elif percent is not None and isinstance(value, int) and not isinstance(value, bool):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = XLSX_INTEGER
                 else:
                     cell = WriteOnlyCell(sheet, value=value)
                     if hasattr(value, "year") and not isinstance(value, str):
@@ -109,7 +154,7 @@ def xlsx_sheet(report, title=None, notes=False):
     """One sheet of ``write_xlsx`` for a report: its table, then its title, period, filters (and its
     notes when asked) and the source with the extraction date."""
     widths = []
-    for index, column in enumerate(report.columns):
+    for index, column in enumerate(report.headings):
         longest = max([len(str(column))] + [len(csv_cell(r.cells[index])) for r in report.rows if index < len(r.cells)])
         widths.append(min(max(longest + 2, 8), 60))
     rows = [r.cells for r in report.rows]
@@ -119,7 +164,8 @@ def xlsx_sheet(report, title=None, notes=False):
     if notes:
         info_rows += [[note] for note in report.notes]
     info_rows.append([extraction_footer()])
-    return (title or report.title, report.columns, rows + info_rows, kinds + [DATA] * len(info_rows), widths)
+    return (title or report.title, report.headings, rows + info_rows, kinds + [DATA] * len(info_rows), widths,
+            report.percent_indexes)
 
 
 def to_xlsx(report):
@@ -134,11 +180,10 @@ def to_pdf(report, request=None):
     return html_to_pdf(html)
 
 
+RENDERERS = {"csv": to_csv, "excel-csv": to_excel_csv, "xlsx": to_xlsx, "pdf": to_pdf}
+
+
 def render(report, fmt, request=None):
-    if fmt == "csv":
-        return to_csv(report)
-    if fmt == "xlsx":
-        return to_xlsx(report)
-    if fmt == "pdf":
-        return to_pdf(report, request)
-    raise ValueError(fmt)
+    if fmt not in RENDERERS:
+        raise ValueError(fmt)
+    return RENDERERS[fmt](report)

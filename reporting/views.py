@@ -48,7 +48,7 @@ def report_page(request, name):
     query = request.GET.urlencode()
     return render(request, "reporting/report.html", {
         "form": form, "report": report, "name": name, "title": reports.REPORT_TITLES.get(name, ""),
-        "query": query, "formats": renderers.FORMATS,
+        "query": query, "formats": renderers.FORMAT_LABELS.items(),
         "flagged": _flagged_in_period(form.filters()) if report is not None else 0,
     })
 

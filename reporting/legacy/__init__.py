@@ -16,6 +16,7 @@ The names below are those the views, the tasks, the ``import_legacy`` command an
 from dataclasses import asdict
 
 from .check import COLUMNS, REQUIRED_COLUMNS, ImportRefused, LegacyRow, LineError, Plan, check
+from .template import template_csv, template_xlsx
 from .write import run, timeline
 
 __all__ = [
@@ -38,14 +39,3 @@ def import_file(data, name="", user=None, dry_run=False, progress=None):
 def errors_as_dicts(errors):
     return [asdict(e) for e in errors]
 
-
-def template_csv():
-    """The template to download: its header row (UTF-8, comma-separated)."""
-    return (",".join(COLUMNS) + "\n").encode("utf-8")
-
-
-def template_xlsx():
-    """The template to download as a spreadsheet: one sheet, the header row."""
-    from ..renderers import write_xlsx
-
-    return write_xlsx([("Dossiers", COLUMNS, [], [], [max(len(c) + 4, 12) for c in COLUMNS])])

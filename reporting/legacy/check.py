@@ -11,7 +11,7 @@ from dossiers.models import Dossier, Youth
 from ipm.text import fold, person_key
 from referrals.models import Structure
 
-from .read import UnreadableFile, read_rows
+from .read import UnreadableFile, csv_encoding, is_xlsx, read_rows
 from .rules import DEPARTED, RuleWarnings
 from .seen import Seen, digest
 
@@ -24,13 +24,17 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["reference", "nom", "prenom", "date_naissance", "sexe", "structure", "date_fiche", "statut_final"]
 
 LEVELS = {fold(v): v for v in ["VI", "Vbis", "V", "IV", "III", "II", "I", "3", "4", "5", "6", "7", "8"]}
-EMPLOYMENT = {"demandeur_emploi", "actif_occupe", "etudiant", "autre"}
+EMPLOYMENT_CHOICES = ["demandeur_emploi", "actif_occupe", "etudiant", "autre"]
+EMPLOYMENT = set(EMPLOYMENT_CHOICES)
 FINAL_STATUSES = ["en_cours", "oriente", "refuse", "abandon", "parti", "interrompu"]
 SITUATIONS_6 = [
     "emploi_cdi", "emploi_cdd_6_mois_plus", "emploi_cdd_moins_6_mois", "formation_qualifiante", "etudes",
     "recherche_emploi", "autre", "inconnu",
 ]
 YES_NO = {"oui": True, "non": False}
+# The reference of the XLSX template's example row (legacy/template.py): a file that still holds it is
+# refused at that line, so that the example never becomes a dossier.
+EXAMPLE_REFERENCE = "EXEMPLE"
 PROGRESS_EVERY = 200
 # Valid rows are counted (references already imported, young people known) this many at a time.
 BATCH = 500
@@ -100,6 +104,7 @@ class Plan:
     followups: int = 0
     statuses: dict = field(default_factory=lambda: {status: 0 for status in FINAL_STATUSES})
     source: tuple = (b"", "")  # the file's bytes and name, read again by ``rows``
+    encoding: str = ""  # a CSV's: « UTF-8 » or « Windows-1252 » (read.csv_encoding)
 
     def count(self, row):
         """Count a row to import in the summary."""
@@ -121,7 +126,7 @@ class Plan:
         imported left out)."""
         if self.errors:
             return
-        header, raw_rows, _ = read_rows(*self.source)
+        header, raw_rows, _ = read_rows(*self.source, encoding=self.encoding or None)
         checker = RowChecker()
         batch = []
         for line, raw in raw_rows:
@@ -153,6 +158,7 @@ class Plan:
             "followups": self.followups,
             "statuses": dict(self.statuses),
             "warnings": [{"line": w.line, "column": w.column, "message": w.message} for w in self.warnings],
+            "encoding": self.encoding,
         }
 
 
@@ -224,6 +230,9 @@ class RowChecker:
             return value
 
         reference = required("reference")
+        if reference.upper() == EXAMPLE_REFERENCE:
+            error("reference", "c'est la ligne d'exemple du modèle : supprimez-la, ou remplacez-la par un vrai "
+                               "dossier avec sa propre référence.")
         last_name = required("nom")
         first_name = required("prenom")
         birth_date = date("date_naissance", needed=True)
@@ -344,9 +353,9 @@ def check(data, name="", progress=None):
     Reads the database, never writes. One row at a time, as the file is read: what is kept grows with
     the errors and warnings, not with the rows (the references and the young people met are digests in
     ``Seen``; the valid rows are counted a batch at a time, then dropped)."""
-    plan = Plan(source=(data, name))
+    plan = Plan(source=(data, name), encoding="" if is_xlsx(data, name) else csv_encoding(data))
     try:
-        header, raw_rows, estimate = read_rows(data, name)
+        header, raw_rows, estimate = read_rows(data, name, plan.encoding or None)
     except UnreadableFile as unreadable:
         plan.errors = [LineError(unreadable.line, "", str(unreadable))]
         return plan
@@ -390,7 +399,7 @@ def check(data, name="", progress=None):
     tally.add(batch)
     tally.finish()
     counted = tally.plan
-    counted.source, counted.total_rows = plan.source, plan.total_rows
+    counted.source, counted.total_rows, counted.encoding = plan.source, plan.total_rows, plan.encoding
     if progress:
         progress(plan.total_rows, plan.total_rows)
     return counted

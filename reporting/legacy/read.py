@@ -5,7 +5,12 @@ read at all, within the limits" (``UnreadableFile``, which ``check`` reports as 
 The limits (``IPM_IMPORT_*`` in config/settings.py, docs/import.md) are checked while reading, before
 anything is kept: rows, columns, characters per cell; for an XLSX, the decompressed size and the
 compression ratio read from the zip directory before the workbook is opened, and the sheet's declared
-dimension before its rows are read. A file past a limit is refused whole, with a French message."""
+dimension before its rows are read. A file past a limit is refused whole, with a French message.
+
+A CSV's encoding (``csv_encoding``): UTF-8 (with or without a BOM) or Windows-1252, what a French Excel
+writes by default (« CSV (séparateur : point-virgule) »); its separator: ``;`` or ``,``, the one the
+header line has more of."""
+import codecs
 import csv
 import datetime
 import io
@@ -63,35 +68,76 @@ class _Limits:
                                      "caractères.", line)
 
 
-def read_rows(data, name=""):
-    """(header, rows, estimate) from CSV or XLSX bytes: ``rows`` yields (line, {column: value}) one at a
+UTF8, CP1252 = "UTF-8", "Windows-1252"
+_CODECS = {UTF8: "utf-8", CP1252: "cp1252"}
+
+
+def is_xlsx(data, name=""):
+    return data[:2] == b"PK" or name.lower().endswith(".xlsx")
+
+
+def csv_encoding(data):
+    """The encoding a CSV is read in: UTF-8 when it starts with a BOM, or when the whole file is valid
+    UTF-8 (a Windows-1252 file with any accent almost never is: « é » is one byte there, never followed by
+    the bytes UTF-8 requires); otherwise Windows-1252 — unless a line of the file holds UTF-8 accents
+    (valid multi-byte UTF-8): then it is a UTF-8 file with a damaged line, which the reading refuses at that
+    line rather than read the rest as Windows-1252 (which would turn every « é » into « Ã© »)."""
+    if data.startswith(codecs.BOM_UTF8) or data.isascii():
+        return UTF8
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), 1 << 20):
+            decoder.decode(data[start:start + (1 << 20)])
+        decoder.decode(b"", final=True)
+        return UTF8
+    except UnicodeDecodeError:
+        pass
+    for raw in io.BytesIO(data):
+        if not raw.isascii():
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return UTF8
+    return CP1252
+
+
+def read_rows(data, name="", encoding=None):
+    """(header, rows, estimate) from CSV or XLSX bytes (a CSV read in ``encoding``, else in the one
+    ``csv_encoding`` finds): ``rows`` yields (line, {column: value}) one at a
     time as the file is read (empty rows left out), ``estimate`` is the expected number of rows (for the
     progress bar). Raises UnreadableFile — at once or while ``rows`` is read — when the file cannot be
     read at all or goes past a limit."""
-    reading = _read_xlsx(data) if data[:2] == b"PK" or name.lower().endswith(".xlsx") else _read_csv(data)
+    reading = _read_xlsx(data) if is_xlsx(data, name) else _read_csv(data, encoding or csv_encoding(data))
     header, estimate = next(reading)
     return header, reading, estimate
 
 
-def _text_lines(data):
-    """The file's lines as text, one at a time; a NUL byte or a line not in UTF-8 stops the reading with
-    the line's number."""
+def _text_lines(data, encoding=UTF8):
+    """The file's lines as text, one at a time; a NUL byte or a line that cannot be read in ``encoding``
+    stops the reading with the line's number."""
+    codec = _CODECS[encoding]
     for number, raw in enumerate(io.BytesIO(data), start=1):
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
         if b"\x00" in raw:
             raise UnreadableFile("la ligne contient un caractère nul (octet 0) : ce n'est pas un fichier CSV "
                                  "texte. Enregistrez-le au format « CSV UTF-8 ».", number)
         try:
-            yield raw.decode("utf-8")
+            yield raw.decode(codec)
         except UnicodeDecodeError:
-            raise UnreadableFile("le fichier n'est pas encodé en UTF-8. Dans votre tableur, "
-                                 "enregistrez-le au format « CSV UTF-8 ».", number) from None
+            if encoding == UTF8:
+                raise UnreadableFile("la ligne n'est pas en UTF-8 alors que le reste du fichier l'est (caractères "
+                                     "abîmés). Dans votre tableur, enregistrez le fichier au format « CSV UTF-8 ».",
+                                     number) from None
+            raise UnreadableFile("le fichier n'est ni en UTF-8 ni en Windows-1252 (un octet n'y correspond à aucun "
+                                 "caractère). Dans votre tableur, enregistrez-le au format « CSV UTF-8 ».",
+                                 number) from None
 
 
-def _read_csv(data):
+def _read_csv(data, encoding):
     limits = _Limits()
-    lines = _text_lines(data)
+    lines = _text_lines(data, encoding)
     first_line = next(lines, "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
 

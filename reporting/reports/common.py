@@ -27,10 +27,32 @@ class Row:
     kind: str = DATA
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of a report: ``key`` is the CSV's header (docs/report-formats.md: it never changes),
+    ``label`` its French title (page, PDF, XLSX, CSV pour Excel); ``percent``: the column holds
+    percentages (``pct``), written as percentages in XLSX."""
+
+    key: str
+    label: str = ""
+    percent: bool = False
+
+    @property
+    def title(self):
+        return self.label or self.key
+
+
+def year_columns(years):
+    """One column per year of the period (its title is the year)."""
+    return [Column(str(year)) for year in years]
+
+
 @dataclass
 class Report:
     name: str
     title: str
+    # A list of ``Column`` (or of keys, their own titles); ``columns`` then holds the keys (the CSV's
+    # header), ``column_defs`` the columns.
     columns: list
     rows: list
     years: list
@@ -40,6 +62,22 @@ class Report:
     # On screen and in the PDF, row labels are shown in words (the CSV and XLSX keep the codes of
     # docs/report-formats.md).
     labels: dict = field(default_factory=dict)
+    column_defs: list = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        keys = [c.key if isinstance(c, Column) else str(c) for c in self.columns]
+        if [c.key for c in self.column_defs] != keys:  # (``dataclasses.replace`` passes both)
+            self.column_defs = [c if isinstance(c, Column) else Column(str(c)) for c in self.columns]
+        self.columns = [c.key for c in self.column_defs]
+
+    @property
+    def headings(self):
+        """The French column titles."""
+        return [c.title for c in self.column_defs]
+
+    @property
+    def percent_indexes(self):
+        return {index for index, column in enumerate(self.column_defs) if column.percent}
 
     @property
     def period(self):

@@ -2,11 +2,14 @@
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from .common import TOTAL, Report, Row, in_years
+from .common import TOTAL, Column, Report, Row, in_years, year_columns
 
 NAME = "departures"
 TITLE = "Départs par dispositif et par année"
 SUMMARY = "Départs par dispositif et par année de départ."
+# The columns (CSV key, French title): the scheme, one per year of the period, the total.
+FIRST_COLUMN = Column("Dispositif", "Dispositif")
+TOTAL_COLUMN = Column("Total", "Total")
 
 
 def report(filters):
@@ -35,7 +38,7 @@ def report(filters):
         "datasets": [{"label": r.cells[0], "data": r.cells[1:-1]} for r in rows[:-1]],
     }
     return Report(
-        NAME, TITLE, ["Dispositif", *[str(y) for y in years], "Total"],
+        NAME, TITLE, [FIRST_COLUMN, *year_columns(years), TOTAL_COLUMN],
         rows, years, filters.describe(), chart,
         notes=["Départs : séjours commencés (date de départ renseignée, séjours interrompus compris), "
                "comptés l'année de la date de départ."],

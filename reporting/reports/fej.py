@@ -5,11 +5,15 @@ from django.db.models.functions import ExtractYear
 from dossiers.enums import EmploymentStatus, old_level
 from dossiers.workflow import State
 
-from .common import Report, Row, annotate_age, as_int, departed, in_years, run_over
+from .common import Column, Report, Row, annotate_age, as_int, departed, in_years, run_over, year_columns
 
 NAME = "fej"
 TITLE = "Tableau des bénéficiaires (FEJ)"
 SUMMARY = "Tableau annexe des bénéficiaires du Fonds d'expérimentation pour la jeunesse."
+
+# The columns (CSV key, French title): the row label, one per year of entry, the whole period.
+FIRST_COLUMN = Column("Bénéficiaires", "Bénéficiaires")
+TOTAL_COLUMN = Column("Total", "Total")
 
 FEJ_SITUATIONS = [
     ("Demandeurs d'emploi", {EmploymentStatus.JOB_SEEKER}),
@@ -135,7 +139,7 @@ def report(filters):
     total_column = _fej_column(total_groups)
     rows = [Row([label, *[c[key] for c in columns], total_column[key]]) for key, label in FEJ_ROWS]
     return Report(
-        NAME, TITLE, ["Bénéficiaires", *[str(y) for y in years], "Total"], rows, years,
+        NAME, TITLE, [FIRST_COLUMN, *year_columns(years), TOTAL_COLUMN], rows, years,
         filters.describe(), None,
         notes=["Par année d'entrée (année de la fiche). Un jeune entré plusieurs années compte dans chacune, "
                "une seule fois dans la colonne Total. Âge à la première fiche ; niveau, situation et sexe "

@@ -6,11 +6,14 @@ from dossiers.workflow import DECIDED_STATES, DIAGNOSED_STATES, State
 from followup.enums import Situation
 from followup.models import FollowUpCall
 
-from .common import Report, Row, departed, in_years, pct
+from .common import Column, Report, Row, departed, in_years, pct
 
 NAME = "funnel"
 TITLE = "De la fiche au départ"
 SUMMARY = "Les étapes de la fiche au départ, pour les fiches reçues dans la période."
+
+# The columns: CSV key (docs/report-formats.md), French title.
+COLUMNS = [Column("Etape", "Étape"), Column("Nombre", "Nombre"), Column("Taux", "Taux (%)", percent=True)]
 
 # The steps of the funnel read from the timeline: step → the states whose event marks it reached.
 REACHED_STEPS = {
@@ -83,7 +86,7 @@ def report(filters):
         "datasets": [{"label": "Nombre", "data": [counts[key] for key, _label in FUNNEL_STEPS]}],
     }
     return Report(
-        NAME, TITLE, ["Etape", "Nombre", "Taux"], rows, years, filters.describe(), chart,
+        NAME, TITLE, COLUMNS, rows, years, filters.describe(), chart,
         notes=["Dossiers dont la fiche a été reçue dans la période ; chaque étape compte les dossiers dont "
                "l'historique atteint l'étape, quelle que soit sa date. Taux : pourcentage des fiches reçues."],
     )

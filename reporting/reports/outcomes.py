@@ -6,12 +6,15 @@ from followup.enums import Situation, is_positive
 from followup.models import FollowUpCall
 from surveys.models import Response, Survey
 
-from .common import HEADING, SUBTOTAL, TOTAL, Report, Row, in_years, pct, run_over
+from .common import HEADING, SUBTOTAL, TOTAL, Column, Report, Row, in_years, pct, run_over
 
 NAME = "outcomes"
 TITLE = "Situation six mois après le retour"
 SUMMARY = "Situation au contact du sixième mois après le retour ; sorties positives."
 
+# The columns: CSV key (docs/report-formats.md), French title.
+COLUMNS = [Column("Situation", "Situation"), Column("Nombre", "Nombre"),
+           Column("Pourcentage", "Part des séjours (%)", percent=True)]
 OUTCOME_ROWS = [
     "emploi_cdi", "emploi_cdd_6_mois_plus", "emploi_cdd_moins_6_mois", "formation_qualifiante",
     "etudes", "recherche_emploi", "autre", "inconnu",
@@ -132,6 +135,6 @@ def report(filters):
                  "retour, ou retour trop ancien)."]
     title = TITLE if horizon == 6 else f"Situation {HORIZONS[horizon]} après le retour"
     return Report(
-        NAME, title, ["Situation", "Nombre", "Pourcentage"], rows, years,
+        NAME, title, COLUMNS, rows, years,
         filters.describe(), chart, labels=labels, notes=notes,
     )

@@ -4,12 +4,18 @@ from django.db.models import Count, F
 
 from dossiers.enums import old_level
 
-from .common import SUBTOTAL, Report, Row, annotate_age, first_per_youth, in_years, pct
+from .common import SUBTOTAL, Column, Report, Row, annotate_age, first_per_youth, in_years, pct
 
 NAME = "profile"
 TITLE = "Profil du public"
 SUMMARY = "Sexe, âge, niveau, QPV et ZRR des jeunes reçus et partis."
 
+# The columns: CSV key (docs/report-formats.md), French title.
+COLUMNS = [
+    Column("section", "Section"), Column("categorie", "Catégorie"),
+    Column("recus", "Reçus"), Column("recus_pct", "Reçus (%)", percent=True),
+    Column("partis", "Partis"), Column("partis_pct", "Partis (%)", percent=True),
+]
 AGE_BANDS = ["moins de 18", "18-19", "20-24", "25-26", "plus de 26"]
 LEVELS = ["VI", "Vbis", "V", "IV", "III", "I-II", "inconnu"]
 YES_NO = ["oui", "non", "inconnu"]
@@ -100,7 +106,7 @@ def report(filters):
             ],
         })
     return Report(
-        NAME, TITLE, ["section", "categorie", "recus", "recus_pct", "partis", "partis_pct"],
+        NAME, TITLE, COLUMNS,
         rows, years, filters.describe(), {"type": "bar", "multiple": charts},
         labels={**SECTION_TITLES, "F": "Femmes", "M": "Hommes", "total": "Total"},
         notes=["Reçus : jeunes distincts dont une fiche a été reçue dans la période (âge à la première fiche). "

@@ -12,12 +12,14 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from surveys.enums import Horizon, ItemKind
 from surveys.models import Answer, QuestionnaireVersion, Response
 
-from .common import Report, Row, in_years, pct
+from .common import Column, Report, Row, in_years, pct
 
 NAME = "satisfaction"
 TITLE = "Satisfaction au retour"
 SUMMARY = "Questionnaire de satisfaction au retour : répondants, taux de réponse, réponses question par question."
-COLUMNS = ["section", "question", "reponse", "nombre", "pourcentage"]
+# The columns: CSV key (docs/report-formats.md), French title.
+COLUMNS = [Column("section", "Section"), Column("question", "Question"), Column("reponse", "Réponse"),
+           Column("nombre", "Nombre"), Column("pourcentage", "Part des répondants (%)", percent=True)]
 FREE_TEXT_ROW = "réponses écrites"
 
 

@@ -1,15 +1,19 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 @register.filter
 def report_cell(value):
-    """Numbers as the French read them: '33,3 %' for a percentage, integers as they are."""
+    """Numbers as the French read them: '33,3 %' for a percentage, '250 000' for a count (the thousands
+    separated as the French locale does, with a no-break space)."""
     if isinstance(value, Decimal):
-        return f"{value:.1f}".replace(".", ",") + " %"
+        return f"{value:.1f}".replace(".", ",") + "\u00a0%"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)
     return value
 
 

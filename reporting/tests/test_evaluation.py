@@ -38,12 +38,13 @@ def test_the_evaluation_workbook(client, users, structure):
         assert len(footer) == 1 and "Extraction du" in footer[0], title
     assert sheets["Bénéficiaires"][0][:2] == ("Bénéficiaires", "2024")
     twelve = sheets["Situation à 12 mois"]
-    assert ("inconnu", 1, 100.0) in twelve and ("emploi ou études", 0, 0.0) in twelve
+    # Percentages are fractions in XLSX (shown « 100,0 % »).
+    assert ("inconnu", 1, 1.0) in twelve and ("emploi ou études", 0, 0.0) in twelve
     assert ("Année 2024",) == tuple(c for c in twelve[[r[0] for r in twelve].index("Situation douze mois après le retour") + 1] if c)
     satisfaction = sheets["Satisfaction"]
     assert satisfaction[1][:4] == ("ensemble", "répondants", None, 1)
     assert ("Organisation générale du programme", "L'organisation du programme par la plateforme", "très bien", 1,
-            100.0) in satisfaction
+            1.0) in satisfaction
     # A counsellor of another structure: their structure's figures only.
     log_in(client, users["other_counsellor"])
     other = sheets_of(client.get(reverse("reporting:evaluation"), {"format": "xlsx", "year_from": 2024}))

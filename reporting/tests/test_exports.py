@@ -63,11 +63,13 @@ def test_xlsx_is_formatted_and_holds_the_table_and_totals(world):
     assert any(t and t.startswith("Source : Ipm") for t in texts)
 
 
-def test_xlsx_percentages_are_numbers_with_one_decimal(world):
+def test_xlsx_percentages_are_percentages_with_one_decimal(world):
     content = renderers.to_xlsx(reports.build("funnel", ReportFilters(year_from=2022, year_to=2022)))
     sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet["C3"].value == 100.0 and sheet["C4"].value == 75.0
-    assert sheet["C4"].number_format == "0.0"
+    assert sheet["C1"].value == "Taux (%)"
+    # The CSV's 100.0 and 75.0, as fractions shown « 100,0 % » and « 75,0 % ».
+    assert sheet["C3"].value == 1.0 and sheet["C4"].value == 0.75
+    assert sheet["C4"].number_format == "0.0 %"
 
 
 def test_pdf_has_the_platform_period_filters_table_and_extraction_footer(world, structure, settings):
@@ -126,7 +128,7 @@ def test_download_views_match_the_renderers(world, client_for):
     assert 'filename="rapport-departures-2022-2023.csv"' in response["Content-Disposition"]
     assert response.content.decode().endswith("Total,1,2,3\n")
     response = client.get(reverse("reporting:download", args=["profile", "xlsx"]) + "?year_from=2022")
-    assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "section"
+    assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "Section"
     response = client.get(reverse("reporting:download", args=["outcomes", "pdf"]) + "?year_from=2022")
     assert "Sortie positive (CDI" in pdf_text(response.content)
     assert client.get(reverse("reporting:download", args=["departures", "doc"])).status_code == 404

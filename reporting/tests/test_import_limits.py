@@ -142,10 +142,11 @@ def test_a_nul_byte_is_a_clean_error_naming_its_line(client_for):
 
 
 def test_invalid_utf8_is_a_clean_error_naming_its_line(client_for):
+    # UTF-8 accents (« Léa ») above, one line in another encoding: a damaged UTF-8 file, not Windows-1252.
     content = f"{HEADER}\n{ROW.format(n=1)}\n{ROW.format(n=2)}\n".encode() + "A3,Hélène,Léa\n".encode("latin-1")
     job, page = upload(client_for("manager"), content, "historique.csv")
-    assert_refused(job, page, "le fichier n'est pas encodé en UTF-8. Dans votre tableur, enregistrez-le au "
-                              "format « CSV UTF-8 ».", line=4)
+    assert_refused(job, page, "la ligne n'est pas en UTF-8 alors que le reste du fichier l'est (caractères "
+                              "abîmés). Dans votre tableur, enregistrez le fichier au format « CSV UTF-8 ».", line=4)
 
 
 def test_a_file_within_the_limits_still_reads_with_multi_line_cells_and_crlf():

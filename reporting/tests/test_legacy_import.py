@@ -199,11 +199,19 @@ def test_semicolon_delimiter_and_bom_are_accepted(tmp_path):
     assert Dossier.objects.get(legacy_reference="R2").state == State.ORIENTED
 
 
-def test_a_file_not_in_utf8_is_refused_with_a_clear_message(tmp_path, capsys):
+def test_a_windows_1252_file_is_read_as_such_and_said_so(tmp_path, capsys):
     path = write(tmp_path, [HEADER, GOOD[2]], encoding="cp1252")  # Kévin
+    call_command("import_legacy", str(path))
+    assert "Fichier lu en Windows-1252." in capsys.readouterr().out
+    assert Youth.objects.get().first_name == "Kévin"
+
+
+def test_a_file_in_no_known_encoding_is_refused_with_a_clear_message(tmp_path, capsys):
+    path = tmp_path / "historique.csv"
+    path.write_bytes((HEADER + "\n").encode() + GOOD[2].encode("cp1252").replace(b"\xe9", b"\x81") + b"\n")
     with pytest.raises(CommandError):
         call_command("import_legacy", str(path))
-    assert "UTF-8" in capsys.readouterr().err
+    assert "ni en UTF-8 ni en Windows-1252" in capsys.readouterr().err
     assert Dossier.objects.count() == 0
 
 

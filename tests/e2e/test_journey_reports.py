@@ -17,7 +17,7 @@ def test_departures_page_draws_its_chart(page, world):
     assert canvas.count() == 1
     assert page.evaluate("() => Chart.getChart(document.querySelector('#report-charts canvas')).data.labels") == [
         "2022", "2023"]
-    assert page.get_by_role("link", name="CSV").get_attribute("href").endswith("telecharger.csv?year_from=2022&year_to=2023")
+    assert page.get_by_role("link", name="CSV", exact=True).get_attribute("href").endswith("telecharger.csv?year_from=2022&year_to=2023")
     assert_accessible(page)
     assert page.js_errors == []
 

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             ) from None
         verb = "seraient créés" if options["dry_run"] else "créés"
         self.stdout.write(
-            f"{summary['rows']} ligne(s) lue(s) ; {summary['dossiers']} dossier(s) {verb}, "
+            (f"Fichier lu en {summary['encoding']}. " if summary.get("encoding") else "")
+            + f"{summary['rows']} ligne(s) lue(s) ; {summary['dossiers']} dossier(s) {verb}, "
             f"{summary['skipped']} déjà importé(s) (ignorés) ; {summary['new_youths']} nouveau(x) jeune(s), "
             f"{summary['known_youths']} déjà connu(s) ; {summary['stays']} séjour(s), "
             f"{summary['followups']} suivi(s) à six mois."

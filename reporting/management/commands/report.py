@@ -1,5 +1,9 @@
 """python manage.py report NAME [--year Y | --from Y1 --to Y2] [--scheme S] [--structure S]
-                              [--host H] [--horizon 6|12|36] [--format csv|xlsx|pdf] [--output FILE]"""
+                              [--host H] [--horizon 6|12|36] [--format csv|excel-csv|xlsx|pdf]
+                              [--output FILE]
+
+``csv`` is the fixed CSV of docs/report-formats.md (standard output without --output); ``excel-csv`` the
+CSV pour Excel (BOM, semicolons, decimal comma, French titles), written to a file like XLSX and PDF."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,7 +29,8 @@ def _by_name(model, value, label):
 
 
 class Command(BaseCommand):
-    help = "Produit un rapport (departures, funnel, profile, outcomes, fej, satisfaction) en CSV, XLSX ou PDF."
+    help = ("Produit un rapport (departures, funnel, profile, outcomes, fej, satisfaction) en CSV, CSV pour Excel "
+            "(excel-csv), XLSX ou PDF.")
 
     def add_arguments(self, parser):
         parser.add_argument("name", choices=sorted(reports.REPORTS), help="le rapport")
@@ -39,7 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", help="nom (ou identifiant) de la structure d'accueil (satisfaction)")
         parser.add_argument("--horizon", type=int, choices=[6, 12, 36], default=6,
                             help="outcomes : la situation à 6, 12 ou 36 mois après le retour")
-        parser.add_argument("--format", choices=renderers.FORMATS, default="csv")
+        parser.add_argument("--format", choices=renderers.FORMATS, default="csv",
+                            help="csv (format fixe des financeurs), excel-csv (CSV pour Excel), xlsx ou pdf")
         parser.add_argument("--output", help="fichier à écrire (CSV sans --output : sortie standard)")
 
     def handle(self, *args, **options):
