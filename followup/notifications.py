@@ -24,7 +24,6 @@ under the invitation's one UID; the sequence (raised by ``referrals.meetings`` o
 ``connect()`` is called by ``FollowupConfig.ready``.
 """
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +39,7 @@ from referrals.signals import invitations_sent, invitations_withdrawn, meeting_c
 from .enums import Channel, MessageKind
 from . import step_messages
 from .contact import counsellor_copy, space_url, tell_youth
+from .mail import render_staff_email
 from .outbox import absolute_url, message_sent, queue_message
 
 
@@ -71,27 +71,25 @@ def on_referral_sent(sender, dossier, referral=None, attached=False, **kwargs):
     recipients = reception_recipients()
     if not recipients:
         return False
-    link = f"Ouvrir le dossier : {absolute_url(reverse('dossiers:detail', args=[dossier.pk]))}\n\n"
+    link = absolute_url(reverse("dossiers:detail", args=[dossier.pk]))
     who = f"{dossier.youth.first_name} {dossier.youth.last_name[:1].upper()}."
     if attached and referral is not None:
-        body = (
-            "Bonjour,\n\n"
+        text, html = render_staff_email([
+            "Bonjour,", "",
             f"Une nouvelle fiche de liaison est arrivée de {referral.structure} "
-            f"(conseiller : {referral.counsellor or 'non précisé'}) pour un jeune qui a déjà un dossier en cours.\n"
-            f"Elle est rattachée au dossier n° {dossier.pk} ({who}), étape : {dossier.state_label}.\n\n"
-            f"{link}— Ipm"
-        )
+            f"(conseiller : {referral.counsellor or 'non précisé'}) pour un jeune qui a déjà un dossier en cours.",
+            f"Elle est rattachée au dossier n° {dossier.pk} ({who}), étape : {dossier.state_label}.",
+        ], link, "Ouvrir le dossier")
         return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"referral:{referral.pk}", "", recipients,
-                             body, f"Nouvelle fiche de liaison rattachée au dossier n° {dossier.pk}", dossier)
-    body = (
-        "Bonjour,\n\n"
+                             text, f"Nouvelle fiche de liaison rattachée au dossier n° {dossier.pk}", dossier, html=html)
+    text, html = render_staff_email([
+        "Bonjour,", "",
         f"Une nouvelle fiche de liaison est arrivée de {dossier.structure} "
-        f"(conseiller : {dossier.referring_counsellor or 'non précisé'}).\n"
-        f"Dossier n° {dossier.pk} ({who})\n\n"
-        f"{link}— Ipm"
-    )
-    return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"dossier:{dossier.pk}", "", recipients, body,
-                         f"Nouvelle fiche de liaison — dossier n° {dossier.pk}", dossier)
+        f"(conseiller : {dossier.referring_counsellor or 'non précisé'}).",
+        f"Dossier n° {dossier.pk} ({who})",
+    ], link, "Ouvrir le dossier")
+    return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"dossier:{dossier.pk}", "", recipients, text,
+                         f"Nouvelle fiche de liaison — dossier n° {dossier.pk}", dossier, html=html)
 
 
 # --- Meeting invitations: to the young person, copy to the referring counsellor ----------------------------
@@ -203,11 +201,9 @@ def on_decision_recorded(sender, review, **kwargs):
         )
     if review.decision == Decision.POSTPONED and review.postponed_to:
         lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
-    link = absolute_url(reverse("dossiers:detail", args=[review.dossier_id]))
-    html = render_to_string("followup/email/staff.html", {
-        "lines": lines, "link": link, "link_label": "Voir le dossier", "PLATFORM_NAME": settings.IPM_PLATFORM_NAME})
-    lines += ["", f"Voir le dossier : {link}", "", f"— {settings.IPM_PLATFORM_NAME}"]
+    text, html = render_staff_email(lines, absolute_url(reverse("dossiers:detail", args=[review.dossier_id])),
+                                    "Voir le dossier")
     return queue_message(MessageKind.DECISION, Channel.EMAIL, f"review:{review.pk}", "", counsellor.email,
-                         "\n".join(lines), f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier,
+                         text, f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier,
                          html=html)
 
