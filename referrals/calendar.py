@@ -87,14 +87,16 @@ def _event(meeting, uid, sequence, cancelled):
     return event
 
 
-def _calendar(method, event):
+def _calendar(method, event, day):
+    """The calendar of ``event`` (on ``day``) with its time zone, described for the year around the day."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    year = datetime.timedelta(days=366)
+    calendar.add_missing_timezones(first_date=day - year, last_date=day + year)
     return calendar.to_ical()
 
 
@@ -129,7 +131,7 @@ def build_invitation(invitation, method="REQUEST"):
     answer_url = settings.IPM_BASE_URL.rstrip("/") + reverse("space:meeting", args=[invitation.pk])
     if description := _description(meeting, "" if method == "CANCEL" else answer_url):
         event.add("description", description)
-    return _calendar(method, event)
+    return _calendar(method, event, meeting.date)
 
 
 def build_meeting(meeting):
@@ -137,7 +139,7 @@ def build_meeting(meeting):
     event = _event(meeting, meeting_uid(meeting), 0, cancelled=meeting.cancelled_at is not None)
     if description := _description(meeting):
         event.add("description", description)
-    return _calendar("PUBLISH", event)
+    return _calendar("PUBLISH", event, meeting.date)
 
 
 def attachment(invitation, method="REQUEST"):
