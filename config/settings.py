@@ -243,8 +243,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Extra address told of every new fiche, besides the platform reception users.
 IPM_RECEPTION_EMAIL = os.environ.get("IPM_RECEPTION_EMAIL", "")
 IPM_PLATFORM_NAME = os.environ.get("IPM_PLATFORM_NAME", "Plateforme régionale de mobilité internationale")
-# The platform's phone, told to a young person who cannot sign in (too many requests: docs/space.md).
-IPM_PLATFORM_PHONE = os.environ.get("IPM_PLATFORM_PHONE", "")
+# How to reach the platform: in the footer of every email (docs/calendar.md), the phone also told to a young
+# person who cannot sign in (too many requests: docs/space.md). The address is also the ORGANIZER of the meeting
+# invitations (calendar replies go there). The defaults are the demo's: set them in production.
+IPM_PLATFORM_PHONE = os.environ.get("IPM_PLATFORM_PHONE", "04 77 00 00 00")
+IPM_PLATFORM_EMAIL = os.environ.get("IPM_PLATFORM_EMAIL", "contact@ipm.localhost")
+IPM_PLATFORM_ADDRESS = os.environ.get("IPM_PLATFORM_ADDRESS", "1 place de l'Hôtel de Ville, 42000 Saint-Étienne")
 IPM_BASE_URL = os.environ.get("IPM_BASE_URL", "http://127.0.0.1:8000")
 
 # The outbox (followup/outbox.py): attempts per message, back-off between them, and how long a message

@@ -9,13 +9,13 @@ counsellor unless the counsellor turned that kind off.
   ``CopyOptOut(user, kind)`` turns one kind of copy off; it never stops a message to the young person.
 - **Every email** is rendered from two templates, ``followup/email/<name>.txt`` (the text) and
   ``.html`` (its HTML alternative), both extending a base that adds the greeting, the link into the space,
-  the note of the copy and the signature. **Every SMS** is one short text (≤ ``SMS_MAX`` characters) that
+  the note of the copy, the signature and the platform's footer (``followup.mail``). **Every SMS** is one short text (≤ ``SMS_MAX`` characters) that
   ends with the link. No message carries a sign-in token: the space's own sign-in page sends one.
 """
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import mail
 from .enums import Channel, ContactChoice
 from .models import ContactPreference, CopyOptOut
 from .outbox import absolute_url, queue_message
@@ -74,11 +74,9 @@ def space_url(name="space:home", *args):
 
 
 def render_email(template, context):
-    """(text, html) of ``followup/email/<template>``."""
-    context = {"PLATFORM_NAME": settings.IPM_PLATFORM_NAME, "sign_in_url": space_url("space:login"), **context}
-    text = render_to_string(f"followup/email/{template}.txt", context).strip() + "\n"
-    html = render_to_string(f"followup/email/{template}.html", context)
-    return text, html
+    """(text, html) of ``followup/email/<template>`` for the young person (``mail.render_email``, with the
+    link to ask for a sign-in link)."""
+    return mail.render_email(template, {"sign_in_url": space_url("space:login"), **context})
 
 
 def sms_text(text, link):

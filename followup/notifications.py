@@ -12,16 +12,18 @@ new fiche            ``dossier:<n°>``, once                     ``referrals.sig
 fiche attached       ``referral:<n°>``, once                    ``referrals.signals.referral_sent``
 meeting invitation   ``invitation:<n°>``, when invited          ``referrals.signals.invitations_sent``
 commission decision  ``review:<n°>``, once (to the counsellor)  ``dossiers.signals.decision_recorded``
-meeting cancelled    ``invitation:<n°>``, once                  ``referrals.signals.meeting_changed``
-meeting new time     ``invitation:<n°>``, per date/time/place   ``referrals.signals.meeting_changed``
+meeting cancelled    ``invitation:<n°>``, per sequence          ``referrals.signals.meeting_changed``
+invitation withdrawn ``invitation:<n°>``, per sequence          ``referrals.signals.invitations_withdrawn``
+meeting new time     ``invitation:<n°>``, per sequence          ``referrals.signals.meeting_changed``
 ===================  =========================================  ========================================
+
+The meeting messages carry the invitation's calendar file (``referrals.calendar``): ``METHOD:REQUEST`` for
+the invitation and each new time, ``METHOD:CANCEL`` for a cancelled meeting or a withdrawn invitation, all
+under the invitation's one UID; the sequence (raised by ``referrals.meetings`` on each change) keys them.
 
 ``connect()`` is called by ``FollowupConfig.ready``.
 """
-import hashlib
-
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,13 +32,14 @@ from dossiers.models import CommissionReview, Dossier
 from dossiers.signals import decision_recorded
 from ipm.enums import Role
 from ipm.models import User
-from referrals.meetings import meeting_ics
+from referrals import calendar
 from referrals.models import Invitation
-from referrals.signals import invitations_sent, meeting_changed, referral_sent
+from referrals.signals import invitations_sent, invitations_withdrawn, meeting_changed, referral_sent
 
 from .enums import Channel, MessageKind
 from . import step_messages
 from .contact import counsellor_copy, space_url, tell_youth
+from .mail import render_staff_email
 from .outbox import absolute_url, message_sent, queue_message
 
 
@@ -46,6 +49,7 @@ def connect():
     decision_recorded.connect(on_decision_recorded, dispatch_uid="followup.decision")
     message_sent.connect(on_message_sent, dispatch_uid="followup.invitation_sent_at")
     meeting_changed.connect(on_meeting_changed, dispatch_uid="followup.meeting_changed")
+    invitations_withdrawn.connect(on_invitations_withdrawn, dispatch_uid="followup.invitations_withdrawn")
     step_messages.connect()  # the young person's steps: diagnostic, pieces, decision, contract
 
 
@@ -67,27 +71,25 @@ def on_referral_sent(sender, dossier, referral=None, attached=False, **kwargs):
     recipients = reception_recipients()
     if not recipients:
         return False
-    link = f"Ouvrir le dossier : {absolute_url(reverse('dossiers:detail', args=[dossier.pk]))}\n\n"
+    link = absolute_url(reverse("dossiers:detail", args=[dossier.pk]))
     who = f"{dossier.youth.first_name} {dossier.youth.last_name[:1].upper()}."
     if attached and referral is not None:
-        body = (
-            "Bonjour,\n\n"
+        text, html = render_staff_email([
+            "Bonjour,", "",
             f"Une nouvelle fiche de liaison est arrivée de {referral.structure} "
-            f"(conseiller : {referral.counsellor or 'non précisé'}) pour un jeune qui a déjà un dossier en cours.\n"
-            f"Elle est rattachée au dossier n° {dossier.pk} ({who}), étape : {dossier.state_label}.\n\n"
-            f"{link}— Ipm"
-        )
+            f"(conseiller : {referral.counsellor or 'non précisé'}) pour un jeune qui a déjà un dossier en cours.",
+            f"Elle est rattachée au dossier n° {dossier.pk} ({who}), étape : {dossier.state_label}.",
+        ], link, "Ouvrir le dossier")
         return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"referral:{referral.pk}", "", recipients,
-                             body, f"Nouvelle fiche de liaison rattachée au dossier n° {dossier.pk}", dossier)
-    body = (
-        "Bonjour,\n\n"
+                             text, f"Nouvelle fiche de liaison rattachée au dossier n° {dossier.pk}", dossier, html=html)
+    text, html = render_staff_email([
+        "Bonjour,", "",
         f"Une nouvelle fiche de liaison est arrivée de {dossier.structure} "
-        f"(conseiller : {dossier.referring_counsellor or 'non précisé'}).\n"
-        f"Dossier n° {dossier.pk} ({who})\n\n"
-        f"{link}— Ipm"
-    )
-    return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"dossier:{dossier.pk}", "", recipients, body,
-                         f"Nouvelle fiche de liaison — dossier n° {dossier.pk}", dossier)
+        f"(conseiller : {dossier.referring_counsellor or 'non précisé'}).",
+        f"Dossier n° {dossier.pk} ({who})",
+    ], link, "Ouvrir le dossier")
+    return queue_message(MessageKind.NEW_REFERRAL, Channel.EMAIL, f"dossier:{dossier.pk}", "", recipients, text,
+                         f"Nouvelle fiche de liaison — dossier n° {dossier.pk}", dossier, html=html)
 
 
 # --- Meeting invitations: to the young person, copy to the referring counsellor ----------------------------
@@ -109,7 +111,6 @@ def queue_invitation(invitation):
         where = (where + " — " if where else "") + f"en visioconférence : {meeting.video_link}"
     hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
     label = meeting.title or meeting.get_kind_display()
-    ics = ("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"), "text/calendar; charset=utf-8; method=PUBLISH")
     return tell_youth(
         MessageKind.INVITATION, f"invitation:{invitation.pk}",
         f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}", invitation.dossier,
@@ -118,7 +119,7 @@ def queue_invitation(invitation):
         sms=f"vous êtes invité(e) : {label}, le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
             f" ({where or 'lieu précisé ultérieurement'}). Confirmez :",
         link=space_url("space:meeting", invitation.pk), link_label="Confirmer ou décliner",
-        attachments=[ics], copy_alone=True,
+        attachments=[calendar.attachment(invitation, "REQUEST")], copy_alone=True,
     )
 
 
@@ -129,39 +130,46 @@ def on_message_sent(sender, message, **kwargs):
         Invitation.objects.filter(pk=message.object_key.split(":", 1)[1]).update(email_sent_at=timezone.now())
 
 
-# --- Meeting cancelled or moved: to the young person, copy to the referring counsellor ---------------------
+# --- Meeting cancelled or moved, invitation withdrawn: to the young person, copy to the counsellor ----------
 
-def schedule_key(meeting):
-    """The period of a « nouvel horaire » message: the new date and time plus a digest of the end and place
-    (20 characters): the same schedule is told once, each new one once."""
-    where = f"{meeting.end_time}|{meeting.place}|{meeting.video_link}".encode()
-    return f"{meeting.date:%Y%m%d}T{meeting.start_time:%H%M}-{hashlib.sha1(where).hexdigest()[:6]}"
+def _invitations(invitations):
+    return Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+        "meeting", "dossier__youth", "dossier__referring_counsellor")
 
 
 def on_meeting_changed(sender, meeting, invitations, cancelled, **kwargs):
-    invitations = Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
-        "meeting", "dossier__youth", "dossier__referring_counsellor")
-    return sum(queue_meeting_change(invitation, cancelled) for invitation in invitations)
+    return sum(queue_meeting_change(invitation, cancelled) for invitation in _invitations(invitations))
 
 
-def queue_meeting_change(invitation, cancelled):
+def on_invitations_withdrawn(sender, invitations, **kwargs):
+    return sum(queue_meeting_change(invitation, True, withdrawn=True) for invitation in _invitations(invitations))
+
+
+def queue_meeting_change(invitation, cancelled, withdrawn=False):
+    """The new time (with the calendar's update), or the cancel (the meeting cancelled, or this one invitation
+    withdrawn) with the calendar's cancel. Keyed on the invitation's sequence: each change is told once."""
     meeting = invitation.meeting
     label = meeting.title or meeting.get_kind_display()
     when = f"le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
     where = meeting.place or meeting.video_link or "précisé ultérieurement"
+    period = f"s{invitation.sequence}"
     if cancelled:
-        kind, period, attachments = MessageKind.MEETING_CANCELLED, "", []
-        subject = f"Réunion annulée : {label} du {meeting.date:%d/%m/%Y}"
-        sms = f"la réunion « {label} » {when} est annulée. Une autre date vous sera proposée."
+        kind, attachments = MessageKind.MEETING_CANCELLED, [calendar.attachment(invitation, "CANCEL")]
+        if withdrawn:
+            subject = f"Invitation retirée : {label} du {meeting.date:%d/%m/%Y}"
+            sms = f"votre invitation à « {label} » {when} est retirée. Votre conseiller vous dira la suite."
+        else:
+            subject = f"Réunion annulée : {label} du {meeting.date:%d/%m/%Y}"
+            sms = f"la réunion « {label} » {when} est annulée. Une autre date vous sera proposée."
     else:
-        kind, period = MessageKind.MEETING_MOVED, schedule_key(meeting)
+        kind, attachments = MessageKind.MEETING_MOVED, [calendar.attachment(invitation, "REQUEST")]
         subject = f"Nouvel horaire : {label} {when}"
         sms = f"nouvel horaire pour « {label} » : {when} ({where})."
-        attachments = [("invitation.ics", meeting_ics(meeting, f"-{invitation.pk}"),
-                        "text/calendar; charset=utf-8; method=PUBLISH")]
     return tell_youth(kind, f"invitation:{invitation.pk}", period, invitation.dossier, template="meeting_change",
-                      subject=subject, context={"cancelled": cancelled, "label": label, "when": when, "where": where},
-                      sms=sms, link=space_url("space:meeting", invitation.pk), link_label="Voir mon rendez-vous",
+                      subject=subject, sms=sms,
+                      context={"cancelled": cancelled, "withdrawn": withdrawn, "label": label, "when": when,
+                               "where": where},
+                      link=space_url("space:meeting", invitation.pk), link_label="Voir mon rendez-vous",
                       attachments=attachments, copy_alone=True)
 
 
@@ -193,11 +201,9 @@ def on_decision_recorded(sender, review, **kwargs):
         )
     if review.decision == Decision.POSTPONED and review.postponed_to:
         lines.append(f"Le dossier sera présenté à la commission du {review.postponed_to.date:%d/%m/%Y}.")
-    link = absolute_url(reverse("dossiers:detail", args=[review.dossier_id]))
-    html = render_to_string("followup/email/staff.html", {
-        "lines": lines, "link": link, "link_label": "Voir le dossier", "PLATFORM_NAME": settings.IPM_PLATFORM_NAME})
-    lines += ["", f"Voir le dossier : {link}", "", f"— {settings.IPM_PLATFORM_NAME}"]
+    text, html = render_staff_email(lines, absolute_url(reverse("dossiers:detail", args=[review.dossier_id])),
+                                    "Voir le dossier")
     return queue_message(MessageKind.DECISION, Channel.EMAIL, f"review:{review.pk}", "", counsellor.email,
-                         "\n".join(lines), f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier,
+                         text, f"Décision de la commission — dossier n° {review.dossier_id}", review.dossier,
                          html=html)
 

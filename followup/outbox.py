@@ -114,11 +114,23 @@ def retry_delay(attempts):
     return min(base * 2 ** max(attempts - 1, 0), settings.IPM_MESSAGE_RETRY_MAX_SECONDS)
 
 
+class _Email(EmailMultiAlternatives):
+    """An attachment whose media type has parameters (``text/calendar; method=REQUEST; charset=utf-8``)
+    keeps them as given, the charset once (Django would add its own)."""
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype.split(";", 1)[0].strip())
+        if ";" in mimetype:
+            text = mimetype.startswith("text/") and "charset=" not in mimetype
+            part.replace_header("Content-Type", f"{mimetype}; charset=utf-8" if text else mimetype)
+        return part
+
+
 def _send(message):
     if message.channel == Channel.SMS:
         sms.send_sms(message.recipient, message.body)
         return
-    email = EmailMultiAlternatives(message.subject, message.body, to=addresses(message.recipient),
+    email = _Email(message.subject, message.body, to=addresses(message.recipient),
                                    cc=addresses(message.cc))
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")

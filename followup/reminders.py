@@ -13,21 +13,23 @@ from django.urls import reverse
 from dossiers.workflow import FOLLOWUP_STATES, State
 
 from .calls import answer_url, as_day, link_max_age, open_calls
-from .contact import space_url, tell_youth, youth_channels
+from .contact import render_email, space_url, tell_youth, youth_channels
 from .enums import Channel, MessageKind
+from .mail import render_staff_email
 from .outbox import absolute_url, platform_name, queue_message
 
 
-def _to_youth(kind, object_key, period, youth, dossier, subject, email_body, sms_text):
-    """Email and/or SMS, by the young person's choice (``contact.youth_channels``), each ending with the
-    link into their space."""
+def _to_youth(kind, object_key, period, youth, dossier, subject, template, context, sms_text):
+    """Email (``followup/email/<template>``) and/or SMS, by the young person's choice
+    (``contact.youth_channels``), each with the link into their space."""
     created = 0
     channels = youth_channels(youth)
     link = space_url()
     if Channel.EMAIL in channels:
-        text, _, signature = email_body.rpartition("\n")
-        body = f"{text}\n\nVotre espace : {link}\n\n{signature}"
-        created += queue_message(kind, Channel.EMAIL, object_key, period, youth.email, body, subject, dossier)
+        text, html = render_email(template, {**context, "youth": youth, "dossier": dossier, "link": link,
+                                             "link_label": "Votre espace"})
+        created += queue_message(kind, Channel.EMAIL, object_key, period, youth.email, text, subject, dossier,
+                                 html=html)
     if Channel.SMS in channels and sms_text:
         created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, f"{sms_text} {link}", "", dossier)
     return created
@@ -59,10 +61,10 @@ def digest_messages(day=None):
             lines += ["À appeler aujourd'hui :"] + [describe(c) for c in today] + [""]
         if late:
             lines += ["En retard :"] + [describe(c) for c in late] + [""]
-        lines += [f"Tous vos appels : {absolute_url(reverse('followup:calls'))}", "", platform_name()]
+        text, html = render_staff_email(lines, absolute_url(reverse("followup:calls")), "Tous vos appels")
         created += queue_message(
-            MessageKind.DIGEST, Channel.EMAIL, f"user:{user.pk}", day.isoformat(), user.email, "\n".join(lines),
-            f"Suivi à six mois : {len(today)} appel(s) aujourd'hui, {len(late)} en retard",
+            MessageKind.DIGEST, Channel.EMAIL, f"user:{user.pk}", day.isoformat(), user.email, text,
+            f"Suivi à six mois : {len(today)} appel(s) aujourd'hui, {len(late)} en retard", html=html,
         )
     return created
 
@@ -139,12 +141,10 @@ def europass_messages(day=None):
         if period is None:
             continue
         youth = stay.dossier.youth
-        body = (f"Bonjour {youth.first_name},\n\nPensez à compléter votre Europass : notez ce que vous avez appris "
-                f"et réalisé{' aujourd’hui' if len(period) == 10 else ' cette semaine'}. Il vous servira à votre retour.\n\n"
-                f"Bon séjour !\n{platform_name()}")
-        text = f"{platform_name()} : pensez à compléter votre Europass{' aujourd’hui' if len(period) == 10 else ' cette semaine'}. Bon séjour !"
+        when = "aujourd’hui" if len(period) == 10 else "cette semaine"
+        text = f"{platform_name()} : pensez à compléter votre Europass {when}. Bon séjour !"
         created += _to_youth(MessageKind.EUROPASS, f"stay:{stay.pk}", period, youth, stay.dossier,
-                             "Rappel : complétez votre Europass", body, text)
+                             "Rappel : complétez votre Europass", "europass", {"when": when}, text)
     return created
 
 
@@ -160,13 +160,11 @@ def return_report_messages(day=None):
              .select_related("dossier__youth"))
     for stay in stays:
         youth = stay.dossier.youth
-        body = (f"Bonjour {youth.first_name},\n\nVotre retour est prévu le {stay.planned_end:%d/%m/%Y}. "
-                f"Pensez à préparer votre rapport d'activité et à compléter votre Europass : nous ferons le bilan "
-                f"ensemble à votre retour.\n\n{platform_name()}")
         text = (f"{platform_name()} : retour prévu le {stay.planned_end:%d/%m/%Y}, pensez à préparer votre "
                 f"rapport d'activité pour le bilan.")
         created += _to_youth(MessageKind.RETURN_REPORT, f"stay:{stay.pk}", "", youth, stay.dossier,
-                             "Votre retour approche : préparez votre rapport d'activité", body, text)
+                             "Votre retour approche : préparez votre rapport d'activité", "return_report",
+                             {"stay": stay}, text)
     return created
 
 
@@ -189,11 +187,10 @@ def meeting_messages(day=None):
         where = meeting.place or meeting.video_link or "lieu communiqué dans votre invitation"
         label = meeting.title or meeting.get_kind_display()
         when = f"le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
-        body = (f"Bonjour {youth.first_name},\n\nNous vous rappelons votre rendez-vous : {label}, {when}.\n"
-                f"Lieu : {where}\n\nEn cas d'empêchement, prévenez-nous.\n\n{platform_name()}")
         text = f"{platform_name()} : rappel, {label} {when} ({where})."
         created += _to_youth(MessageKind.MEETING, f"invitation:{invitation.pk}", meeting.date.isoformat(), youth,
-                             invitation.dossier, f"Rappel : {label} {when}", body, text)
+                             invitation.dossier, f"Rappel : {label} {when}", "meeting_reminder",
+                             {"label": label, "when": when, "where": where}, text)
     return created
 
 
@@ -213,9 +210,8 @@ def commission_messages(day=None):
         session, youth = review.session, review.dossier.youth
         when = f"le {session.date:%d/%m/%Y}" + (f" à {session.time:%H:%M}" if session.time else "")
         where = session.place or "lieu communiqué par votre conseiller"
-        body = (f"Bonjour {youth.first_name},\n\nVotre dossier de mobilité passe en commission {when}.\n"
-                f"Lieu : {where}\n\nVotre conseiller vous tiendra informé de la décision.\n\n{platform_name()}")
         text = f"{platform_name()} : votre dossier passe en commission {when} ({where})."
         created += _to_youth(MessageKind.MEETING, f"review:{review.pk}", session.date.isoformat(), youth,
-                             review.dossier, f"Rappel : commission {when}", body, text)
+                             review.dossier, f"Rappel : commission {when}", "commission_reminder",
+                             {"when": when, "where": where}, text)
     return created

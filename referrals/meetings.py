@@ -1,15 +1,18 @@
-"""Meetings services: invite young people, record attendance, the meeting's .ics calendar file.
+"""Meetings services: invite young people, record attendance, withdraw invitations, move or cancel meetings.
 
 Generic over the meeting kinds: the information collective and the individual interview move dossiers
 along the wheel (``fiche_recue`` → ``invite_ic`` on invitation, → ``ic_faite`` when present, back to
 ``fiche_recue`` when absent or excused so they can be invited again); a preparation-for-departure
 meeting only records invitations and attendance (the departures app decides what it means).
+
+Every change a calendar must follow raises the invitation's ``sequence`` (``referrals.calendar`` writes it in
+the invitation's calendar file): a new invitation after a withdrawal, a new date, time or place, a
+withdrawal, a cancelled meeting. The signals tell the outbox, which sends the update or the cancel.
 """
-import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dossiers import transitions, workflow
@@ -18,7 +21,7 @@ from dossiers.workflow import State
 from . import rules
 from .meeting_enums import SEAT_HOLDING, WHEEL_INFO_KINDS, Attendance
 from .models import Invitation, Meeting
-from .signals import invitations_sent, meeting_changed
+from .signals import invitations_sent, invitations_withdrawn, meeting_changed
 
 
 class MeetingError(workflow.TransitionError):
@@ -74,6 +77,7 @@ def invite(meeting, dossiers, user, send_email=True):
                 existing.email_sent_at = None
                 existing.withdrawn_at = None
                 existing.withdrawn_reason = ""
+                existing.sequence += 1  # the same calendar entry (same UID), invited again
                 existing.save()
                 invitation = existing
             else:
@@ -140,10 +144,27 @@ def still_fits(meeting_kind, state):
     return state not in workflow.FINAL_STATES | workflow.DEPARTED_STATES
 
 
-def withdraw(invitations, reason):
+def withdraw(invitations, reason, announce=True):
+    """Withdraw ``invitations`` (no reminder goes out for them; the sequence of their calendar entry is
+    raised). With ``announce``, each young person and counsellor is told, with the calendar's cancel
+    (``signals.invitations_withdrawn``); a cancelled meeting tells them itself. Returns how many."""
     now = timezone.now()
-    return Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
-        status=Attendance.WITHDRAWN, withdrawn_at=now, withdrawn_reason=reason[:255])
+    count = Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        status=Attendance.WITHDRAWN, withdrawn_at=now, withdrawn_reason=reason[:255], sequence=F("sequence") + 1)
+    if announce and invitations:
+        invitations_withdrawn.send(sender=Invitation, invitations=list(invitations), reason=reason)
+    return count
+
+
+def withdraw_invitation(invitation, user):
+    """Staff's « Retirer l'invitation » on the attendance sheet: only an invitation still pending."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=invitation.pk)
+        if invitation.status != Attendance.INVITED or invitation.meeting.cancelled_at is not None:
+            raise MeetingError("Seule une invitation en attente de la réunion peut être retirée.")
+        withdraw([invitation], f"Invitation retirée par {user}")
+    invitation.refresh_from_db()
+    return invitation
 
 
 def on_state_changed(sender, dossier, target, **kwargs):
@@ -170,6 +191,7 @@ def meeting_saved(meeting, before):
         return 0
     invitations = list(pending_invitations().filter(meeting=meeting))
     if invitations:
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(sequence=F("sequence") + 1)
         meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=False)
     return len(invitations)
 
@@ -184,70 +206,7 @@ def cancel_meeting(meeting, user):
         invitations = list(Invitation.objects.filter(meeting=meeting, status=Attendance.INVITED))
         Meeting.objects.filter(pk=meeting.pk).update(cancelled_at=timezone.now(), updated_at=timezone.now())
         meeting.refresh_from_db()
-        withdraw(invitations, f"Réunion annulée par {user}")
+        withdraw(invitations, f"Réunion annulée par {user}", announce=False)
         if invitations:
             meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=True)
     return len(invitations)
-
-
-# --- Email and calendar file ---------------------------------------------------------------------
-
-
-def _ics_escape(text):
-    return (
-        str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _ics_fold(line):
-    """Fold a content line at 75 octets (RFC 5545 §3.1)."""
-    raw = line.encode("utf-8")
-    if len(raw) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def meeting_ics(meeting, uid_suffix=""):
-    """The meeting as an iCalendar (.ics) text, times in UTC."""
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.start_time), tz)
-    if meeting.end_time:
-        end = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.end_time), tz)
-    else:
-        end = start + datetime.timedelta(hours=2)
-    fmt = "%Y%m%dT%H%M%SZ"
-    utc = datetime.timezone.utc
-    location = meeting.place or meeting.video_link
-    description = meeting.notes
-    if meeting.video_link:
-        description = (description + "\n" if description else "") + f"Lien de visioconférence : {meeting.video_link}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Ipm//Plateforme mobilite//FR",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:ipm-meeting-{meeting.pk}{uid_suffix}@ipm",
-        f"DTSTAMP:{timezone.now().astimezone(utc).strftime(fmt)}",
-        f"DTSTART:{start.astimezone(utc).strftime(fmt)}",
-        f"DTEND:{end.astimezone(utc).strftime(fmt)}",
-        f"SUMMARY:{_ics_escape(meeting.title or meeting.get_kind_display())} — {_ics_escape(settings.IPM_PLATFORM_NAME)}",
-    ]
-    if location:
-        lines.append(f"LOCATION:{_ics_escape(location)}")
-    if meeting.video_link:
-        lines.append(f"URL:{meeting.video_link}")
-    if description:
-        lines.append(f"DESCRIPTION:{_ics_escape(description)}")
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
-

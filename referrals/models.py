@@ -210,6 +210,9 @@ class Invitation(models.Model):
     # was cancelled; no reminder goes out for it.
     withdrawn_at = models.DateTimeField("retirée le", null=True, blank=True)
     withdrawn_reason = models.CharField("motif du retrait", max_length=255, blank=True)
+    # The calendar file's SEQUENCE (RFC 5545): raised on every change a calendar must follow (date, time or
+    # place, cancel, withdrawal, invited again); its UID stays the same (``referrals.calendar``).
+    sequence = models.PositiveIntegerField("révision de l'invitation (agenda)", default=0)
 
     class Meta:
         verbose_name = "invitation"

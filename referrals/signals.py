@@ -13,3 +13,7 @@ invitations_sent = Signal()
 # A meeting was cancelled or moved (date, time or place): sender=Meeting, meeting=…, invitations=[the pending
 # Invitation, …], cancelled=True/False. The outbox tells each young person and their counsellor.
 meeting_changed = Signal()
+
+# Pending invitations were withdrawn (by staff, or the dossier moved on to a stage they no longer fit):
+# sender=Invitation, invitations=[Invitation, …], reason=French text. The outbox sends each the calendar's cancel.
+invitations_withdrawn = Signal()

@@ -19,4 +19,6 @@ urlpatterns = [
     path("reunions/<int:pk>/annuler/", meetings.meeting_cancel, name="meeting_cancel"),
     path("reunions/<int:pk>/presences/", meetings.attendance, name="meeting_attendance"),
     path("reunions/<int:pk>/calendrier.ics", meetings.meeting_ics, name="meeting_ics"),
+    path("reunions/invitations/<int:pk>/invitation.ics", meetings.invitation_ics, name="invitation_ics"),
+    path("reunions/invitations/<int:pk>/retirer/", meetings.invitation_withdraw, name="invitation_withdraw"),
 ]

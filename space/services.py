@@ -21,6 +21,7 @@ from dossiers.models import Dossier, Youth
 from dossiers.workflow import FOLLOWUP_STATES
 from followup.enums import Channel, MessageKind
 from followup.models import FollowUpCall
+from followup.mail import render_email
 from followup.outbox import queue_message
 from ipm.enums import Role
 from ipm.models import User
@@ -116,17 +117,16 @@ def send_link(youth):
     url = link_url(account.user)
     name = settings.IPM_PLATFORM_NAME
     now = timezone.now()
+    html = ""
     if channel == Channel.EMAIL:
-        body = (f"Bonjour {youth.first_name},\n\nVoici votre lien pour entrer dans votre espace :\n{url}\n\n"
-                "Il est valable 30 minutes et ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce "
-                f"message : personne ne peut entrer sans ce lien.\n\n{name}")
+        body, html = render_email("space_link", {"youth": youth, "url": url})
         subject = "Votre lien de connexion à votre espace"
     else:
         body, subject = f"{name} : votre lien pour entrer dans votre espace (30 min, une fois) : {url}", ""
     dossier = youth.dossiers.order_by("-received_on", "-pk").first()
     # Each link is a message of its own: the period is the moment it was asked for.
     queue_message(LINK_KIND, channel, f"youth:{youth.pk}", now.strftime("%Y%m%d%H%M%S%f"), recipient, body,
-                  subject, dossier)
+                  subject, dossier, html=html)
     YouthAccount.objects.filter(pk=account.pk).update(last_link_sent_at=now)
     return channel
 

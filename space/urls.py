@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossier/<int:pk>/contrat/", views.contract, name="contract"),
     path("dossier/<int:pk>/contrat/<int:version>.pdf", views.contract_pdf, name="contract_pdf"),
     path("reunion/<int:invitation_pk>/", views.meeting, name="meeting"),
+    path("reunion/<int:invitation_pk>/invitation.ics", views.meeting_ics, name="meeting_ics"),
     path("suivi/<int:call_pk>/", views.followup, name="followup"),
     path("mes-donnees/", views.my_data, name="my_data"),
     path("mes-donnees/export.<str:fmt>", views.my_data_export, name="my_data_export"),

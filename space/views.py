@@ -16,6 +16,8 @@ from dossiers.workflow import ACTIVE_STATES
 from followup.calls import FollowUpError, record_youth_answer
 from ipm.access import capability_required
 from privacy import own_data
+from referrals import calendar
+from referrals.meeting_enums import Attendance
 from ipm.lists import paginate
 from ipm.uploads import serve_file
 
@@ -165,6 +167,19 @@ def meeting(request, invitation_pk):
         "invitation": invitation, "meeting": invitation.meeting, "answer": answer, "form": form,
         "open": services.can_answer(invitation),
     }, status=status)
+
+
+@capability_required("own_space")
+def meeting_ics(request, invitation_pk):
+    """The young person's invitation for their agenda: the same calendar entry (UID) as the email's, a
+    cancel once the invitation is withdrawn."""
+    youth = services.youth_of(request.user)
+    invitation = get_object_or_404(services.invitations_of(youth).select_related(
+        "dossier__youth", "dossier__referring_counsellor"), pk=invitation_pk)
+    method = "CANCEL" if invitation.status == Attendance.WITHDRAWN else "REQUEST"
+    response = HttpResponse(calendar.build_invitation(invitation, method), content_type=calendar.content_type(method))
+    response["Content-Disposition"] = f'attachment; filename="{calendar.FILENAME}"'
+    return response
 
 
 @capability_required("own_space")

@@ -13,11 +13,11 @@ sent twice (a survey is unique per dossier and horizon, a message per key in the
 """
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
 from departures.models import Stay
 from dossiers.workflow import FOLLOWUP_STATES, State
+from followup.contact import render_email
 from followup.enums import Channel, MessageKind
 from followup.outbox import absolute_url, platform_name, queue_message
 from ipm.dates import add_months
@@ -92,7 +92,6 @@ def unanswered():
 def _texts(survey, period):
     youth = survey.dossier.youth
     url = absolute_url(survey.get_space_url())
-    sign_in = absolute_url(reverse("space:login"))
     if survey.horizon == Horizon.RETURN:
         what, subject = "le questionnaire de satisfaction sur votre séjour", "Votre avis sur votre séjour"
     else:
@@ -101,23 +100,20 @@ def _texts(survey, period):
         subject = f"Où en êtes-vous, {'un an' if months == 12 else 'trois ans'} après votre retour ?"
     if period:
         subject = f"Rappel : {subject[0].lower()}{subject[1:]}"
-    body = (f"Bonjour {youth.first_name},\n\n"
-            f"{'Petit rappel : ' if period else ''}nous aimerions connaître votre réponse à {what}. "
-            f"Cela prend quelques minutes, dans votre espace :\n\n{url}\n\n"
-            f"Pas encore connecté(e) ? Demandez votre lien de connexion ici : {sign_in}\n\n"
-            f"Merci !\n{platform_name()}")
+    body, html = render_email("survey", {"youth": youth, "dossier": survey.dossier, "what": what,
+                                         "reminder": bool(period), "link": url, "link_label": "Répondre"})
     sms = f"{platform_name()} : {'rappel, ' if period else ''}votre avis compte ! Répondez dans votre espace : {url}"
-    return subject, body, sms
+    return subject, body, html, sms
 
 
 def _send(survey, period):
     youth = survey.dossier.youth
-    subject, body, sms = _texts(survey, period)
+    subject, body, html, sms = _texts(survey, period)
     key = f"survey:{survey.pk}"
     created = 0
     if youth.email:
         created += queue_message(MessageKind.SURVEY, Channel.EMAIL, key, period, youth.email, body, subject,
-                                 survey.dossier)
+                                 survey.dossier, html=html)
     if youth.phone:
         created += queue_message(MessageKind.SURVEY, Channel.SMS, key, period, youth.phone, sms, "", survey.dossier)
     return created

@@ -39,7 +39,7 @@ from ipm.enums import Role
 from tests.factories import UserFactory
 from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
-from referrals.models import Meeting
+from referrals.models import Invitation, Meeting
 from reporting.models import ExportSubscription, ImportJob
 from space.models import ContractAcceptance, RectificationRequest
 
@@ -99,6 +99,8 @@ MATRIX = {
     "referrals:meeting_cancel": (POST, "meeting", CASEWORK),
     "referrals:meeting_attendance": (POST, "meeting", CASEWORK),
     "referrals:meeting_ics": (GET, "meeting", READ_ALL),
+    "referrals:invitation_ics": (GET, "invitation", READ_ALL),
+    "referrals:invitation_withdraw": (POST, "invitation", CASEWORK),
     # --- Dossiers -------------------------------------------------------------------------------------
     "dossiers:inbox": (GET, None, READ_ALL),
     "dossiers:worklists": (GET, None, READ_ALL),
@@ -207,6 +209,7 @@ MATRIX = {
     "space:contract": (GET, "dossier:signed", YOUTH_ONLY),
     "space:contract_pdf": (GET, "contract", YOUTH_ONLY),
     "space:meeting": (GET, "space_invitation", YOUTH_ONLY),
+    "space:meeting_ics": (GET, "space_invitation", YOUTH_ONLY),
     "space:followup": (GET, "space_call", YOUTH_ONLY),
     "space:send_link": (POST, "dossier:received", CASEWORK_DOSSIER),
     "space:accepted_contract_pdf": (GET, "contract", DOSSIER_READ),  # the copy with its acceptance page
@@ -275,6 +278,7 @@ def world(users, structure, settings, tmp_path):
     w.criterion = CommissionCriterion.objects.create(name="Critère de la matrice", max_score=5)
     w.meeting = Meeting.objects.create(date=datetime.date.today() + datetime.timedelta(days=3),
                                        start_time=datetime.time(9, 30), place="Salle 1", created_by=admin)
+    w.invitation = Invitation.objects.create(meeting=w.meeting, dossier=w.info_done, invited_by=admin)
     w.contract = Contract.objects.create(dossier=w.signed, version=1, generated_by=admin,
                                          pdf=ContentFile(MINIMAL_PDF, name="contrat.pdf"))
     w.contract.signed_scan.save("contrat-signe.pdf", ContentFile(MINIMAL_PDF), save=True)
@@ -329,6 +333,7 @@ def url_kwargs(world, key):
         "session": {"pk": w.session.pk},
         "review": {"pk": w.session.pk, "review_pk": w.review.pk},
         "meeting": {"pk": w.meeting.pk},
+        "invitation": {"pk": w.invitation.pk},
         "contract": {"pk": w.signed.pk, "version": w.contract.version},
         "visit": {"pk": w.abroad.pk, "visit_pk": w.visit.pk},
         "incident": {"pk": w.abroad.pk, "incident_pk": w.incident.pk},

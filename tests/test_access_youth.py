@@ -32,6 +32,7 @@ SPACE = {
     "space:contract": OK,  # their own
     "space:contract_pdf": OK,
     "space:meeting": HIDE,  # not an invitation of theirs
+    "space:meeting_ics": HIDE,
     "space:followup": HIDE,  # the « suivi » dossier's call: someone else's
     "space:send_link": DENY,  # staff only
     "space:accepted_contract_pdf": DENY,  # staff's download (their own copy is space:contract_pdf)
@@ -106,9 +107,11 @@ def test_another_young_persons_rows_are_404(client, matrix_world):
         reverse("space:contract", args=[world.signed.pk]),
         reverse("space:contract_pdf", args=[world.signed.pk, world.contract.version]),
         reverse("space:meeting", args=[invitation.pk]),
+        reverse("space:meeting_ics", args=[invitation.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("space:contract", args=[world.signed.pk]), {"accept": "on"}).status_code == 404
     assert client.get(reverse("space:dossier", args=[world.received.pk])).status_code == 200
     assert client.get(reverse("space:meeting", args=[own.pk])).status_code == 200
+    assert client.get(reverse("space:meeting_ics", args=[own.pk])).status_code == 200

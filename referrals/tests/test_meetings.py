@@ -8,7 +8,8 @@ from django.urls import reverse
 from dossiers.tests.factories import DossierFactory, YouthFactory, dossier_in_state
 from dossiers.workflow import State
 from referrals.meeting_enums import Attendance, MeetingKind
-from referrals.meetings import invite, meeting_ics, record_attendance
+from referrals.calendar import build_meeting
+from referrals.meetings import invite, record_attendance
 from referrals.models import Invitation, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +47,9 @@ def test_invite_moves_dossier_and_sends_email_with_ics_and_copy(users, waiting, 
     assert "3 rue de la Paix" in message.body
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".ics") and mimetype.startswith("text/calendar")
-    assert "BEGIN:VEVENT" in content and "DTSTART:" in content
-    # 14:00 in Paris is 12:00 or 13:00 UTC depending on the season.
-    assert f"DTSTART:{meeting.date:%Y%m%d}T1" in content
+    assert "BEGIN:VEVENT" in content and "BEGIN:VTIMEZONE" in content
+    # 14:00 in Paris, written as Paris time with its time zone (referrals/tests/test_calendar.py parses it).
+    assert f"DTSTART;TZID=Europe/Paris:{meeting.date:%Y%m%d}T140000" in content
     assert Invitation.objects.get(dossier=waiting).email_sent_at is not None
 
 
@@ -123,7 +124,7 @@ def test_preparation_meeting_does_not_touch_the_workflow(users, structure):
 
 def test_ics_is_valid_text(users):
     meeting = make_meeting(video_link="https://visio.exemple.fr/salle-42", title="Info collective, Roanne")
-    text = meeting_ics(meeting)
+    text = build_meeting(meeting).decode("utf-8")
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert "SUMMARY:Info collective\\, Roanne" in text
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))

@@ -14,7 +14,7 @@ from ipm.lists import paginate
 from ipm.parsing import parse_id, parse_ids, safe_next
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
-from .. import meetings
+from .. import calendar, meetings
 from ..meeting_enums import ATTENDANCE_CHOICES, SEAT_HOLDING, Attendance
 from ..meeting_forms import MeetingFilterForm, MeetingForm
 from ..models import Invitation, Meeting
@@ -178,9 +178,44 @@ def invite(request):
     return redirect(back)
 
 
+def calendar_file(content, filename, method):
+    response = HttpResponse(content, content_type=calendar.content_type(method))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @capability_required("casework", "read_all")
 def meeting_ics(request, pk):
+    """The meeting for the staff's own agenda (no attendee)."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    response = HttpResponse(meetings.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.pk}.ics"'
-    return response
+    return calendar_file(calendar.build_meeting(meeting), f"reunion-{meeting.pk}.ics", "PUBLISH")
+
+
+def _visible_invitation(request, pk):
+    return get_object_or_404(
+        Invitation.objects.filter(dossier__in=Dossier.objects.visible_to(request.user))
+        .select_related("meeting", "dossier__youth", "dossier__referring_counsellor"), pk=pk)
+
+
+@capability_required("casework", "read_all")
+def invitation_ics(request, pk):
+    """One young person's invitation, the same calendar entry (UID) as their email: a request, or the
+    cancel once withdrawn."""
+    invitation = _visible_invitation(request, pk)
+    method = "CANCEL" if invitation.status == Attendance.WITHDRAWN else "REQUEST"
+    return calendar_file(calendar.build_invitation(invitation, method), calendar.FILENAME, method)
+
+
+@require_POST
+@capability_required("casework")
+def invitation_withdraw(request, pk):
+    """« Retirer l'invitation » (confirmed on the page first): the young person and their counsellor are told,
+    with the calendar's cancel."""
+    invitation = _visible_invitation(request, pk)
+    try:
+        meetings.withdraw_invitation(invitation, request.user)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Invitation de {invitation.dossier.youth} retirée ; le jeune et son conseiller sont prévenus.")
+    return redirect(invitation.meeting)
