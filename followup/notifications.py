@@ -103,8 +103,8 @@ def on_invitations_sent(sender, invitations, **kwargs):
 
 def queue_invitation(invitation):
     """The invitation (email with the meeting's .ics, SMS by the young person's choice, copy to the
-    counsellor). Keyed on the moment of the invitation: an invitation renewed (after an absence) is a new
-    message, the same one recorded twice is not."""
+    counsellor). Keyed on the moment of the invitation and its sequence: an invitation renewed (after an
+    absence or a withdrawal) is a new message, the same one recorded twice is not."""
     meeting = invitation.meeting
     where = meeting.place or ""
     if meeting.video_link:
@@ -113,7 +113,9 @@ def queue_invitation(invitation):
     label = meeting.title or meeting.get_kind_display()
     return tell_youth(
         MessageKind.INVITATION, f"invitation:{invitation.pk}",
-        f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}", invitation.dossier,
+        # The moment and the calendar sequence: invited again within the same second (withdrawn, then
+        # invited back) is still a new message; the same invitation recorded twice is not.
+        f"{timezone.localtime(invitation.invited_at):%y%m%d%H%M%S}.{invitation.sequence}", invitation.dossier,
         template="invitation", subject=f"Invitation : {meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}",
         context={"meeting": meeting, "label": label, "hours": hours, "where": where},
         sms=f"vous êtes invité(e) : {label}, le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"

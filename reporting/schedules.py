@@ -20,6 +20,7 @@ from django.utils import timezone
 from departures.enums import Funder
 from departures.models import HostOrganisation, Scheme
 from followup.enums import Channel, MessageKind
+from followup.mail import render_staff_email
 from followup.outbox import absolute_url, platform_name, queue_message
 from ipm.access import has_capability
 from referrals.models import Structure
@@ -205,11 +206,9 @@ def _body(subscription, when, files, notes):
     lines += [
         "",
         "Ces fichiers contiennent des données de la plateforme : ne les transférez qu'aux personnes qui y ont droit.",
-        f"Modifier ou arrêter cet envoi : {absolute_url(reverse('reporting:schedules'))}",
-        "",
-        f"— {platform_name()}",
     ]
-    return "\n".join(lines)
+    # Both bodies from the outbox's templates, with the platform's footer.
+    return render_staff_email(lines, absolute_url(reverse("reporting:schedules")), "Modifier ou arrêter cet envoi")
 
 
 # --- Sending ---------------------------------------------------------------------------------------------
@@ -238,10 +237,10 @@ def send(subscription_id, today=None):
             ExportSubscription.objects.filter(pk=subscription.pk).update(last_error=f"{when:%d/%m/%Y} : {problem}")
             return False
         files, notes = attachments(subscription, today)
+        text, html = _body(subscription, when, files, notes)
         queued = queue_message(
             MessageKind.SCHEDULED_EXPORT, Channel.EMAIL, f"export:{subscription.pk}", when.isoformat(), owner.email,
-            _body(subscription, when, files, notes), subject=f"{platform_name()} — {what_label(subscription)}",
-            attachments=files,
+            text, subject=f"{platform_name()} — {what_label(subscription)}", attachments=files, html=html,
         )
         ExportSubscription.objects.filter(pk=subscription.pk).update(
             last_occurrence=when, last_sent_at=timezone.now() if queued else subscription.last_sent_at, last_error="",

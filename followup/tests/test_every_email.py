@@ -111,6 +111,14 @@ def every_kind_of_email(users):
     from space.services import send_link
 
     assert send_link(received.youth) == Channel.EMAIL
+    # A manager's scheduled export (its file attached).
+    from reporting import schedules
+    from reporting.models import ExportSubscription
+
+    subscription = ExportSubscription.objects.create(
+        owner=UserFactory(username="responsable2", role=Role.MANAGER, email="resp@exemple.fr"), report="funnel",
+        fmt="csv", day=1, created_at=timezone.now() - datetime.timedelta(days=40))
+    assert schedules.send(subscription.pk, today)
 
 
 def test_every_kind_of_email_has_both_bodies_and_the_footer(users):

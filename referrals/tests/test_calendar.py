@@ -59,7 +59,7 @@ def the_event(calendar):
 
 def sent_calendars(subject_start):
     found = [(m, *part) for m in mail.outbox if m.subject.startswith(subject_start) for part in calendar_parts(m)]
-    assert found, f"aucun courriel « {subject_start}… » avec son agenda"
+    assert found, f"aucun courriel « {subject_start}… » avec son agenda : {[m.subject for m in mail.outbox]}"
     return found
 
 
