@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from departures.models import Stay
 from dossiers.workflow import FOLLOWUP_STATES, State
+from followup.contact import fit_sms
 from followup.enums import Channel, MessageKind
+from followup.optout import sms_allowed
 from followup.outbox import absolute_url, platform_name, queue_message
 from ipm.dates import add_months
 
@@ -106,7 +108,8 @@ def _texts(survey, period):
             f"Cela prend quelques minutes, dans votre espace :\n\n{url}\n\n"
             f"Pas encore connecté(e) ? Demandez votre lien de connexion ici : {sign_in}\n\n"
             f"Merci !\n{platform_name()}")
-    sms = f"{platform_name()} : {'rappel, ' if period else ''}votre avis compte ! Répondez dans votre espace : {url}"
+    sms = fit_sms(f"{'rappel, ' if period else ''}votre avis compte ! Répondez dans votre espace :", url,
+                  head=f"{platform_name()} : ")
     return subject, body, sms
 
 
@@ -118,7 +121,7 @@ def _send(survey, period):
     if youth.email:
         created += queue_message(MessageKind.SURVEY, Channel.EMAIL, key, period, youth.email, body, subject,
                                  survey.dossier)
-    if youth.phone:
+    if sms_allowed(youth):  # a phone, consent to SMS and no « STOP »
         created += queue_message(MessageKind.SURVEY, Channel.SMS, key, period, youth.phone, sms, "", survey.dossier)
     return created
 

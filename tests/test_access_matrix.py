@@ -176,6 +176,7 @@ MATRIX = {
     "followup:messages": (GET, None, CASEWORK),
     "followup:resend": (POST, "message", CASEWORK),
     "followup:my_notifications": (GET, None, COUNSELLOR),
+    "followup:sms_webhook": (POST, "sms_webhook", (HIDE,) * 8),  # the provider's webhook: its secret, or 404
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
@@ -330,6 +331,7 @@ def url_kwargs(world, key):
         "call": {"pk": w.call.pk},
         "answer": {"token": answer_token(w.call)},
         "message": {"pk": w.message.pk},
+        "sms_webhook": {"token": "pas-le-bon-secret"},
         "import_job": {"pk": w.import_job.pk},
         "import_format": {"fmt": "xlsx"},
         "report": {"name": "departures"},
@@ -438,7 +440,7 @@ def test_a_staff_flag_alone_without_second_factor_does_not_open_the_admin(client
 WITHOUT_CAPABILITY = {
     "home", "accessibility", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
-    "followup:answer", "space:login", "space:link",
+    "followup:answer", "space:login", "space:link", "followup:sms_webhook",
 }
 
 
