@@ -14,9 +14,14 @@ from dossiers.tests.factories import YouthFactory
 from ipm.phones import Phone, convert_stored, display, e164
 from referrals.models import Referral
 
-from .test_fiche import counsellor_client, fiche_data  # noqa: F401 — the counsellor signed in, a full fiche
+from .test_fiche import fiche_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counsellor_client(client_for):
+    return client_for("counsellor")
 
 
 def stored(model, pk, column="phone"):
