@@ -262,6 +262,19 @@ IPM_MESSAGE_SEND_LEASE_SECONDS = int(os.environ.get("IPM_MESSAGE_SEND_LEASE_SECO
 # SMS: the backend class (ipm.sms.ConsoleBackend, ipm.sms.FileBackend…) and the FileBackend's file.
 IPM_SMS_BACKEND = os.environ.get("IPM_SMS_BACKEND", "ipm.sms.ConsoleBackend")
 IPM_SMS_FILE_PATH = os.environ.get("IPM_SMS_FILE_PATH", "")
+# Brevo's transactional SMS API (ipm.sms_brevo.BrevoBackend, docs/followup.md « SMS »): the API key, the
+# API's base URL (a loopback server in tests), the sender name (11 letters or digits at most), the timeout
+# of one request in seconds, and the secret in the URL of the webhook Brevo posts delivery reports and
+# replies to (empty: the webhook answers 404).
+IPM_SMS_BREVO_API_KEY = os.environ.get("IPM_SMS_BREVO_API_KEY", "")
+IPM_SMS_BREVO_BASE_URL = os.environ.get("IPM_SMS_BREVO_BASE_URL", "https://api.brevo.com")
+IPM_SMS_SENDER = os.environ.get("IPM_SMS_SENDER", "Mobilite")
+IPM_SMS_TIMEOUT = float(os.environ.get("IPM_SMS_TIMEOUT", 10))
+IPM_SMS_WEBHOOK_TOKEN = os.environ.get("IPM_SMS_WEBHOOK_TOKEN", "")
+# Phone numbers (django-phonenumber-field): typed numbers without a country code are French; stored E.164.
+PHONENUMBER_DEFAULT_REGION = "FR"
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "E164"
 # Follow-up: calls tried this many times before « injoignable »; the young person's answer link is valid
 # this many days and is sent this many days before the call is due; return-report reminder delay.
 IPM_FOLLOWUP_MAX_ATTEMPTS = int(os.environ.get("IPM_FOLLOWUP_MAX_ATTEMPTS", 3))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ipm.phones import PhoneField
 from ipm.uploads import upload_path, validate_upload
 
 from .identifiers import validate_grant_agreement_number, validate_oid
@@ -152,7 +153,7 @@ class HostOrganisation(models.Model):
     sector = models.CharField("secteur d'activité", max_length=150, blank=True)
     contact_name = models.CharField("contact", max_length=150, blank=True)
     contact_email = models.EmailField("courriel du contact", blank=True)
-    contact_phone = models.CharField("téléphone du contact", max_length=30, blank=True)
+    contact_phone = PhoneField("téléphone du contact", blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)
     notes = models.TextField("remarques", blank=True)
     active = models.BooleanField("active", default=True)

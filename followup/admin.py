@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from ipm.forms import SaneDatesAdminMixin
 
-from .models import ContactPreference, CopyOptOut, FollowUpCall, SentMessage
+from .models import ContactPreference, CopyOptOut, FollowUpCall, SentMessage, SmsOptOut
 
 
 @admin.register(FollowUpCall)
@@ -15,8 +15,9 @@ class FollowUpCallAdmin(SaneDatesAdminMixin, admin.ModelAdmin):
 
 @admin.register(SentMessage)
 class SentMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "channel", "recipient", "period", "status", "attempts", "sent_at")
-    list_filter = ("status", "kind", "channel")
+    list_display = ("created_at", "kind", "channel", "recipient", "period", "status", "attempts", "sent_at",
+                    "delivery_status")
+    list_filter = ("status", "kind", "channel", "delivery_status")
     search_fields = ("recipient", "object_key", "subject")
     raw_id_fields = ("dossier",)
     readonly_fields = ("created_at", "sent_at")
@@ -37,3 +38,12 @@ class CopyOptOutAdmin(admin.ModelAdmin):
     list_display = ("user", "kind")
     list_filter = ("kind",)
     raw_id_fields = ("user",)
+
+
+@admin.register(SmsOptOut)
+class SmsOptOutAdmin(admin.ModelAdmin):
+    """Numbers that answered « STOP » (or unsubscribed at the provider): no SMS goes to them."""
+
+    list_display = ("phone", "source", "created_at", "text")
+    list_filter = ("source",)
+    search_fields = ("phone",)

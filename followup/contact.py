@@ -3,24 +3,32 @@ counsellor unless the counsellor turned that kind off.
 
 - **The young person's choice** (``ContactPreference``): email, SMS or both; without a row, email if they
   have one, else SMS. A chosen channel with nothing on file falls back to the other one: a young person
-  who chose SMS but has no phone is still told by email.
+  who chose SMS but has no phone is still told by email. SMS also need their consent (« J'accepte de
+  recevoir des SMS ») and no « STOP » from their number (``followup.optout.sms_allowed``): without it,
+  SMS count as not on file, and the email is sent instead.
 - **The counsellor's copy**: in copy (``cc``) of the young person's email, so the counsellor reads what the
   young person was told; when the young person is told by SMS only, the counsellor gets the email alone.
   ``CopyOptOut(user, kind)`` turns one kind of copy off; it never stops a message to the young person.
 - **Every email** is rendered from two templates, ``followup/email/<name>.txt`` (the text) and
   ``.html`` (its HTML alternative), both extending a base that adds the greeting, the link into the space,
-  the note of the copy, the signature and the platform's footer (``followup.mail``). **Every SMS** is one short text (≤ ``SMS_MAX`` characters) that
-  ends with the link. No message carries a sign-in token: the space's own sign-in page sends one.
+  the note of the copy, the signature and the platform's footer (``followup.mail``). **Every SMS** is one
+  short text that ends with the link, written in the GSM alphabet (``ipm.sms.gsm_text``) and cut to fit
+  two parts (``ipm.sms.segments``). No message carries a sign-in token: the space's own sign-in page sends one.
 """
 from django.conf import settings
 from django.urls import reverse
 
+from ipm.sms import gsm_text, segments
+
 from . import mail
 from .enums import Channel, ContactChoice
 from .models import ContactPreference, CopyOptOut
+from .optout import sms_allowed
 from .outbox import absolute_url, queue_message
 
-SMS_MAX = 320
+# Every SMS stays within two parts: 306 GSM characters (2 × 153), fewer with UCS-2 or extension characters.
+SMS_MAX_SEGMENTS = 2
+SMS_MAX = 2 * 153
 
 
 def default_choice(youth):
@@ -40,7 +48,7 @@ def set_choice(youth, channel):
 def youth_channels(youth):
     """The channels the young person is told by: their choice, among what is on file (a choice that
     cannot be honoured falls back to the other channel rather than telling nothing)."""
-    on_file = {Channel.EMAIL: bool(youth.email), Channel.SMS: bool(youth.phone)}
+    on_file = {Channel.EMAIL: bool(youth.email), Channel.SMS: sms_allowed(youth)}
     wanted = {ContactChoice.EMAIL: {Channel.EMAIL}, ContactChoice.SMS: {Channel.SMS},
               ContactChoice.BOTH: {Channel.EMAIL, Channel.SMS}}[choice_of(youth)]
     usable = {channel for channel in wanted if on_file[channel]}
@@ -79,13 +87,29 @@ def render_email(template, context):
     return mail.render_email(template, {"sign_in_url": space_url("space:login"), **context})
 
 
+def fit_sms(text, link="", head=""):
+    """``<head><text> <link>`` in the GSM alphabet, the text shortened (ending « ... ») until the SMS
+    fits ``SMS_MAX_SEGMENTS`` parts; the head and the link are never cut."""
+    head, text, link = gsm_text(head), gsm_text(text), gsm_text(link)
+
+    def whole(body):
+        return f"{head}{body} {link}".strip() if link else f"{head}{body}".strip()
+
+    if segments(whole(text)) <= SMS_MAX_SEGMENTS:
+        return whole(text)
+    low, high = 0, len(text)  # the longest prefix that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if segments(whole(text[:middle].rstrip() + "...")) <= SMS_MAX_SEGMENTS:
+            low = middle
+        else:
+            high = middle - 1
+    return whole(text[:low].rstrip() + "...")
+
+
 def sms_text(text, link):
-    """``<platform> : <text> <link>``, the text shortened so that the SMS stays within ``SMS_MAX``."""
-    head = f"{settings.IPM_PLATFORM_NAME} : "
-    room = SMS_MAX - len(head) - len(link) - 1
-    if len(text) > room:
-        text = text[: max(room - 1, 0)].rstrip() + "…"
-    return f"{head}{text} {link}".strip()
+    """``<platform> : <text> <link>``, within two SMS parts."""
+    return fit_sms(text, link, head=f"{settings.IPM_PLATFORM_NAME} : ")
 
 
 def tell_youth(kind, object_key, period, dossier, *, template, subject, context, sms, link,

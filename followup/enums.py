@@ -97,3 +97,17 @@ class MessageStatus(models.TextChoices):
     PENDING = "en_attente", "En attente d'envoi"
     SENT = "envoye", "Envoyé"
     FAILED = "echec", "Échec définitif"
+    REFUSED = "refuse", "Non envoyé (SMS refusés)"
+
+
+class DeliveryStatus(models.TextChoices):
+    """What the SMS provider reported of a message after taking it (its delivery-report webhook)."""
+
+    SENT = "envoye", "envoyé"
+    DELIVERED = "remis", "remis"
+    FAILED = "echoue", "échoué"
+
+
+class OptOutSource(models.TextChoices):
+    STOP = "stop", "Réponse « STOP » par SMS"
+    UNSUBSCRIBE = "desinscription", "Désinscription signalée par le fournisseur"

@@ -3,7 +3,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .enums import CallSource, Channel, ContactChoice, MessageKind, MessageStatus, Situation, is_positive
+from .enums import (CallSource, Channel, ContactChoice, DeliveryStatus, MessageKind, MessageStatus, OptOutSource, Situation,
+                    is_positive)
 
 
 def max_attempts():
@@ -121,6 +122,11 @@ class SentMessage(models.Model):
     sending_until = models.DateTimeField("envoi en cours jusqu'à", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    # An SMS taken by the provider: its message id, and what its delivery reports said (webhook).
+    provider_id = models.CharField("identifiant chez le fournisseur", max_length=64, blank=True, db_index=True)
+    delivery_status = models.CharField("distribution", max_length=8, choices=DeliveryStatus.choices, blank=True)
+    delivery_status_at = models.DateTimeField("distribution constatée le", null=True, blank=True)
+    delivery_detail = models.CharField("détail de la distribution", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "message envoyé"
@@ -165,3 +171,22 @@ class CopyOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user} : pas de copie « {self.get_kind_display()} »"
+
+
+class SmsOptOut(models.Model):
+    """A phone number (E.164) that asked for no more SMS — « STOP » in reply, or the provider's
+    unsubscribe report. The outbox sends no SMS to it (``followup.optout.refusal``); the young person's
+    consent given again in their space lifts it."""
+
+    phone = models.CharField("numéro", max_length=32, unique=True)
+    source = models.CharField("origine", max_length=16, choices=OptOutSource.choices)
+    text = models.CharField("message reçu", max_length=160, blank=True)
+    created_at = models.DateTimeField("reçu le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "refus des SMS"
+        verbose_name_plural = "refus des SMS"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.phone} : plus de SMS depuis le {timezone.localtime(self.created_at):%d/%m/%Y}"

@@ -29,11 +29,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
 
 from ipm import sms
+from ipm.phones import e164
 
-from .enums import Channel, MessageKind, MessageStatus
+from . import optout
+from .enums import Channel, DeliveryStatus, MessageKind, MessageStatus
 from .models import SentMessage
 
 log = logging.getLogger(__name__)
@@ -72,7 +75,14 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
     ``attachments``: ``(name, content, mimetype)`` triples, the content text or bytes (a spreadsheet, a PDF:
     kept in base64); ``html``: the HTML alternative of an
     email (``body`` is its plain-text part). The row holds all it takes to send it again. Returns True when the message is new
-    (False: already recorded, nothing is sent again)."""
+    (False: already recorded, nothing is sent again). An SMS to a number that said « STOP », or to a young
+    person who did not accept SMS, is recorded « non envoyé » with the reason, and not sent (False)."""
+    refused = ""
+    if channel == Channel.SMS:  # numbers are sent and keyed in E.164
+        number = e164(recipient)
+        refused = (optout.refusal(number, kind) if number
+                   else f"SMS non envoyé : numéro de téléphone illisible « {recipient} ».")
+        recipient = number or str(recipient)
     try:
         with transaction.atomic():
             message, created = SentMessage.objects.get_or_create(
@@ -81,9 +91,13 @@ def queue_message(kind, channel, object_key, period, recipient, body, subject=""
                     "recipient": _joined(recipient), "cc": _joined(cc), "subject": subject[:255], "body": body,
                     "html_body": html if channel == Channel.EMAIL else "", "dossier": dossier,
                     "attachments": [_stored_attachment(n, c, m) for n, c, m in attachments],
+                    **({"status": MessageStatus.REFUSED, "last_error": refused} if refused else {}),
                 },
             )
     except IntegrityError:  # another worker inserted it between the lookup and the insert
+        return False
+    if created and refused:
+        log.info("SMS %s non envoyé : %s", message.pk, refused)
         return False
     if created:
         transaction.on_commit(lambda: dispatch(message.pk))
@@ -114,6 +128,12 @@ def retry_delay(attempts):
     return min(base * 2 ** max(attempts - 1, 0), settings.IPM_MESSAGE_RETRY_MAX_SECONDS)
 
 
+def sms_status_url():
+    """Where the SMS provider posts this platform's delivery reports and replies ("" when unset)."""
+    token = settings.IPM_SMS_WEBHOOK_TOKEN
+    return absolute_url(reverse("followup:sms_webhook", args=[token])) if token else ""
+
+
 class _Email(EmailMultiAlternatives):
     """An attachment whose media type has parameters (``text/calendar; method=REQUEST; charset=utf-8``)
     keeps them as given, the charset once (Django would add its own)."""
@@ -127,11 +147,11 @@ class _Email(EmailMultiAlternatives):
 
 
 def _send(message):
+    """Send one message; returns the SMS provider's message id (None for an email)."""
     if message.channel == Channel.SMS:
-        sms.send_sms(message.recipient, message.body)
-        return
+        return sms.send_sms(message.recipient, message.body, tag=message.kind, status_url=sms_status_url())
     email = _Email(message.subject, message.body, to=addresses(message.recipient),
-                                   cc=addresses(message.cc))
+                   cc=addresses(message.cc))
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
     for attachment in message.attachments or ():
@@ -185,11 +205,18 @@ def deliver(pk):
         return "skipped", None
     if not claimed:  # another delivery is sending it: come back when its hold ends, to find it sent
         return "retry", max(1, math.ceil((message.sending_until - now).total_seconds()))
+    refused = optout.refusal(message.recipient, message.kind) if message.channel == Channel.SMS else ""
+    if refused:  # « STOP » (or consent withdrawn) between recording and sending
+        _write(pk, status=MessageStatus.REFUSED, next_attempt_at=None, sending_until=None, last_error=refused)
+        return "skipped", None
     try:
-        _send(message)
+        provider_id = _send(message)
     except Exception as exc:  # noqa: BLE001 — any failure of the backend is recorded and retried
         return _record_failure(message, exc, now)
     sent = dict(status=MessageStatus.SENT, sent_at=timezone.now(), next_attempt_at=None, sending_until=None)
+    if provider_id:
+        sent.update(provider_id=str(provider_id)[:64], delivery_status=DeliveryStatus.SENT,
+                    delivery_status_at=sent["sent_at"], delivery_detail="")
     if message.kind in SECRET_KINDS:  # a sign-in link is not left readable on the messages page
         sent["body"], sent["html_body"] = SECRET_REMOVED, ""
     _write(pk, **sent)
@@ -202,7 +229,7 @@ def deliver(pk):
 def _record_failure(message, exc, now):
     log.warning("Envoi du message %s échoué (tentative %s) : %s", message.pk, message.attempts, exc)
     error = f"{timezone.localtime(now):%d/%m/%Y %H:%M} — {type(exc).__name__}: {exc}"[:2000]
-    if message.attempts >= settings.IPM_MESSAGE_MAX_ATTEMPTS:
+    if message.attempts >= settings.IPM_MESSAGE_MAX_ATTEMPTS or getattr(exc, "permanent", False):
         _write(message.pk, status=MessageStatus.FAILED, next_attempt_at=None, sending_until=None, last_error=error)
         return "failed", None
     delay = retry_delay(message.attempts)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from dossiers.workflow import FOLLOWUP_STATES, State
 
 from .calls import answer_url, as_day, link_max_age, open_calls
-from .contact import render_email, space_url, tell_youth, youth_channels
+from .contact import fit_sms, render_email, space_url, tell_youth, youth_channels
 from .enums import Channel, MessageKind
 from .mail import render_staff_email
 from .outbox import absolute_url, platform_name, queue_message
@@ -31,7 +31,8 @@ def _to_youth(kind, object_key, period, youth, dossier, subject, template, conte
         created += queue_message(kind, Channel.EMAIL, object_key, period, youth.email, text, subject, dossier,
                                  html=html)
     if Channel.SMS in channels and sms_text:
-        created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, f"{sms_text} {link}", "", dossier)
+        created += queue_message(kind, Channel.SMS, object_key, period, youth.phone, fit_sms(sms_text, link), "",
+                                 dossier)
     return created
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .enums import ALL_STRUCTURES_ROLES, MOBILITY_ROLES, PLATFORM_ROLES, Role
+from .phones import PhoneField
 
 
 class User(AbstractUser):
@@ -18,7 +19,7 @@ class User(AbstractUser):
         related_name="users",
         help_text="Obligatoire pour un conseiller mission locale.",
     )
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = PhoneField("téléphone", blank=True)
 
     class Meta:
         verbose_name = "utilisateur"

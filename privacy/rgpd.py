@@ -64,6 +64,8 @@ def _value(obj, f):
         return "oui" if value else "non"
     if hasattr(value, "name") and hasattr(value, "code"):  # django-countries Country
         return value.name if value.code else ""
+    if hasattr(value, "as_e164"):  # a phone number (ipm.phones), shown the French way
+        return str(value)
     return value
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from ipm import dates
-from ipm.forms import NullBooleanRadio, date_field, normalize_phone, validate_postcode
+from ipm.forms import NullBooleanRadio, date_field, validate_postcode
 
 from .models import Referral
 
@@ -40,7 +40,7 @@ class ReferralForm(forms.ModelForm):
         model = Referral
         fields = [
             "last_name", "first_name", "birth_date", "sex", "nationality",
-            "email", "phone", "address", "postcode", "town", "qpv", "zrr",
+            "email", "phone", "sms_consent", "address", "postcode", "town", "qpv", "zrr",
             "qualification_level", "employment_status", "registered_france_travail", "unemployment_rights",
             "housing", "social_security", "resources", "resources_details", "driving_licence", "passport",
             "languages",
@@ -60,7 +60,10 @@ class ReferralForm(forms.ModelForm):
             "motivation": "Pourquoi ce projet de mobilité ? Ce que le jeune en attend.",
             "availability": "Ex. : disponible à partir de mars, pas d'engagement en cours.",
             "consent": "Le jeune a été informé du traitement de ses données par la plateforme et l'accepte.",
+            "sms_consent": "Sans cet accord, le jeune n'est prévenu que par courriel. Il pourra le retirer dans son "
+                           "espace ou en répondant STOP.",
         }
+        labels = {"sms_consent": "Le jeune accepte de recevoir des SMS (« J'accepte de recevoir des SMS »)"}
 
     def __init__(self, *args, submitting=False, choose_structure=False, **kwargs):
         self.submitting = submitting
@@ -94,7 +97,7 @@ class ReferralForm(forms.ModelForm):
                      Div(Div("sex", css_class="col-md-6"), Div("nationality", css_class="col-md-6"), css_class="row")),
             Fieldset("Coordonnées",
                      Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
-                     "address",
+                     "sms_consent", "address",
                      Div(Div("postcode", css_class="col-md-3"), Div("town", css_class="col-md-9"), css_class="row"),
                      Div(Div("qpv", css_class="col-md-6"), Div("zrr", css_class="col-md-6"), css_class="row")),
             Fieldset("Situation",
@@ -113,8 +116,6 @@ class ReferralForm(forms.ModelForm):
                      "consent", Div(Div("consent_date", css_class="col-md-4"), css_class="row")),
         )
 
-    def clean_phone(self):
-        return normalize_phone(self.cleaned_data.get("phone"))
 
     def clean_postcode(self):
         value = (self.cleaned_data.get("postcode") or "").strip()

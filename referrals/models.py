@@ -16,6 +16,7 @@ from dossiers.enums import (
 )
 
 from ipm.access import ScopedQuerySet
+from ipm.phones import PhoneField
 
 from .enums import ReferralStatus, StructureKind
 
@@ -62,7 +63,7 @@ class Referral(models.Model):
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices, blank=True)
     nationality = CountryField("nationalité", blank=True, default="", help_text="Laissez vide si elle n'est pas connue : elle n'est jamais devinée.")
     email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = PhoneField("téléphone", blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)
     postcode = models.CharField("code postal", max_length=5, blank=True)
     town = models.CharField("commune", max_length=100, blank=True)
@@ -95,6 +96,8 @@ class Referral(models.Model):
     # Consent of the young person to the processing of their data (RGPD): required, dated.
     consent = models.BooleanField("consentement du jeune", default=False)
     consent_date = models.DateField("date du consentement", null=True, blank=True)
+    # « J'accepte de recevoir des SMS »: copied onto the young person, dated, when the fiche is sent.
+    sms_consent = models.BooleanField("accepte de recevoir des SMS", default=False)
     # After submission
     submitted_at = models.DateTimeField("envoyée le", null=True, blank=True)
     youth = models.ForeignKey(

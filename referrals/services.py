@@ -66,6 +66,8 @@ def submit_referral(referral, user):
             if value not in ("", None):
                 setattr(youth, name, value)
         youth.sex = referral.sex or youth.sex
+        if referral.sms_consent and youth.sms_consent_at is None:
+            youth.sms_consent_at = timezone.now()
         youth.save()
         dossier = open_dossier_of(youth)
         if dossier is not None:

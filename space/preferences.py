@@ -1,12 +1,15 @@
 """« Mes préférences de contact »: the young person chooses how they are told of each step of their
 dossier — by email, by SMS or both (``followup.contact``). The sign-in link still goes to the address
-they type on the sign-in page."""
+they type on the sign-in page. « J'accepte de recevoir des SMS » records (dated) or withdraws their
+consent to SMS (``followup.optout``); ticking it again also lifts a former « STOP »."""
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from followup.contact import choice_of, set_choice
 from followup.enums import ContactChoice
+from followup.optout import give_consent, opted_out, withdraw_consent
 from ipm.access import capability_required
 
 from . import services
@@ -16,6 +19,7 @@ from .forms import AccessibleForm
 class ContactPreferenceForm(AccessibleForm):
     channel = forms.ChoiceField(label="Comment voulez-vous être prévenu(e) ?", choices=ContactChoice.choices,
                                 widget=forms.RadioSelect)
+    sms_consent = forms.BooleanField(label="J'accepte de recevoir des SMS", required=False)
 
     def __init__(self, *args, youth, **kwargs):
         self.youth = youth
@@ -30,6 +34,14 @@ class ContactPreferenceForm(AccessibleForm):
             + (f"Vos coordonnées : {', '.join(on_file)}. " if on_file else "")
             + "Pour les changer, demandez à votre conseiller."
         )
+        consent = self.fields["sms_consent"]
+        if youth.sms_consent_at:
+            consent.help_text = (f"Accepté le {timezone.localtime(youth.sms_consent_at):%d/%m/%Y}. Décochez pour ne "
+                                 "plus recevoir de SMS ; vous pouvez aussi répondre STOP à un de nos SMS.")
+        else:
+            consent.help_text = "Sans votre accord, nous ne vous envoyons aucun SMS : nous vous écrivons par courriel."
+        if youth.phone and opted_out(youth.phone):
+            consent.help_text += " Vous avez répondu STOP : cochez la case pour recevoir de nouveau nos SMS."
 
     def clean_channel(self):
         channel = self.cleaned_data["channel"]
@@ -41,13 +53,24 @@ class ContactPreferenceForm(AccessibleForm):
                                         "votre conseiller de l'ajouter, ou choisissez le SMS.")
         return channel
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") in (ContactChoice.SMS, ContactChoice.BOTH) and not cleaned.get("sms_consent"):
+            self.add_error("sms_consent", "Pour être prévenu(e) par SMS, cochez « J'accepte de recevoir des SMS ».")
+        return cleaned
+
 
 @capability_required("own_space")
 def preferences(request):
     youth = services.youth_of(request.user)
-    form = ContactPreferenceForm(request.POST or None, youth=youth, initial={"channel": choice_of(youth)})
+    form = ContactPreferenceForm(request.POST or None, youth=youth, initial={
+        "channel": choice_of(youth), "sms_consent": youth.sms_consent_at is not None and not opted_out(youth.phone)})
     if request.method == "POST" and form.is_valid():
         set_choice(youth, form.cleaned_data["channel"])
+        if form.cleaned_data["sms_consent"] and (youth.sms_consent_at is None or opted_out(youth.phone)):
+            give_consent(youth)
+        elif not form.cleaned_data["sms_consent"] and youth.sms_consent_at is not None:
+            withdraw_consent(youth)
         messages.success(request, "C'est noté : nous vous préviendrons "
                          f"{ContactChoice(form.cleaned_data['channel']).label.lower()}.")
         return redirect("space:preferences")

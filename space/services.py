@@ -19,6 +19,7 @@ from sesame.utils import get_query_string
 from departures.models import Contract
 from dossiers.models import Dossier, Youth
 from dossiers.workflow import FOLLOWUP_STATES
+from followup.contact import fit_sms
 from followup.enums import Channel, MessageKind
 from followup.models import FollowUpCall
 from followup.mail import render_email
@@ -97,7 +98,7 @@ def youths_for_address(address):
     bare = Replace(Replace(Replace(Replace("phone", Value(" "), Value("")), Value("."), Value("")),
                            Value("-"), Value("")), Value("\u00a0"), Value(""))
     candidates = with_dossier.exclude(phone="").annotate(bare_phone=bare).filter(bare_phone__endswith=phone[-6:])
-    return [youth for youth in candidates if normalise_phone(youth.phone) == phone]
+    return [youth for youth in candidates if normalise_phone(str(youth.phone)) == phone]
 
 
 def link_url(user):
@@ -122,7 +123,8 @@ def send_link(youth):
         body, html = render_email("space_link", {"youth": youth, "url": url})
         subject = "Votre lien de connexion à votre espace"
     else:
-        body, subject = f"{name} : votre lien pour entrer dans votre espace (30 min, une fois) : {url}", ""
+        body = fit_sms("votre lien pour entrer dans votre espace (30 min, une fois) :", url, head=f"{name} : ")
+        subject = ""
     dossier = youth.dossiers.order_by("-received_on", "-pk").first()
     # Each link is a message of its own: the period is the moment it was asked for.
     queue_message(LINK_KIND, channel, f"youth:{youth.pk}", now.strftime("%Y%m%d%H%M%S%f"), recipient, body,

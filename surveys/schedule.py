@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from departures.models import Stay
 from dossiers.workflow import FOLLOWUP_STATES, State
-from followup.contact import render_email
+from followup.contact import fit_sms, render_email
 from followup.enums import Channel, MessageKind
+from followup.optout import sms_allowed
 from followup.outbox import absolute_url, platform_name, queue_message
 from ipm.dates import add_months
 
@@ -102,7 +103,8 @@ def _texts(survey, period):
         subject = f"Rappel : {subject[0].lower()}{subject[1:]}"
     body, html = render_email("survey", {"youth": youth, "dossier": survey.dossier, "what": what,
                                          "reminder": bool(period), "link": url, "link_label": "Répondre"})
-    sms = f"{platform_name()} : {'rappel, ' if period else ''}votre avis compte ! Répondez dans votre espace : {url}"
+    sms = fit_sms(f"{'rappel, ' if period else ''}votre avis compte ! Répondez dans votre espace :", url,
+                  head=f"{platform_name()} : ")
     return subject, body, html, sms
 
 
@@ -114,7 +116,7 @@ def _send(survey, period):
     if youth.email:
         created += queue_message(MessageKind.SURVEY, Channel.EMAIL, key, period, youth.email, body, subject,
                                  survey.dossier, html=html)
-    if youth.phone:
+    if sms_allowed(youth):  # a phone, consent to SMS and no « STOP »
         created += queue_message(MessageKind.SURVEY, Channel.SMS, key, period, youth.phone, sms, "", survey.dossier)
     return created
 

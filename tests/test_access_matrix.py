@@ -183,6 +183,7 @@ MATRIX = {
     "followup:messages": (GET, None, CASEWORK),
     "followup:resend": (POST, "message", CASEWORK),
     "followup:my_notifications": (GET, None, COUNSELLOR),
+    "followup:sms_webhook": (POST, "sms_webhook", (HIDE,) * 8),  # the provider's webhook: its secret, or 404
     # --- Reports and import ---------------------------------------------------------------------------
     "reporting:index": (GET, None, REPORTS),
     "reporting:erasmus": (GET, None, READ_ALL),
@@ -345,6 +346,7 @@ def url_kwargs(world, key):
         "call": {"pk": w.call.pk},
         "answer": {"token": answer_token(w.call)},
         "message": {"pk": w.message.pk},
+        "sms_webhook": {"token": "pas-le-bon-secret"},
         "import_job": {"pk": w.import_job.pk},
         "import_format": {"fmt": "xlsx"},
         "subscription": {"pk": w.subscription.pk},
@@ -455,6 +457,7 @@ WITHOUT_CAPABILITY = {
     "home", "accessibility", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
     "account_security", "otp_backup_codes", "otp_backup_codes_regenerate", "followup:answer", "space:login", "space:link",
+    "followup:sms_webhook",
 }
 
 

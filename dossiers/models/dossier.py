@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ipm.access import ScopedQuerySet, has_capability
+from ipm.phones import PhoneField
 from ipm.text import fold, person_key
 
 from ..enums import EmploymentStatus, QualificationLevel, Sex
@@ -39,7 +40,10 @@ class Youth(models.Model):
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
     nationality = CountryField("nationalité", blank=True, default="", help_text="Laissez vide si elle n'est pas connue : elle n'est jamais devinée.")
     email = models.EmailField("courriel", blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = PhoneField("téléphone", blank=True)
+    # « J'accepte de recevoir des SMS »: when the young person agreed (the fiche, or their space); empty:
+    # no SMS is sent to them (followup.optout). The history keeps every change.
+    sms_consent_at = models.DateTimeField("accord pour recevoir des SMS le", null=True, blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)
     postcode = models.CharField("code postal", max_length=5, blank=True)
     town = models.CharField("commune", max_length=100, blank=True)

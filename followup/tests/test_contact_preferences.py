@@ -1,6 +1,7 @@
 """« Mes préférences de contact » in the young person's space: the choice of email, SMS or both, and what it
 changes in the messages of the next step."""
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from dossiers.tests.factories import YouthFactory, dossier_in_state
@@ -20,7 +21,9 @@ def signed_in(client, youth):
 
 def test_the_default_is_email_if_on_file_else_sms():
     assert youth_channels(YouthFactory(email="a@exemple.fr", phone="0612345678")) == {Channel.EMAIL}
-    assert youth_channels(YouthFactory(email="", phone="0612345678")) == {Channel.SMS}
+    assert youth_channels(YouthFactory(email="", phone="0612345678", sms_consent_at=timezone.now())) == {Channel.SMS}
+    # Without « J'accepte de recevoir des SMS », no SMS: nothing usable on file.
+    assert youth_channels(YouthFactory(email="", phone="0612345678")) == set()
     assert youth_channels(YouthFactory(email="", phone="")) == set()
 
 
@@ -44,8 +47,12 @@ def test_the_young_person_chooses_in_their_space_and_the_next_step_follows(clien
     assert not ContactPreference.objects.exists()
     youth.phone = "06 12 34 56 78"
     youth.save()
-    response = client.post(reverse("space:preferences"), {"channel": "les_deux"}, follow=True)
+    response = client.post(reverse("space:preferences"), {"channel": "les_deux"})
+    assert response.status_code == 400 and "cochez « J&#x27;accepte de recevoir des SMS »" in response.content.decode()
+    response = client.post(reverse("space:preferences"), {"channel": "les_deux", "sms_consent": "on"}, follow=True)
     assert "noté : nous vous préviendrons par courriel et par sms" in response.content.decode()
+    youth.refresh_from_db()
+    assert youth.sms_consent_at is not None
     assert choice_of(youth) == ContactChoice.BOTH
     # The next step goes by email and SMS.
     response = client_for("mobility").post(reverse("dossiers:diagnostic", args=[dossier.pk]), {

@@ -9,6 +9,7 @@ from departures.tests.factories import SchemeFactory, StayFactory
 from dossiers.tests.factories import dossier_in_state
 from dossiers.models import DossierEvent
 from dossiers.workflow import State
+from followup.optout import give_consent
 from followup.contact import set_choice
 from followup import calls, outbox, tasks
 from followup.enums import CallSource, Channel, ContactChoice, MessageKind, MessageStatus, Situation
@@ -169,6 +170,7 @@ def test_six_months_in_time(users, eager_celery, sms_file):
     b = returned_dossier(admin, D(2026, 3, 31), state=State.RETURNED, counsellor=mobility, email="b@exemple.fr")
     weekly = dossier_in_state(State.ABROAD, admin, youth__email="w@exemple.fr", youth__phone="06 00 00 00 01")
     set_choice(weekly.youth, ContactChoice.BOTH)  # SMS only for whom chose it (followup.contact)
+    give_consent(weekly.youth)  # … and accepted SMS (followup.optout)
     StayFactory(dossier=weekly, scheme=SchemeFactory(name="OUAT", europass_cadence=ReminderCadence.WEEKLY),
                 departure_date=D(2026, 3, 1), return_date=None, planned_end=D(2026, 5, 31))
     daily = dossier_in_state(State.ABROAD, admin, youth__email="d@exemple.fr")

@@ -15,17 +15,20 @@ from dossiers.services import upload_document
 from dossiers.tests.factories import YouthFactory, dossier_in_state, validate_all_pieces
 from dossiers.workflow import State
 from followup.contact import SMS_MAX, set_choice
+from ipm.sms import segments
 from followup.enums import Channel, ContactChoice, MessageKind
 from followup.models import CopyOptOut, SentMessage
 from ipm.uploads import MINIMAL_PDF, uploaded_file_for_tests
 
 pytestmark = pytest.mark.django_db
 
-EMAIL, PHONE = "lea.martin@exemple.fr", "06 12 34 56 78"
+EMAIL, PHONE = "lea.martin@exemple.fr", "+33612345678"  # typed « 06 12 34 56 78 », sent in E.164
 
 
-def young(choice=None, email=EMAIL, phone=PHONE):
-    youth = YouthFactory(first_name="Léa", last_name="Martin", email=email, phone=phone)
+def young(choice=None, email=EMAIL, phone="06 12 34 56 78"):
+    # « J'accepte de recevoir des SMS » given: without it no SMS goes (test_sms_provider.py).
+    youth = YouthFactory(first_name="Léa", last_name="Martin", email=email, phone=phone,
+                         sms_consent_at=timezone.now() if phone else None)
     if choice:
         set_choice(youth, choice)
     return youth
@@ -52,6 +55,7 @@ def assert_told(kind, link, users, *, sms=True, cc=True):
     assert reverse("space:login") in email.body  # how to sign in, without a token in the message
     if sms:
         assert rows[1].recipient == PHONE and rows[1].body.endswith(link) and len(rows[1].body) <= SMS_MAX
+        assert segments(rows[1].body) <= 2
     assert not any("sesame" in row.body or "sesame" in row.html_body for row in rows)
     return rows
 
@@ -249,6 +253,7 @@ def test_the_followup_link_reaches_the_young_person_by_sms_when_chosen(users, st
     assert followup_link_messages(day) == 0
     [sms] = SentMessage.objects.filter(kind=MessageKind.FOLLOWUP_LINK)
     assert sms.channel == Channel.SMS and sms.recipient == PHONE and len(sms.body) <= SMS_MAX
+    assert segments(sms.body) <= 2
     assert answer_url(call).split("/reponse/")[0] + "/reponse/" in sms.body
     assert not SentMessage.objects.filter(kind=MessageKind.FOLLOWUP_LINK, channel=Channel.EMAIL).exists()
 

@@ -21,6 +21,7 @@ from departures.enums import ReminderCadence
 from departures.tests.factories import SchemeFactory, StayFactory
 from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
+from followup.optout import give_consent
 from followup.contact import set_choice
 from followup import tasks
 from followup.enums import Channel, ContactChoice, MessageKind, MessageStatus
@@ -170,6 +171,7 @@ def test_two_workers_at_once_send_nothing_twice(users, workers):
     make_returned(users, 8, D(2026, 1, 15))
     abroad = dossier_in_state(State.ABROAD, users["admin"], youth__email="loin@exemple.fr", youth__phone="06 99 99 99 99")
     set_choice(abroad.youth, ContactChoice.BOTH)  # SMS only for whom chose it (followup.contact)
+    give_consent(abroad.youth)  # … and accepted SMS (followup.optout)
     StayFactory(dossier=abroad, scheme=SchemeFactory(name="Job", europass_cadence=ReminderCadence.DAILY),
                 departure_date=D(2026, 2, 1), return_date=None, planned_end=D(2026, 2, 20))
     # Queue everything first, then start both workers together: they race on the same tasks.

@@ -83,6 +83,6 @@ def test_unanswered_after_two_weeks_the_survey_is_on_the_call_list(client, users
         log_in(client, users["assistant"])
         page = client.get(reverse("surveys:call_list")).content.decode()
     assert "Aucune enquête à appeler" not in page, page[-3000:]
-    assert "DURAND Inès" in page and "0611223344" in page
+    assert "DURAND Inès" in page and "06 11 22 33 44" in page  # typed 0611223344, shown the French way
     assert reverse("surveys:staff_entry", args=[dossier.pk, Horizon.RETURN]) in page
     assert str(answered_one.youth) not in page

@@ -4,6 +4,7 @@ import datetime
 import html
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 import surveys
@@ -29,7 +30,7 @@ def text(response):
 
 def test_the_return_review_sends_the_questionnaire_and_the_young_person_answers_it(
         client, users, django_capture_on_commit_callbacks):
-    youth = YouthFactory(first_name="Léa", email="lea@exemple.fr", phone="0612345678")
+    youth = YouthFactory(first_name="Léa", email="lea@exemple.fr", phone="0612345678", sms_consent_at=timezone.now())
     dossier = returned(users["admin"], return_date=TODAY - datetime.timedelta(days=3), state=State.RETURNED,
                        youth=youth)
     with django_capture_on_commit_callbacks(execute=True):

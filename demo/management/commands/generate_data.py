@@ -146,7 +146,7 @@ class Command(BaseCommand):
                 search_name=f"{fold(last)} {fold(first)}", postcode=f"{dep}{rng.randint(0, 999):03d}",
                 town=TOWNS[dep], qpv=rng.choice([True, False, False, False, None]),
                 zrr=rng.choice([True, False, False, False, False, None]), qualification_level=rng.choice(LEVELS),
-                employment_status=rng.choice(STATUSES), phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                employment_status=rng.choice(STATUSES), phone=f"06 {rng.randint(40, 59)} {rng.randint(10, 99)} "
                 f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
             ))
         started = time.monotonic()

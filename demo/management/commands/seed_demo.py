@@ -142,7 +142,7 @@ class Command(BaseCommand):
             youth, _ = Youth.objects.get_or_create(
                 last_name=last, first_name=first, birth_date=birth,
                 defaults=dict(sex=sex, email=f"{first.lower()}.{i}@exemple.fr".replace("ï", "i").replace("é", "e"),
-                              phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+                              phone=f"06 {rng.randint(40, 59)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                               postcode=postcode, town=town, qpv=rng.random() < 0.3, zrr=rng.random() < 0.15,
                               qualification_level=rng.choice(["VI", "Vbis", "V", "IV", "III", "3", "4", ""]),
                               employment_status=rng.choice(["demandeur_emploi", "demandeur_emploi", "actif_occupe", "etudiant"])),
