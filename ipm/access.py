@@ -38,6 +38,12 @@ CAPABILITIES = {
     # Upload a piece of the application file: platform staff, and the counsellor of the dossier's structure
     # (their own young people: the dossier is looked up among those they may see). Only staff validate.
     "upload_pieces": set(PLATFORM_ROLES) | {Role.COUNSELLOR},
+    # The network's ambassadors: staff and managers find them all; a counsellor, those of their structure
+    # (contact details only when staff shared them). Registering and inviting them is casework.
+    "ambassadors": set(PLATFORM_ROLES) | {Role.MANAGER, Role.COUNSELLOR},
+    # Parrainage: pair a candidate with a parrain or marraine, record their meetings (a counsellor for the
+    # young people of their own structure).
+    "pairing": set(PLATFORM_ROLES) | {Role.COUNSELLOR},
     # The young person's own space (/espace/): their dossiers, pieces, meetings, contract. Nothing else.
     "own_space": {Role.YOUTH},
 }
