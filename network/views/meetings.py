@@ -22,7 +22,8 @@ from ..models import NetworkMeeting
 @capability_required("read_all")
 def meeting_list(request):
     qs = NetworkMeeting.objects.annotate(
-        invited=Count("invitations"), present=Count("invitations", filter=Q(invitations__status=Presence.PRESENT)))
+        invited=Count("invitations"), present=Count("invitations", filter=Q(invitations__status=Presence.PRESENT)),
+    ).order_by("-date", "-start_time")
     context = {"today": timezone.localdate()}
     context.update(paginate(request, qs))
     return render(request, "network/meeting_list.html", context)
