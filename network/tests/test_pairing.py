@@ -76,3 +76,15 @@ def test_another_structure_s_counsellor_sees_no_pair(client_for, users, pair_par
     assert f'value="{candidate.pk}"' not in form
     assert client_for("manager").get(pairing.get_absolute_url()).status_code == 200
     assert client_for("manager").get(reverse("network:pairing_create")).status_code == 403
+
+
+def test_a_pair_meeting_sent_twice_is_recorded_once(client_for, pair_parts):
+    candidate, sponsor = pair_parts
+    pairing = Pairing.objects.create(candidate=candidate, sponsor=sponsor, started_on="2026-11-02")
+    client = client_for("counsellor")
+    url = reverse("network:pair_meeting_add", args=[pairing.pk])
+    token = client.get(url).context["form"]["submission_token"].value()
+    data = {"submission_token": token, "date": "2026-11-16", "place": "", "report": "Point d'étape"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert PairMeeting.objects.filter(pairing=pairing).count() == 1

@@ -5,12 +5,14 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
 from ipm.lists import paginate
 from ipm.pdf import html_to_pdf
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import safe_filename
 
 from .. import invitations
@@ -33,11 +35,18 @@ def meeting_list(request):
 def meeting_edit(request, pk=None):
     meeting = get_object_or_404(NetworkMeeting, pk=pk) if pk else None
     form = NetworkMeetingForm(request.POST or None, instance=meeting)
+    if meeting is None:
+        add_token_field(form)  # created once, however many times the form is sent
     if request.method == "POST" and form.is_valid():
-        meeting = form.save(commit=False)
-        if meeting.created_by_id is None:
-            meeting.created_by = request.user
-        meeting.save()
+        try:
+            with submitted_once(request, form) as submission:
+                meeting = form.save(commit=False)
+                if meeting.created_by_id is None:
+                    meeting.created_by = request.user
+                meeting.save()
+                submission.done(meeting)
+        except AlreadySubmitted as duplicate:
+            return duplicate.redirect(request, reverse("network:meeting_list"))
         messages.success(request, "La réunion du réseau est enregistrée.")
         return redirect(meeting)
     return render(request, "network/meeting_form.html", {"form": form, "meeting": meeting},

@@ -8,6 +8,7 @@ from dossiers.models import Dossier
 from ipm.access import capability_required
 from ipm.lists import paginate
 from ipm.parsing import parse_id
+from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from .. import services
 from ..forms import PairingForm, PairMeetingForm
@@ -61,10 +62,15 @@ def pairing_detail(request, pk):
 def pair_meeting_add(request, pk):
     pairing = _visible_pairing(request, pk)
     form = PairMeetingForm(request.POST or None, initial={"date": timezone.localdate()})
+    add_token_field(form)  # recorded once, however many times the form is sent
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_pair_meeting(pairing, request.user, data["date"], data["place"], data["report"])
+            with submitted_once(request, form) as submission:
+                submission.done(services.record_pair_meeting(pairing, request.user, data["date"], data["place"],
+                                                             data["report"]))
+        except AlreadySubmitted:
+            return redirect(pairing)
         except NetworkError as error:
             form.add_error("date", str(error))
         else:
