@@ -22,9 +22,20 @@ STEPS = [
 
 
 def _progress(cohort):
-    counts = cohort.aggregate(fiches=Count("pk"), departed=Count("pk", filter=departed()))
-    counts.update(_reached_counts(cohort))
-    return counts
+    """({step: count} of the sponsored, {step: count} of the others): the counts of both groups in one
+    query, then the steps read from the timelines, one query per group."""
+    flagged = cohort.annotate(paired=Exists(Pairing.objects.filter(candidate=OuterRef("pk"))))
+    both = flagged.aggregate(
+        fiches_yes=Count("pk", filter=Q(paired=True)), fiches_no=Count("pk", filter=Q(paired=False)),
+        departed_yes=Count("pk", filter=departed() & Q(paired=True)),
+        departed_no=Count("pk", filter=departed() & Q(paired=False)),
+    )
+    groups = []
+    for flag in ("yes", "no"):
+        counts = {"fiches": both[f"fiches_{flag}"], "departed": both[f"departed_{flag}"]}
+        counts.update(_reached_counts(flagged.filter(paired=flag == "yes")))
+        groups.append(counts)
+    return groups
 
 
 def report(filters):
@@ -38,8 +49,7 @@ def report(filters):
     activity = formed.aggregate(pairs=Count("pk"), candidates=Count("candidate", distinct=True),
                                 sponsors=Count("sponsor__youth", distinct=True))
     cohort = in_years(dossiers, "received_on", years)
-    paired = Exists(Pairing.objects.filter(candidate=OuterRef("pk")))
-    sponsored, others = _progress(cohort.filter(paired)), _progress(cohort.filter(~Q(paired)))
+    sponsored, others = _progress(cohort)
     rows = [
         Row(["Activité de parrainage dans la période", "", "", "", ""], HEADING),
         Row(["binômes formés", activity["pairs"], "", "", ""]),
