@@ -8,5 +8,6 @@ def platform(request):
     caps = {}
     if user is not None and user.is_authenticated:
         caps = {name: has_capability(user, name) for name in
-                ("submit_referral", "casework", "read_all", "sensitive", "reports", "manage_schemes", "import", "audit")}
+                ("submit_referral", "casework", "read_all", "sensitive", "reports", "manage_schemes", "import", "audit",
+                 "ambassadors", "pairing")}
     return {"PLATFORM_NAME": settings.IPM_PLATFORM_NAME, "can": caps}
