@@ -15,7 +15,7 @@ MENUS = {
     "manager": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Réseau", "Rapports", "Journal"],
     # The administrator holds every capability; sending a fiche for a structure is a button of « Dossiers ».
     "admin": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
-              "Réseau", "Rapports", "Journal"],
+              "Rapports", "Journal"],
 }
 
 
