@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "demo",
     "space",
     "surveys",
+    "network",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

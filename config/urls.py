@@ -27,6 +27,7 @@ urlpatterns = [
     path("suivi/", include("followup.urls")),
     path("rapports/", include("reporting.urls")),
     path("espace/", include("space.urls")),
+    path("reseau/", include("network.urls")),
     path("", include("surveys.urls")),
     path("", include("privacy.urls")),
     path("admin/", admin.site.urls),

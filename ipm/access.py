@@ -42,6 +42,12 @@ CAPABILITIES = {
     # « Mes exports programmés »: reports, Erasmus+ and funders' files mailed monthly or yearly, each manager
     # their own (the pages are hidden — 404 — from the other roles).
     "scheduled_exports": {Role.MANAGER, Role.ADMIN},
+    # The network's ambassadors: staff and managers find them all; a counsellor, those of their structure
+    # (contact details only when staff shared them). Registering and inviting them is casework.
+    "ambassadors": set(PLATFORM_ROLES) | {Role.MANAGER, Role.COUNSELLOR},
+    # Parrainage: pair a candidate with a parrain or marraine, record their meetings (a counsellor for the
+    # young people of their own structure).
+    "pairing": set(PLATFORM_ROLES) | {Role.COUNSELLOR},
     # The young person's own space (/espace/): their dossiers, pieces, meetings, contract. Nothing else.
     "own_space": {Role.YOUTH},
 }

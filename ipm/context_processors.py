@@ -9,5 +9,5 @@ def platform(request):
     if user is not None and user.is_authenticated:
         caps = {name: has_capability(user, name) for name in
                 ("submit_referral", "casework", "read_all", "sensitive", "reports", "manage_schemes", "import", "audit",
-                 "scheduled_exports")}
+                 "scheduled_exports", "ambassadors", "pairing")}
     return {"PLATFORM_NAME": settings.IPM_PLATFORM_NAME, "can": caps}

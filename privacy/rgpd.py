@@ -186,6 +186,10 @@ def subject_access(youth, user):
     sections.append(Section("messages", "Messages envoyés (courriels, SMS)", [
         numbered(m, m.dossier_id) for m in SentMessage.objects.filter(dossier__in=ids)
     ]))
+    from network.rgpd import records as network_records
+
+    sections.append(Section("network", "Réseau : ambassadeur et parrainage", [
+        [("what", "quoi", str(x._meta.verbose_name)), *record(x)] for x in network_records(youth, ids)]))
     from space.models import ContractAcceptance, InvitationAnswer, RectificationRequest
 
     sections.append(Section("space", "Espace du jeune (réponses, acceptations, demandes de rectification)", [
@@ -403,6 +407,8 @@ def anonymise_youth(youth):
         from surveys.models import Answer as SurveyAnswer, Response as SurveyResponse
         _scrub(SurveyAnswer, SurveyAnswer.objects.filter(response__survey__dossier__in=dossier_ids), {"text": ""}, erasure)
         _scrub(SurveyResponse, SurveyResponse.objects.filter(survey__dossier__in=dossier_ids), {"employer": "", "comment": ""}, erasure)
+        from network.rgpd import erase as erase_network
+        erasure.rows_scrubbed += erase_network(youth, dossier_ids)  # the ambassador record goes
         _scrub(SentMessage, SentMessage.objects.filter(dossier__in=dossier_ids),
                {"recipient": "", "cc": "", "subject": "", "body": "", "attachments": [], "last_error": ""}, erasure)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from departures.models import Stay
 from dossiers.models import Dossier
 from ipm.access import has_capability, scope
+from network.models import Pairing
 
 
 @dataclass
@@ -24,6 +25,7 @@ class ReportFilters:
     user: object = None  # None: no restriction (the command line)
     host: object = None  # departures.HostOrganisation: the stays it hosted (the satisfaction report's filter)
     horizon: int = 6  # months after return (the outcomes report: 6, 12 or 36)
+    sponsored: str = ""  # « oui »: only candidates with a parrain or marraine; « non »: only the others
 
     # --- who asks -------------------------------------------------------------------------------
     @property
@@ -50,7 +52,7 @@ class ReportFilters:
         if self.scheme is not None:
             qs = qs.filter(scheme=self.scheme)
         qs = self._funded(qs, "scheme", "received_on")
-        return qs
+        return self._sponsored(qs, "pk")
 
     def stays(self):
         """Stays that started (a departure date, not in the future), in scope."""
@@ -63,7 +65,14 @@ class ReportFilters:
         if self.host is not None:
             qs = qs.filter(host=self.host)
         qs = self._funded(qs, "scheme", "departure_date")
-        return qs
+        return self._sponsored(qs, "dossier")
+
+    def _sponsored(self, queryset, dossier_path):
+        """The parrainage filter: dossiers that are (« oui ») or are not (« non ») a pairing's candidate."""
+        if self.sponsored not in ("oui", "non"):
+            return queryset
+        paired = Exists(Pairing.objects.filter(candidate=OuterRef(dossier_path)))
+        return queryset.filter(paired if self.sponsored == "oui" else ~paired)
 
     def _funded(self, queryset, scheme_path, date_path):
         """Funder filter: keep what falls under one of the funder's agreements (same scheme, same year)."""
@@ -114,6 +123,8 @@ class ReportFilters:
             parts.append(("Département", self.department))
         if self.host is not None:
             parts.append(("Structure d'accueil", str(self.host)))
+        if self.sponsored in ("oui", "non"):
+            parts.append(("Parrainés", self.sponsored))
         return parts
 
     def funder_label(self):

@@ -8,6 +8,10 @@ from referrals.models import Structure
 from .filters import ReportFilters, funder_choices
 
 
+# The reports that offer the « Parrainés » filter.
+SPONSORED_FILTER_REPORTS = ("funnel", "profile")
+
+
 class ReportFilterForm(forms.Form):
     year_from = forms.IntegerField(label="Année (ou début)", min_value=1990, max_value=2100, required=False)
     year_to = forms.IntegerField(label="Jusqu'à l'année", min_value=1990, max_value=2100, required=False)
@@ -22,6 +26,9 @@ class ReportFilterForm(forms.Form):
                                   empty_label="Toutes les structures d'accueil")
     horizon = forms.TypedChoiceField(label="Situation à", coerce=int, required=False, empty_value=6,
                                      choices=[(6, "6 mois"), (12, "12 mois"), (36, "36 mois")])
+    # The funnel and the profile: candidates with a parrain or marraine, the others, or all.
+    sponsored = forms.ChoiceField(label="Parrainés", required=False,
+                                  choices=[("", "Tous"), ("oui", "Oui"), ("non", "Non")])
 
     def __init__(self, *args, user=None, report=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,6 +37,8 @@ class ReportFilterForm(forms.Form):
             del self.fields["host"]
         if report != "outcomes":
             del self.fields["horizon"]
+        if report not in SPONSORED_FILTER_REPORTS:
+            del self.fields["sponsored"]
         funders = funder_choices()
         if funders:
             self.fields["funder"].choices = [("", "Tous les financeurs"), *funders]
@@ -60,7 +69,7 @@ class ReportFilterForm(forms.Form):
         return ReportFilters(
             year_from=year_from, year_to=year_to, scheme=data.get("scheme"), funder=data.get("funder") or "",
             structure=data.get("structure"), department=(data.get("department") or "").strip(), user=self.user,
-            host=data.get("host"), horizon=data.get("horizon") or 6,
+            host=data.get("host"), horizon=data.get("horizon") or 6, sponsored=data.get("sponsored") or "",
         )
 
 

@@ -64,6 +64,8 @@ MANAGERS = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, OK)  # reference data, impo
 SCHEDULES = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, OK)  # « Mes exports programmés »: hidden from the others
 SCHEDULE_OWN = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, HIDE)  # one subscription: its owner (the manager) only
 YOUTH_ONLY = (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY)  # the young person's space (tests/test_access_youth.py)
+PAIRING = (LOGIN, OK, OK, OK, OK, OK, DENY, OK)  # pairs: staff, and a counsellor for their structure
+PAIRING_OWN = (LOGIN, OK, HIDE, OK, OK, OK, DENY, OK)
 
 # url name → (method, objects used for the URL's arguments, outcome per role in ROLES order).
 # The arguments name an entry of ``url_kwargs`` below.
@@ -225,6 +227,29 @@ MATRIX = {
     "surveys:questionnaire": (GET, "questionnaire", READ_ALL),
     "surveys:response": (GET, "survey_response", DOSSIER_READ),
     "surveys:staff_entry": (GET, "survey_entry", CASEWORK_DOSSIER),
+    # --- The network: ambassadors, parrainage, network meetings (docs/network.md) -------------------------
+    "network:ambassador_list": (GET, None, REPORTS),  # a counsellor: their structure's ambassadors
+    "network:ambassador_create": (GET, None, CASEWORK),
+    "network:ambassador_detail": (GET, "ambassador", DOSSIER_READ),
+    "network:ambassador_edit": (GET, "ambassador", CASEWORK_DOSSIER),
+    "network:ambassador_withdraw": (GET, "ambassador", CASEWORK_DOSSIER),  # asks first
+    "network:ambassador_speak": (POST, "ambassador", CASEWORK_DOSSIER),
+    "network:speaker_presence": (POST, "speaker", CASEWORK_DOSSIER),
+    "network:youth_withdraw": (GET, None, YOUTH_ONLY),
+    "network:pairing_list": (GET, None, REPORTS),  # a counsellor: their structure's candidates' pairs
+    "network:pairing_create": (GET, None, PAIRING),
+    "network:pairing_detail": (GET, "pairing", DOSSIER_READ),
+    "network:pair_meeting_add": (GET, "pairing", PAIRING_OWN),
+    "network:pair_meeting_delete": (GET, "pair_meeting", PAIRING_OWN),  # asks first
+    "network:meeting_list": (GET, None, READ_ALL),
+    "network:meeting_create": (GET, None, CASEWORK),
+    "network:meeting_detail": (GET, "network_meeting", READ_ALL),
+    "network:meeting_edit": (GET, "network_meeting", CASEWORK),
+    "network:meeting_delete": (GET, "network_meeting", CASEWORK),  # asks first
+    "network:meeting_invite": (POST, "network_meeting", CASEWORK),
+    "network:meeting_attendance": (POST, "network_meeting", CASEWORK),
+    "network:meeting_minutes": (GET, "network_meeting", READ_ALL),
+    "network:dashboard": (GET, None, READ_ALL),
 }
 
 
@@ -307,6 +332,9 @@ def world(users, structure, settings, tmp_path):
     from surveys.tests.factories import answered
 
     w.survey = answered(w.follow_up).survey
+    from network.tests.factories import network_world
+
+    network_world(w, admin, users["counsellor"])
     return w
 
 
@@ -360,6 +388,11 @@ def url_kwargs(world, key):
         "questionnaire": {"pk": w.survey.version.questionnaire_id},
         "survey_response": {"pk": w.survey.pk},
         "survey_entry": {"pk": w.follow_up.pk, "horizon": "12"},  # not due yet: back to the dossier
+        "ambassador": {"pk": w.ambassador.pk},
+        "speaker": {"pk": w.speaker.pk},
+        "pairing": {"pk": w.pairing.pk},
+        "pair_meeting": {"pk": w.pairing.pk, "meeting_pk": w.pair_meeting.pk},
+        "network_meeting": {"pk": w.network_meeting.pk},
     }[key]
 
 

@@ -7,12 +7,12 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 MENUS = {
-    "counsellor": ["Mes jeunes", "Nouvelle fiche de liaison", "Rapports"],
+    "counsellor": ["Mes jeunes", "Nouvelle fiche de liaison", "Réseau", "Rapports"],
     "reception": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
-                  "Rapports"],
+                  "Réseau", "Rapports"],
     "mobility": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
-                 "Rapports"],
-    "manager": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Rapports", "Journal"],
+                 "Réseau", "Rapports"],
+    "manager": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Réseau", "Rapports", "Journal"],
     # The administrator holds every capability; sending a fiche for a structure is a button of « Dossiers ».
     "admin": ["Dossiers", "À traiter", "Réunions", "Commissions", "Départs et séjours", "Suivi à six mois",
               "Rapports", "Journal"],

@@ -11,8 +11,10 @@ from departures.enums import IncidentKind, VisitAssessment
 from departures.models import Incident, SiteVisit
 from departures.tests.factories import FundingAgreementFactory, HostOrganisationFactory, SchemeFactory, StayFactory
 from dossiers.models import CommissionSession
-from dossiers.tests.factories import CommissionCriterionFactory, DocumentTypeFactory, dossier_in_state
+from dossiers.tests.factories import CommissionCriterionFactory, DocumentTypeFactory, YouthFactory, dossier_in_state
 from dossiers.workflow import State
+from network.models import NetworkMeeting
+from network.services import make_ambassador
 from referrals.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,10 @@ def test_each_add_and_edit_pair_has_its_own_title_and_heading(client_for, users)
     agreement = FundingAgreementFactory(scheme=scheme)
     piece = DocumentTypeFactory(name="Attestation de stage")
     criterion = CommissionCriterionFactory(name="Aisance à l'oral")
+    network_meeting = NetworkMeeting.objects.create(date=datetime.date(2026, 12, 16), start_time=datetime.time(9),
+                                                    place="Salle Rhône")
+    returned = dossier_in_state(State.RETURNED, users["admin"], youth=YouthFactory(last_name="Roux", first_name="Maël"))
+    ambassador = make_ambassador(returned, users["admin"], day)
     pairs = {
         "mobility": [
             (reverse("departures:visit_add", args=[dossier.pk]),
@@ -51,6 +57,8 @@ def test_each_add_and_edit_pair_has_its_own_title_and_heading(client_for, users)
             (reverse("referrals:meeting_create"), reverse("referrals:meeting_edit", args=[meeting.pk]), "14/12/2026"),
             (reverse("dossiers:commission_create"), reverse("dossiers:commission_edit", args=[session.pk]), "18/12/2026"),
             (reverse("departures:host_create"), reverse("departures:host_edit", args=[host.pk]), "Hostal del Sol"),
+            (reverse("network:meeting_create"), reverse("network:meeting_edit", args=[network_meeting.pk]), "16/12/2026"),
+            (reverse("network:ambassador_create"), reverse("network:ambassador_edit", args=[ambassador.pk]), "Maël Roux"),
         ],
         "manager": [
             (reverse("departures:scheme_create"), reverse("departures:scheme_edit", args=[scheme.pk]), "Jeunes en Europe"),

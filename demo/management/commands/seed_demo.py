@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from demo.departures import seed_departures
 from demo.followup import seed_followup
+from demo.network import seed_network
 from demo.space import example_youth, seed_space
 from demo.surveys import seed_surveys
 from departures.models import Scheme, Stay
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             seed_followup(random.Random(options["seed"]))
             seed_space()
             seed_surveys(random.Random(options["seed"]))
+            seed_network(random.Random(options["seed"]))
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -118,6 +120,7 @@ class Command(BaseCommand):
             seed_followup(rng)
             seed_space()
             seed_surveys(rng)
+            seed_network(rng)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
