@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consistency_views, views
+from . import consistency_views, population_views, views
 
 app_name = "reporting"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/progression/", views.import_progress, name="import_progress"),
     path("import/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
+    path("population/", population_views.population_list, name="population"),
+    path("population/nouvelle/", population_views.population_edit, name="population_create"),
+    path("population/<int:pk>/modifier/", population_views.population_edit, name="population_edit"),
+    path("population/<int:pk>/supprimer/", population_views.population_delete, name="population_delete"),
     path("coherence/", consistency_views.consistency_page, name="consistency"),
     path("<slug:name>/", views.report_page, name="report"),
     path("<slug:name>/telecharger.<str:fmt>", views.report_download, name="download"),

@@ -40,6 +40,8 @@ class Report:
     # On screen and in the PDF, row labels are shown in words (the CSV and XLSX keep the codes of
     # docs/report-formats.md).
     labels: dict = field(default_factory=dict)
+    # A map of the departments (the equity report): drawn on screen and in the PDF.
+    map: dict | None = None
 
     @property
     def period(self):
