@@ -11,7 +11,7 @@ from .common import HEADING, TOTAL, Report, Row, annotate_age, in_years, pct
 from .funnel import FUNNEL_STEPS, funnel_counts
 
 NAME = "reperage"
-TITLE = "Repérage : jeunes repérés et réactivés"
+TITLE = "Repérage des jeunes (repérés et réactivés)"
 SUMMARY = "Les jeunes repérés et réactivés par structure : part de mineurs et étapes atteintes de la fiche au départ."
 
 COHORTS = list(OUTREACH_ORIGINS)
