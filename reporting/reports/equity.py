@@ -68,7 +68,7 @@ def report(filters):
     dossiers = filters.dossiers()
     years = filters.years(dossiers, "received_on")
     received, left = _counts(filters, years)
-    structures = list(Structure.objects.filter(pk__in=set(received) | set(left)).order_by("name"))
+    structures = sorted(Structure.objects.filter(pk__in=set(received) | set(left)), key=lambda s: s.name.casefold())
     figures = populations(years[-1])
     names = department_map.department_names()
     departments = {}
@@ -90,13 +90,13 @@ def report(filters):
         rate = rates.get(code)
         figure = figures.get(code)
         ratio = _one_decimal(best / rate) if rate else None
-        rows.append(Row([names.get(code, code), code, n_fiches, n_left, pct(n_left, n_fiches),
+        rows.append(Row([names.get(code, code), "" if code == NO_DEPARTMENT else code, n_fiches, n_left, pct(n_left, n_fiches),
                          figure.population if figure else None, _one_decimal(rate) if rate is not None else None,
                          ratio]))
     rows.append(Row(["Structures"], HEADING))
     for structure in structures:
         n_fiches, n_left = received.get(structure.pk, 0), left.get(structure.pk, 0)
-        code = department_map.normalise(structure.department) or NO_DEPARTMENT
+        code = department_map.normalise(structure.department)
         rows.append(Row([structure.name, code, n_fiches, n_left, pct(n_left, n_fiches), None, None, None]))
     all_fiches, all_left = sum(received.values()), sum(left.values())
     rows.append(Row(["Total", "", all_fiches, all_left, pct(all_left, all_fiches), None, None, None], TOTAL))

@@ -79,15 +79,17 @@ def _follow_up_complete_counts(cohort, group=()):
             for item in calls.values(**aliases).annotate(n=Count("pk")).order_by()}
 
 
-def funnel_counts(cohort, group=()):
+def funnel_counts(cohort, group=(), extra=None):
     """{key: {step of FUNNEL_STEPS: number}} for the dossiers of ``cohort``, grouped by the dossier fields
-    ``group`` (``key``: the tuple of their values; the one key ``()`` without a grouping). The one step
-    logic of the funnel: the funnel report, and the repérage report per cohort."""
+    ``group`` (``key``: the tuple of their values; the one key ``()`` without a grouping), with the
+    ``extra`` counts (name → aggregate) of the caller. The one step logic of the funnel: the funnel report,
+    and the repérage report per cohort."""
     measures = {
         "fiches": Count("pk"),
         "youths": Count("youth", distinct=True),
         "departed": Count("pk", filter=departed()),
         "returned": Count("pk", filter=departed() & Q(stay__return_date__isnull=False)),
+        **(extra or {}),
     }
     if not group:
         counts = {(): cohort.aggregate(**measures)}

@@ -2,11 +2,9 @@
 through an « aller-vers » action) and *réactivés* (back in touch after at least six months without
 contact), for the dossiers whose fiche was received in the period, per structure: how many, the share of
 minors at the fiche's date, and how many of each cohort reached each step of the funnel."""
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from dossiers.enums import OUTREACH_ORIGINS, Origin
-from referrals.models import Structure
-
 from .common import HEADING, TOTAL, Report, Row, annotate_age, in_years, pct
 from .funnel import FUNNEL_STEPS, funnel_counts
 
@@ -20,22 +18,21 @@ STEPS = [*FUNNEL_STEPS[:2], ("minors", "mineurs à la date de la fiche"), *FUNNE
 ALL_STRUCTURES = "Toutes les structures"
 
 
-def _minors(cohort, group):
-    """{key: dossiers of ``cohort`` whose young person was under 18 on the fiche's date}."""
-    minors = annotate_age(cohort, "youth__birth_date", "received_on").filter(age__lt=18)
-    if not group:
-        return {(): minors.count()}
-    return {tuple(item[name] for name in group): item["n"]
-            for item in minors.values(*group).annotate(n=Count("pk")).order_by()}
-
-
-def _figures(cohort, group):
-    """{key: {step: count}} with the minors, ``key`` ending with the cohort (the dossier's origin)."""
-    counts = funnel_counts(cohort, group)
-    minors = _minors(cohort, group)
-    for key, figures in counts.items():
-        figures["minors"] = minors.get(key, 0)
-    return counts
+def _figures(cohort):
+    """({(structure name, origin): {step: count}}, {origin: {step: count}}) — the steps of the funnel and the
+    minors, per structure and cohort, then per cohort (the sums, but the distinct young people counted
+    again: one may have come to two structures)."""
+    with_age = annotate_age(cohort, "youth__birth_date", "received_on")
+    per_structure = funnel_counts(with_age, ("structure__name", "origin"),
+                                  extra={"minors": Count("pk", filter=Q(age__lt=18))})
+    overall = {}
+    for (_name, origin), figures in per_structure.items():
+        totals = overall.setdefault(origin, {})
+        for step, value in figures.items():
+            totals[step] = totals.get(step, 0) + value
+    for item in cohort.values("origin").annotate(n=Count("youth", distinct=True)).order_by():
+        overall[item["origin"]]["youths"] = item["n"]
+    return per_structure, overall
 
 
 def _block(label, figures_of, kind):
@@ -55,21 +52,19 @@ def report(filters):
     dossiers = filters.dossiers()
     years = filters.years(dossiers, "received_on")
     cohort = in_years(dossiers, "received_on", years).filter(origin__in=COHORTS)
-    per_structure = _figures(cohort, ("structure_id", "origin"))
-    overall = _figures(cohort, ("origin",))
-    structures = Structure.objects.filter(pk__in={key[0] for key in per_structure}).order_by("name")
+    per_structure, overall = _figures(cohort)
     rows = []
-    for structure in structures:
-        rows.append(Row([structure.name], HEADING))
-        rows += _block(structure.name, lambda origin, pk=structure.pk: per_structure.get((pk, origin), {}), "data")
+    for name in sorted({key[0] for key in per_structure}, key=str.casefold):
+        rows.append(Row([name], HEADING))
+        rows += _block(name, lambda origin, name=name: per_structure.get((name, origin), {}), "data")
     rows.append(Row([ALL_STRUCTURES], HEADING))
-    rows += _block(ALL_STRUCTURES, lambda origin: overall.get((origin,), {}), TOTAL)
+    rows += _block(ALL_STRUCTURES, lambda origin: overall.get(origin, {}), TOTAL)
     chart = {
         "type": "bar",
         "horizontal": True,
         "labels": [label for _step, label in STEPS],
         "datasets": [
-            {"label": Origin(origin).label, "data": [overall.get((origin,), {}).get(step, 0) for step, _l in STEPS]}
+            {"label": Origin(origin).label, "data": [overall.get(origin, {}).get(step, 0) for step, _l in STEPS]}
             for origin in COHORTS
         ],
     }
