@@ -158,3 +158,18 @@ def test_the_command_line_gives_the_same_csv(cohorts, capsys):
     call_command("report", "reperage", "--year", "2024")
     out = capsys.readouterr().out.splitlines()
     assert out[-11:] == [ALL, *csv_lines(EXPECTED[ALL], ALL)]
+
+
+def test_the_demo_has_cohorts_and_labelled_demo_populations(db):
+    from django.core.management import call_command
+
+    from referrals.models import Referral
+    from reporting.models import PopulationFigure
+
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))
+    cohorts = Referral.objects.exclude(origin="habituel")
+    assert cohorts.exists() and not cohorts.filter(outreach_action__isnull=True).exists()
+    assert all(r.dossier.origin == r.origin for r in cohorts)
+    assert not Referral.objects.filter(origin="habituel", outreach_action__isnull=False).exists()
+    assert PopulationFigure.objects.count() == 12
+    assert all("démonstration" in source for source in PopulationFigure.objects.values_list("source", flat=True))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from demo.departures import seed_departures
 from demo.followup import seed_followup
+from demo.outreach import seed_outreach
 from demo.space import example_youth, seed_space
 from departures.models import Scheme, Stay
 from dossiers import transitions, workflow
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             seed_departures(random.Random(options["seed"]))
             seed_followup(random.Random(options["seed"]))
             seed_space()
+            seed_outreach(random.Random(options["seed"]), timezone.localdate().year)
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -115,6 +117,7 @@ class Command(BaseCommand):
             seed_departures(rng)
             seed_followup(rng)
             seed_space()
+            seed_outreach(rng, timezone.localdate().year)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
