@@ -48,6 +48,11 @@ class Report:
         return period_label(self.years)
 
 
+class Figure(Decimal):
+    """A figure with one decimal that is not a percentage (departures per 10,000 young people, a ratio):
+    the CSV writes it like a percentage (``0.5``), the page without the « % »."""
+
+
 def pct(count, total):
     """A percentage with one decimal (half up), 0.0 when the total is zero."""
     if not total:

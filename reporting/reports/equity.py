@@ -11,7 +11,7 @@ from referrals.models import Structure
 
 from .. import department_map
 from ..models import PopulationFigure
-from .common import HEADING, TOTAL, Report, Row, in_years, pct
+from .common import HEADING, TOTAL, Figure, Report, Row, in_years, pct
 
 NAME = "equity"
 TITLE = "Équité territoriale"
@@ -34,7 +34,7 @@ def _decimal(value):
 
 
 def _one_decimal(value):
-    return _decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Figure(_decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def map_class(rate, best):

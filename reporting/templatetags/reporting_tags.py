@@ -2,12 +2,19 @@ from decimal import Decimal
 
 from django import template
 
+from ..reports.common import Figure
+
 register = template.Library()
 
 
 @register.filter
 def report_cell(value):
-    """Numbers as the French read them: '33,3 %' for a percentage, integers as they are."""
+    """Numbers as the French read them: '33,3 %' for a percentage, '0,5' for another figure with a decimal
+    (``common.Figure``), integers as they are; '—' for no value."""
+    if value is None:
+        return "—"
+    if isinstance(value, Figure):
+        return f"{value:.1f}".replace(".", ",")
     if isinstance(value, Decimal):
         return f"{value:.1f}".replace(".", ",") + " %"
     return value
