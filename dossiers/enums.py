@@ -130,3 +130,15 @@ class Decision(models.TextChoices):
     ACCEPTED = "accepte", "Accepté"
     REFUSED = "refuse", "Refusé"
     POSTPONED = "ajourne", "Ajourné"
+
+
+class Origin(models.TextChoices):
+    """How the young person came to the platform (the outreach cohorts of the fiche de liaison)."""
+
+    USUAL = "habituel", "Parcours habituel"
+    SPOTTED = "repere", "Repéré (aller-vers)"
+    REACTIVATED = "reactive", "Réactivé"
+
+
+# The outreach cohorts: the origins that name an « aller-vers » action.
+OUTREACH_ORIGINS = (Origin.SPOTTED, Origin.REACTIVATED)

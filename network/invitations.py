@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from followup.enums import Channel, MessageKind
-from followup.outbox import absolute_url, platform_name, queue_message
-from referrals.meetings import meeting_ics
+from followup.mail import render_staff_email
+from followup.outbox import absolute_url, queue_message
+from referrals import calendar
 
 from .enums import Presence
 from .models import NetworkInvitation, SpeakerInvitation
@@ -18,9 +19,12 @@ HOLDING = (Presence.INVITED, Presence.PRESENT)
 NETWORK_KEY, SPEAKER_KEY = "reseau", "intervenant"
 
 
-def calendar_file(meeting, uid_suffix):
-    """The meeting's calendar invitation as an attachment triple: the one call to the calendar helper."""
-    return ("invitation.ics", meeting_ics(meeting, uid_suffix), "text/calendar; charset=utf-8; method=PUBLISH")
+def calendar_file(meeting, uid_suffix, email, name):
+    """The guest's calendar invitation (METHOD:REQUEST, the platform as organiser, the guest as attendee) as
+    an attachment triple, with one stable UID per meeting and guest on the platform's domain."""
+    uid = f"{meeting._meta.model_name}-{meeting.pk}{uid_suffix}@{calendar.domain()}"
+    content = calendar.build_guest_invitation(meeting, uid, email, name).decode("utf-8")
+    return (calendar.FILENAME, content, calendar.content_type("REQUEST"))
 
 
 @dataclass
@@ -37,6 +41,7 @@ def _where(meeting):
 
 
 def _body(greeting, meeting, role_line, link):
+    """(text, html) of the invitation, from the outbox's templates (with the platform's footer)."""
     hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
     lines = [
         f"Bonjour {greeting},", "",
@@ -48,19 +53,17 @@ def _body(greeting, meeting, role_line, link):
     if meeting.notes:
         lines += ["", meeting.notes]
     lines += ["", "L'invitation est jointe pour votre agenda (fichier invitation.ics)."]
-    if link:
-        lines += [f"Détails : {link}"]
-    lines += ["", f"— {platform_name()}"]
-    return "\n".join(lines)
+    return render_staff_email(lines, link, "Détails")
 
 
 def _queue(invitation, key, meeting, email, greeting, role_line, dossier=None, link=""):
     period = f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}"
     subject = f"Invitation : {meeting.title or meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}"
+    text, html = _body(greeting, meeting, role_line, link)
     return queue_message(
         MessageKind.INVITATION, Channel.EMAIL, f"{key}:{invitation.pk}", period, email,
-        _body(greeting, meeting, role_line, link), subject=subject, dossier=dossier,
-        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}")],
+        text, subject=subject, dossier=dossier, html=html,
+        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}", email, greeting)],
     )
 
 

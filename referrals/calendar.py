@@ -134,6 +134,23 @@ def build_invitation(invitation, method="REQUEST"):
     return _calendar(method, event, meeting.date)
 
 
+def build_guest_invitation(meeting, uid, email, name, method="REQUEST", sequence=0):
+    """An invitation of one guest who is not a dossier's young person (a counsellor or an ambassador to a
+    network meeting, an ambassador as a speaker): the platform as ORGANIZER, the guest as ATTENDEE. Their
+    answer is not read from the calendar (``RSVP=FALSE``): staff record who came. ``meeting`` is any object
+    with the fields of a meeting (date, start_time, end_time, title, place, video_link, notes)."""
+    method = method.upper()
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"Méthode iCalendar non prise en charge : {method}")
+    event = _event(meeting, uid, sequence, cancelled=method == "CANCEL")
+    event.add("organizer", organizer())
+    event.add("attendee", _address(email, name, cutype="INDIVIDUAL", role="REQ-PARTICIPANT",
+                                   partstat="NEEDS-ACTION", rsvp="FALSE"))
+    if description := _description(meeting):
+        event.add("description", description)
+    return _calendar(method, event, meeting.date)
+
+
 def build_meeting(meeting):
     """The meeting itself, for the agenda of the staff who run it (``METHOD:PUBLISH``, no attendee)."""
     event = _event(meeting, meeting_uid(meeting), 0, cancelled=meeting.cancelled_at is not None)

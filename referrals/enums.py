@@ -12,3 +12,13 @@ class StructureKind(models.TextChoices):
 class ReferralStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     SUBMITTED = "submitted", "Envoyée"
+
+
+class OutreachKind(models.TextChoices):
+    """The kinds of « aller-vers » actions through which a mission locale finds young people."""
+
+    OUTSIDE = "hors_murs", "Hors les murs"
+    ONLINE = "en_ligne", "En ligne"
+    EVENT = "evenement", "Événement"
+    PARTNER = "partenaire", "Avec un partenaire"
+    OTHER = "autre", "Autre"

@@ -6,7 +6,9 @@ from django.utils import timezone
 from ipm import dates
 from ipm.forms import NullBooleanRadio, date_field, validate_postcode
 
-from .models import Referral
+from dossiers.enums import OUTREACH_ORIGINS, Origin
+
+from .models import OutreachAction, Referral
 
 # Age limits: outside the hard range the fiche is refused; outside the usual range it is accepted
 # with a warning.
@@ -45,10 +47,11 @@ class ReferralForm(forms.ModelForm):
             "housing", "social_security", "resources", "resources_details", "driving_licence", "passport",
             "languages",
             "wished_destination", "wished_sector", "motivation", "availability", "comments",
-            "consent", "consent_date",
+            "origin", "outreach_action", "consent", "consent_date",
         ]
         widgets = {
             "sex": forms.RadioSelect,
+            "origin": forms.RadioSelect,
             "languages": forms.Textarea(attrs={"rows": 2, "placeholder": "Ex. : anglais B1, espagnol A2"}),
             "motivation": forms.Textarea(attrs={"rows": 4}),
             "comments": forms.Textarea(attrs={"rows": 3}),
@@ -59,16 +62,30 @@ class ReferralForm(forms.ModelForm):
         help_texts = {
             "motivation": "Pourquoi ce projet de mobilité ? Ce que le jeune en attend.",
             "availability": "Ex. : disponible à partir de mars, pas d'engagement en cours.",
+            "origin": "Repéré : inconnu de la mission locale, trouvé par une action d'aller-vers. Réactivé : avait "
+                      "perdu le contact avec sa mission locale depuis au moins six mois.",
+            "outreach_action": "Pour un jeune repéré ou réactivé : l'action qui l'a amené.",
             "consent": "Le jeune a été informé du traitement de ses données par la plateforme et l'accepte.",
             "sms_consent": "Sans cet accord, le jeune n'est prévenu que par courriel. Il pourra le retirer dans son "
                            "espace ou en répondant STOP.",
         }
         labels = {"sms_consent": "Le jeune accepte de recevoir des SMS (« J'accepte de recevoir des SMS »)"}
 
-    def __init__(self, *args, submitting=False, choose_structure=False, **kwargs):
+    def __init__(self, *args, submitting=False, choose_structure=False, structure=None, **kwargs):
         self.submitting = submitting
         super().__init__(*args, **kwargs)
         self.warnings = []
+        # A counsellor picks an action of their structure or one open to every structure.
+        self.own_structure = structure or (self.instance.structure if self.instance.structure_id else None)
+        actions = OutreachAction.objects.select_related("structure")
+        if not choose_structure:
+            actions = actions.filter(structure__isnull=True)
+            if self.own_structure is not None:
+                actions = actions | OutreachAction.objects.filter(structure=self.own_structure)
+        self.fields["outreach_action"].queryset = actions.order_by("name", "pk")
+        self.fields["outreach_action"].empty_label = "Aucune (parcours habituel)"
+        self.fields["origin"].choices = Origin.choices
+        self.fields["origin"].required = False  # not asked: the usual path
         if choose_structure:
             # Users attached to no structure (administrators) say for which prescriber they enter the fiche.
             from .models import Structure
@@ -110,6 +127,9 @@ class ReferralForm(forms.ModelForm):
             Fieldset("Projet de mobilité",
                      Div(Div("wished_destination", css_class="col-md-6"), Div("wished_sector", css_class="col-md-6"), css_class="row"),
                      "motivation", "availability", "comments"),
+            Fieldset("Origine du jeune",
+                     Div(Div("origin", css_class="col-md-6"), Div("outreach_action", css_class="col-md-6"),
+                         css_class="row")),
             Fieldset("Consentement",
                      HTML('<p class="small text-muted">Le jeune doit avoir donné son accord au traitement de ses '
                           'données personnelles par la plateforme de mobilité (RGPD).</p>'),
@@ -159,7 +179,25 @@ class ReferralForm(forms.ModelForm):
             cleaned["consent_date"] = timezone.localdate()
         if cleaned.get("consent_date") and cleaned["consent_date"] > timezone.localdate():
             self.add_error("consent_date", "La date du consentement ne peut pas être dans le futur.")
+        self._clean_outreach(cleaned)
         return cleaned
+
+    def _clean_outreach(self, cleaned):
+        """An action is named for a young person repéré or réactivé, never for the usual path; it is one
+        of the fiche's structure or one open to every structure."""
+        origin, action = cleaned.get("origin") or Origin.USUAL, cleaned.get("outreach_action")
+        cleaned["origin"] = origin
+        if origin in OUTREACH_ORIGINS and action is None and "outreach_action" not in self.errors:
+            label = "repéré" if origin == Origin.SPOTTED else "réactivé"
+            self.add_error("outreach_action", f"Choisissez l'action d'aller-vers par laquelle le jeune a été {label}.")
+        elif origin == Origin.USUAL and action is not None:
+            self.add_error("outreach_action", "Un jeune venu par le parcours habituel n'a pas d'action d'aller-vers : "
+                                              "choisissez « Aucune » ou changez l'origine.")
+        elif action is not None and action.structure_id:
+            structure = cleaned.get("structure") or self.own_structure
+            if structure is not None and action.structure_id != structure.pk:
+                self.add_error("outreach_action", f"L'action « {action.name} » est celle d'une autre structure : "
+                                                  "choisissez une action de la structure de la fiche.")
 
 
 class DossierFilterForm(forms.Form):

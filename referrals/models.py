@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from dossiers.enums import (
     EmploymentStatus,
     Housing,
+    Origin,
     PassportStatus,
     QualificationLevel,
     Resources,
@@ -18,7 +19,7 @@ from dossiers.enums import (
 from ipm.access import ScopedQuerySet
 from ipm.phones import PhoneField
 
-from .enums import ReferralStatus, StructureKind
+from .enums import OutreachKind, ReferralStatus, StructureKind
 
 
 class Structure(models.Model):
@@ -38,6 +39,26 @@ class Structure(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OutreachAction(models.Model):
+    """An « aller-vers » action (outside the walls, online, an event…) through which young people were
+    found (repérés) or got back in touch (réactivés); kept by managers. No structure: open to every one."""
+
+    name = models.CharField("nom", max_length=150)
+    structure = models.ForeignKey(
+        Structure, verbose_name="structure", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="outreach_actions",
+    )
+    kind = models.CharField("type d'action", max_length=20, choices=OutreachKind.choices, default=OutreachKind.OUTSIDE)
+
+    class Meta:
+        verbose_name = "action d'aller-vers"
+        verbose_name_plural = "actions d'aller-vers"
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.structure})" if self.structure_id else self.name
 
 
 class ReferralQuerySet(ScopedQuerySet):
@@ -93,6 +114,12 @@ class Referral(models.Model):
     motivation = models.TextField("motivation", blank=True)
     availability = models.CharField("disponibilité", max_length=255, blank=True)
     comments = models.TextField("remarques du conseiller", blank=True)
+    # How the young person came (outreach cohorts) and, for repérés and réactivés, the action.
+    origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.USUAL)
+    outreach_action = models.ForeignKey(
+        OutreachAction, verbose_name="action d'aller-vers", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="referrals",
+    )
     # Consent of the young person to the processing of their data (RGPD): required, dated.
     consent = models.BooleanField("consentement du jeune", default=False)
     consent_date = models.DateField("date du consentement", null=True, blank=True)

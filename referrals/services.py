@@ -84,6 +84,7 @@ def submit_referral(referral, user):
                 structure=referral.structure,
                 referring_counsellor=referral.counsellor,
                 received_on=timezone.localdate(),
+                origin=referral.origin,
             )
             comment = "Fiche de liaison envoyée par " + str(user)
             if returning:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import fiches, meetings
+from .views import fiches, meetings, outreach
 
 app_name = "referrals"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("nouvelle/", fiches.referral_create, name="create"),
     path("<int:pk>/modifier/", fiches.referral_edit, name="edit"),
     path("<int:pk>/supprimer/", fiches.referral_delete, name="delete"),
+    # The « aller-vers » actions (outreach cohorts), kept by managers.
+    path("actions-aller-vers/", outreach.action_list, name="outreach_actions"),
+    path("actions-aller-vers/nouvelle/", outreach.action_edit, name="outreach_action_create"),
+    path("actions-aller-vers/<int:pk>/modifier/", outreach.action_edit, name="outreach_action_edit"),
+    path("actions-aller-vers/<int:pk>/supprimer/", outreach.action_delete, name="outreach_action_delete"),
     # Meetings (information collective, individual interview, preparation for departure).
     path("reunions/", meetings.meeting_list, name="meeting_list"),
     path("reunions/nouvelle/", meetings.meeting_edit, name="meeting_create"),

@@ -5,7 +5,9 @@ from departures.enums import Funder
 from departures.models import FundingAgreement, HostOrganisation, Scheme
 from referrals.models import Structure
 
+from .department_map import department_names, normalise
 from .filters import ReportFilters, funder_choices
+from .models import PopulationFigure
 
 
 # The reports that offer the « Parrainés » filter.
@@ -99,3 +101,50 @@ class ImportUploadForm(forms.Form):
         if upload.size > settings.IPM_UPLOAD_MAX_BYTES:
             raise forms.ValidationError("Fichier trop volumineux : découpez-le en plusieurs fichiers.")
         return upload
+
+
+class PopulationFigureForm(forms.ModelForm):
+    """The population aged 16 to 25 of a department in a year, with its source (the equity report)."""
+
+    class Meta:
+        model = PopulationFigure
+        fields = ["department", "year", "population", "source"]
+        labels = {"department": "Département", "year": "Année", "population": "Jeunes de 16 à 25 ans",
+                  "source": "Source"}
+        help_texts = {
+            "department": "Numéro du département : 01, 2A, 69, 974…",
+            "population": "Le nombre de jeunes de 16 à 25 ans habitant le département cette année-là.",
+            "source": "D'où vient le chiffre : ex. « INSEE, recensement de la population 2021 ».",
+        }
+        error_messages = {
+            "population": {"required": "Indiquez la population.", "invalid": "Saisissez un nombre entier."},
+            "source": {"required": "Indiquez la source du chiffre."},
+            "year": {"required": "Indiquez l'année."},
+        }
+
+    def clean_department(self):
+        code = normalise(self.cleaned_data.get("department"))
+        if code not in department_names():
+            raise forms.ValidationError(f"« {code} » n'est pas un numéro de département (ex. : 01, 2A, 69, 974).")
+        return code
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not 1990 <= year <= 2100:
+            raise forms.ValidationError("Saisissez une année entre 1990 et 2100.")
+        return year
+
+    def clean_population(self):
+        population = self.cleaned_data.get("population")
+        if population is not None and population <= 0:
+            raise forms.ValidationError("La population doit être supérieure à zéro.")
+        return population
+
+    def clean(self):
+        cleaned = super().clean()
+        department, year = cleaned.get("department"), cleaned.get("year")
+        if department and year and PopulationFigure.objects.filter(department=department, year=year).exclude(
+                pk=self.instance.pk).exists():
+            self.add_error("year", f"La population du département {department} pour {year} est déjà saisie : "
+                                   "modifiez-la plutôt.")
+        return cleaned

@@ -107,3 +107,22 @@ class ExportSubscription(models.Model):
 
     def get_absolute_url(self):
         return reverse("reporting:schedule_edit", args=[self.pk])
+
+
+class PopulationFigure(models.Model):
+    """The number of young people aged 16 to 25 living in a department in a year, as entered by a
+    manager with its source (INSEE census…): the denominator of the territorial equity report."""
+
+    department = models.CharField("département", max_length=3)
+    year = models.PositiveSmallIntegerField("année")
+    population = models.PositiveIntegerField("population des 16-25 ans")
+    source = models.CharField("source", max_length=255)
+
+    class Meta:
+        verbose_name = "population des 16-25 ans"
+        verbose_name_plural = "populations des 16-25 ans"
+        ordering = ["department", "-year"]
+        constraints = [models.UniqueConstraint(fields=["department", "year"], name="population_department_year")]
+
+    def __str__(self):
+        return f"{self.department} — {self.year} : {self.population}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consistency_views, schedule_views, views
+from . import consistency_views, population_views, schedule_views, views
 
 app_name = "reporting"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("exports-programmes/nouveau/", schedule_views.schedule_create, name="schedule_create"),
     path("exports-programmes/<int:pk>/", schedule_views.schedule_edit, name="schedule_edit"),
     path("exports-programmes/<int:pk>/supprimer/", schedule_views.schedule_delete, name="schedule_delete"),
+    path("population/", population_views.population_list, name="population"),
+    path("population/nouvelle/", population_views.population_edit, name="population_create"),
+    path("population/<int:pk>/modifier/", population_views.population_edit, name="population_edit"),
+    path("population/<int:pk>/supprimer/", population_views.population_delete, name="population_delete"),
     path("coherence/", consistency_views.consistency_page, name="consistency"),
     path("<slug:name>/", views.report_page, name="report"),
     path("<slug:name>/telecharger.<str:fmt>", views.report_download, name="download"),

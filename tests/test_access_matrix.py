@@ -39,8 +39,8 @@ from ipm.enums import Role
 from tests.factories import UserFactory
 from ipm.uploads import MINIMAL_PDF
 from referrals.tests.factories import ReferralFactory
-from referrals.models import Invitation, Meeting
-from reporting.models import ExportSubscription, ImportJob
+from referrals.models import Invitation, Meeting, OutreachAction
+from reporting.models import ExportSubscription, ImportJob, PopulationFigure
 from space.models import ContractAcceptance, RectificationRequest
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,10 @@ MATRIX = {
     "referrals:create": (GET, None, COUNSELLOR),
     "referrals:edit": (GET, "draft", COUNSELLOR_OWN),
     "referrals:delete": (POST, "draft", COUNSELLOR_OWN),
+    "referrals:outreach_actions": (GET, None, MANAGERS),  # the « aller-vers » actions (reference data)
+    "referrals:outreach_action_create": (GET, None, MANAGERS),
+    "referrals:outreach_action_edit": (GET, "outreach_action", MANAGERS),
+    "referrals:outreach_action_delete": (GET, "outreach_action", MANAGERS),  # asks first (a used one: refused)
     "referrals:meeting_list": (GET, None, READ_ALL),
     "referrals:meeting_create": (GET, None, CASEWORK),
     "referrals:meeting_invite": (POST, None, CASEWORK),
@@ -200,6 +204,10 @@ MATRIX = {
     "reporting:schedule_create": (GET, None, SCHEDULES),
     "reporting:schedule_edit": (GET, "subscription", SCHEDULE_OWN),
     "reporting:schedule_delete": (POST, "subscription", SCHEDULE_OWN),
+    "reporting:population": (GET, None, MANAGERS),  # the population of 16-25 per department (equity report)
+    "reporting:population_create": (GET, None, MANAGERS),
+    "reporting:population_edit": (GET, "population", MANAGERS),
+    "reporting:population_delete": (GET, "population", MANAGERS),  # asks first
     "reporting:report": (GET, "report", REPORTS),
     "reporting:download": (GET, "report_file", REPORTS),
     # --- The young person's space (their own rows: tests/test_access_youth.py) ----------------------------
@@ -251,6 +259,16 @@ MATRIX = {
     "network:meeting_minutes": (GET, "network_meeting", READ_ALL),
     "network:dashboard": (GET, None, READ_ALL),
 }
+
+# Pages of a URL pattern above opened with other arguments too (the repérage and equity reports show other
+# tables, a map): (url name, arguments, outcome per role). The links sweep and the every-page accessibility
+# test open them as well.
+MORE_PAGES = [
+    ("reporting:report", {"name": "reperage"}, REPORTS),
+    ("reporting:report", {"name": "equity"}, REPORTS),
+    ("reporting:download", {"name": "reperage", "fmt": "csv"}, REPORTS),
+    ("reporting:download", {"name": "equity", "fmt": "csv"}, REPORTS),
+]
 
 
 def walk(resolver=None, namespace=""):
@@ -326,6 +344,8 @@ def world(users, structure, settings, tmp_path):
     w.message = SentMessage.objects.create(kind=SentMessage._meta.get_field("kind").choices[0][0],
                                            object_key="matrice", recipient="jeune@example.org", body="Bonjour",
                                            status="echec", dossier=w.follow_up)
+    w.outreach_action = OutreachAction.objects.create(name="Maraude de la matrice", structure=structure)
+    w.population = PopulationFigure.objects.create(department="42", year=2024, population=70000, source="Matrice")
     w.import_job = ImportJob.objects.create(original_name="anciens.xlsx", created_by=admin,
                                             file=ContentFile(b"x", name="anciens.xlsx"))
     w.subscription = ExportSubscription.objects.create(owner=users["manager"], report="funnel")
@@ -376,6 +396,8 @@ def url_kwargs(world, key):
         "message": {"pk": w.message.pk},
         "sms_webhook": {"token": "pas-le-bon-secret"},
         "import_job": {"pk": w.import_job.pk},
+        "outreach_action": {"pk": w.outreach_action.pk},
+        "population": {"pk": w.population.pk},
         "import_format": {"fmt": "xlsx"},
         "subscription": {"pk": w.subscription.pk},
         "report": {"name": "departures"},
@@ -460,6 +482,18 @@ def test_access_matrix(client, users, world):
                 failures.append(f"{name} ({method} {url}) as {role}: got {got}, expected {want}")
             elif wrote:
                 failures.append(f"{name} ({method} {url}) as {role}: refused but wrote to the database")
+    assert not failures, "\n".join(failures)
+
+
+def test_more_pages(client, users, world):
+    """The pages of ``MORE_PAGES``: the repérage and equity reports follow the reports' row."""
+    failures = []
+    for name, kwargs, expected in MORE_PAGES:
+        url = reverse(name, kwargs=kwargs)
+        for role, want in zip(ROLES, expected):
+            got, _response, _wrote = run_as(client, users, role, GET, url)
+            if got != want:
+                failures.append(f"{url} as {role}: got {got}, expected {want}")
     assert not failures, "\n".join(failures)
 
 

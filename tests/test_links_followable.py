@@ -16,7 +16,7 @@ from departures.tests.factories import HostOrganisationFactory
 from ipm.enums import Role
 from space.services import account_for
 from tests import test_access_matrix
-from tests.test_access_matrix import GET, MATRIX, ROLES, url_kwargs
+from tests.test_access_matrix import GET, MATRIX, MORE_PAGES, ROLES, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def broken_links(client, user, world):
     client.force_login(user) if user.role == Role.YOUTH else log_in(client, user)
     pages, links = {}, {}
     urls = [reverse(name, kwargs=url_kwargs(world, args)) for name, (method, args, _) in MATRIX.items() if method == GET]
+    urls += [reverse(name, kwargs=kwargs) for name, kwargs, _ in MORE_PAGES]
     # The matrix opens one dossier page; each stage shows other panels and links: open every dossier's.
     urls += [reverse("dossiers:detail", args=[value.pk]) for value in vars(world).values() if isinstance(value, Dossier)]
     with transaction.atomic():

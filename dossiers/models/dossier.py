@@ -10,7 +10,7 @@ from ipm.access import ScopedQuerySet, has_capability
 from ipm.phones import PhoneField
 from ipm.text import fold, person_key
 
-from ..enums import EmploymentStatus, QualificationLevel, Sex
+from ..enums import EmploymentStatus, Origin, QualificationLevel, Sex
 from ..workflow import State
 
 
@@ -112,6 +112,8 @@ class Dossier(models.Model):
         "departures.Scheme", verbose_name="dispositif", null=True, blank=True, on_delete=models.PROTECT,
         related_name="dossiers",
     )
+    # The outreach cohort (how the young person came): copied from the first fiche, or the import's ``origine``.
+    origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.USUAL, db_index=True)
     # Legacy import: the old system's reference, and the mark that the dossier came from it.
     imported = models.BooleanField("importé", default=False)
     legacy_reference = models.CharField("référence d'origine", max_length=50, null=True, blank=True, unique=True)

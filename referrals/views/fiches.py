@@ -21,7 +21,7 @@ from ..services import ATTACHED, RETURNING, ReferralError, find_youth, open_doss
 def _save_referral(request, referral):
     submitting = request.POST.get("action") == "submit"
     form = ReferralForm(request.POST, instance=referral, submitting=submitting,
-                        choose_structure=request.user.structure_id is None)
+                        choose_structure=request.user.structure_id is None, structure=request.user.structure)
     if referral.pk is None:
         add_token_field(form)  # a fiche created from scratch is created once, however many times it is sent
     if not form.is_valid():
@@ -77,7 +77,8 @@ def open_dossier_notice(user, dossier, sent=False):
 def referral_create(request):
     if request.method == "POST":
         return _save_referral(request, Referral())
-    form = add_token_field(ReferralForm(choose_structure=request.user.structure_id is None))
+    form = add_token_field(ReferralForm(choose_structure=request.user.structure_id is None,
+                                              structure=request.user.structure))
     return render(request, "referrals/referral_form.html", {"form": form, "referral": None})
 
 
@@ -88,7 +89,8 @@ def referral_edit(request, pk):
         return redirect(referral.get_absolute_url())
     if request.method == "POST":
         return _save_referral(request, referral)
-    form = ReferralForm(instance=referral, choose_structure=request.user.structure_id is None)
+    form = ReferralForm(instance=referral, choose_structure=request.user.structure_id is None,
+                        structure=request.user.structure)
     known = open_notice = None
     if referral.birth_date and referral.first_name:
         known = find_youth(referral.last_name, referral.first_name, referral.birth_date)

@@ -19,7 +19,7 @@ from .seen import Seen, digest
 COLUMNS = [
     "reference", "nom", "prenom", "date_naissance", "sexe", "niveau", "situation", "qpv", "zrr", "structure",
     "date_fiche", "dispositif", "pays", "ville", "date_depart", "date_retour", "statut_final", "nationalite",
-    "situation_6_mois",
+    "situation_6_mois", "origine",
 ]
 REQUIRED_COLUMNS = ["reference", "nom", "prenom", "date_naissance", "sexe", "structure", "date_fiche", "statut_final"]
 
@@ -35,6 +35,7 @@ YES_NO = {"oui": True, "non": False}
 # The reference of the XLSX template's example row (legacy/template.py): a file that still holds it is
 # refused at that line, so that the example never becomes a dossier.
 EXAMPLE_REFERENCE = "EXEMPLE"
+ORIGINS = ["habituel", "repere", "reactive"]  # the outreach cohorts (dossiers.enums.Origin); empty = habituel
 PROGRESS_EVERY = 200
 # Valid rows are counted (references already imported, young people known) this many at a time.
 BATCH = 500
@@ -80,6 +81,7 @@ class LegacyRow:
     final_status: str
     situation_6: str
     nationality: str = ""
+    origin: str = "habituel"
 
     @property
     def key(self):
@@ -293,6 +295,7 @@ class RowChecker:
             error("date_retour", "la date de retour est dans le futur.")
         if birth_date and received_on and birth_date >= received_on:
             error("date_naissance", "la date de naissance n'est pas avant la date de la fiche.")
+        origin = choice("origine", ORIGINS, ", ".join(ORIGINS)) or "habituel"
         situation_6 = choice("situation_6_mois", SITUATIONS_6, ", ".join(SITUATIONS_6))
         if situation_6 and not departed and final:
             error("situation_6_mois", "une situation à six mois n'a de sens que pour un jeune parti.")
@@ -306,7 +309,7 @@ class RowChecker:
             sex=sex, level=level, employment_status=status, qpv=qpv, zrr=zrr, structure=structure,
             received_on=received_on, scheme=scheme, country=country, city=text("ville"),
             departure_date=departure, return_date=return_date, final_status=final, situation_6=situation_6,
-            nationality=nationality,
+            nationality=nationality, origin=origin,
         )
 
 

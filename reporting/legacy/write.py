@@ -153,7 +153,7 @@ def run(plan, user=None, progress=None):
                 youth=youths[row.key], structure=structures[fold(row.structure)],
                 scheme=schemes[fold(row.scheme)] if row.scheme else None,
                 state=events[-1][0], state_changed_at=events[-1][1], received_on=row.received_on,
-                imported=True, legacy_reference=row.reference,
+                imported=True, legacy_reference=row.reference, origin=row.origin,
             ))
         Dossier.objects.bulk_create(dossiers, batch_size=500)
         if progress:

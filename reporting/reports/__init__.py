@@ -7,9 +7,9 @@ the tests and the benchmark all go through it, in this order (the order of the l
 Adding a report: see docs/reporting.md. The CSV layouts are docs/report-formats.md; how each figure
 is counted is documented in docs/reporting.md.
 """
-from . import departures, fej, funnel, outcomes, parrainage, profile, satisfaction
+from . import departures, equity, fej, funnel, outcomes, parrainage, profile, reperage, satisfaction
 
-MODULES = [departures, funnel, profile, outcomes, fej, satisfaction, parrainage]
+MODULES = [departures, funnel, profile, outcomes, fej, satisfaction, parrainage, reperage, equity]
 
 REPORTS = {module.NAME: module.report for module in MODULES}
 REPORT_TITLES = {module.NAME: module.TITLE for module in MODULES}

@@ -62,6 +62,8 @@ class Report:
     # On screen and in the PDF, row labels are shown in words (the CSV and XLSX keep the codes of
     # docs/report-formats.md).
     labels: dict = field(default_factory=dict)
+    # A map of the departments (the equity report): drawn on screen and in the PDF.
+    map: dict | None = None
     column_defs: list = field(default_factory=list, repr=False)
 
     def __post_init__(self):
@@ -82,6 +84,11 @@ class Report:
     @property
     def period(self):
         return period_label(self.years)
+
+
+class Figure(Decimal):
+    """A figure with one decimal that is not a percentage (departures per 10,000 young people, a ratio):
+    the CSV writes it like a percentage (``0.5``), the page without the « % »."""
 
 
 def pct(count, total):

@@ -3,13 +3,20 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from ..reports.common import Figure
+
 register = template.Library()
 
 
 @register.filter
 def report_cell(value):
     """Numbers as the French read them: '33,3 %' for a percentage, '250 000' for a count (the thousands
-    separated as the French locale does, with a no-break space)."""
+    separated as the French locale does, with a no-break space), '0,5' for another figure with a decimal
+    (``common.Figure``); '—' for no value."""
+    if value is None:
+        return "—"
+    if isinstance(value, Figure):
+        return f"{value:.1f}".replace(".", ",")
     if isinstance(value, Decimal):
         return f"{value:.1f}".replace(".", ",") + "\u00a0%"
     if isinstance(value, int) and not isinstance(value, bool):

@@ -43,7 +43,8 @@ def test_the_list_of_reports_shows_every_report_of_the_registry_with_its_summary
         assert escape(reports.REPORT_SUMMARIES[name]) in html, name
         positions.append(html.index(link))
     assert positions == sorted(positions)  # in the registry's order
-    assert list(reports.REPORTS) == ["departures", "funnel", "profile", "outcomes", "fej", "satisfaction", "parrainage"]
+    assert list(reports.REPORTS) == ["departures", "funnel", "profile", "outcomes", "fej", "satisfaction", "parrainage",
+                                    "reperage", "equity"]
 
 
 def test_anonymous_is_sent_to_login(client):

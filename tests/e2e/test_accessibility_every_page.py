@@ -16,7 +16,7 @@ from dossiers.models import Dossier
 from ipm.enums import Role
 from space.services import account_for
 from tests import test_access_matrix
-from tests.test_access_matrix import GET, MATRIX, OK, ROLES, url_kwargs
+from tests.test_access_matrix import GET, MATRIX, MORE_PAGES, OK, ROLES, url_kwargs
 
 from .conftest import axe_violations
 
@@ -91,6 +91,8 @@ def test_every_page_and_every_refused_form_of_every_role(page, live_server, user
         index = ROLES.index(role) if role in ROLES else None
         urls = [reverse(name, kwargs=url_kwargs(world, args)) for name, (method, args, expected) in MATRIX.items()
                 if method == GET and index is not None and expected[index] == OK]
+        urls += [reverse(name, kwargs=kwargs) for name, kwargs, expected in MORE_PAGES
+                 if index is not None and expected[index] == OK]
         urls += space_pages if role == "youth" else dossier_pages
         client = sign_in(page.context, live_server.url, user)
         for url in html_pages(client, dict.fromkeys(urls)):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from demo.departures import seed_departures
 from demo.followup import seed_followup
 from demo.network import seed_network
+from demo.outreach import seed_outreach
 from demo.space import example_youth, seed_space
 from demo.surveys import seed_surveys
 from departures.models import Scheme, Stay
@@ -93,6 +94,7 @@ class Command(BaseCommand):
             seed_space()
             seed_surveys(random.Random(options["seed"]))
             seed_network(random.Random(options["seed"]))
+            seed_outreach(random.Random(options["seed"]), timezone.localdate().year)
             self.print_logins()
             return
         rng = random.Random(options["seed"])
@@ -121,6 +123,7 @@ class Command(BaseCommand):
             seed_space()
             seed_surveys(rng)
             seed_network(rng)
+            seed_outreach(rng, timezone.localdate().year)
         self.stdout.write(self.style.SUCCESS(f"Données de démonstration chargées : {Dossier.objects.count()} dossiers."))
         self.print_logins()
 
