@@ -11,7 +11,7 @@ from referrals.models import Structure
 
 from .. import department_map
 from ..models import PopulationFigure
-from .common import HEADING, TOTAL, Figure, Report, Row, in_years, pct
+from .common import Column, HEADING, TOTAL, Figure, Report, Row, in_years, pct
 
 NAME = "equity"
 TITLE = "Équité territoriale"
@@ -102,8 +102,11 @@ def report(filters):
     rows.append(Row(["Total", "", all_fiches, all_left, pct(all_left, all_fiches), None, None, None], TOTAL))
     return Report(
         NAME, TITLE,
-        ["territoire", "departement", "fiches", "departs", "departs_pour_100_fiches", "population_16_25",
-         "departs_pour_10000_jeunes", "rapport_au_meilleur"],
+        [Column("territoire", "Territoire"), Column("departement", "Département"), Column("fiches", "Fiches"),
+         Column("departs", "Départs"), Column("departs_pour_100_fiches", "Départs pour 100 fiches"),
+         Column("population_16_25", "Population des 16-25 ans"),
+         Column("departs_pour_10000_jeunes", "Départs pour 10 000 jeunes"),
+         Column("rapport_au_meilleur", "Rapport au meilleur")],
         rows, years, filters.describe(), None,
         labels={NO_DEPARTMENT: "Département non renseigné"},
         map=_map(rates, best, figures),

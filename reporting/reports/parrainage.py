@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from network.models import PairMeeting, Pairing
 
-from .common import HEADING, Report, Row, departed, in_years, pct
+from .common import Column, HEADING, Report, Row, departed, in_years, pct
 from .funnel import _reached_counts
 
 NAME = "parrainage"
@@ -70,7 +70,7 @@ def report(filters):
         ],
     }
     return Report(
-        NAME, TITLE, ["Indicateur", "Parrainés", "Taux parrainés", "Autres", "Taux autres"], rows, years,
+        NAME, TITLE, [Column("Indicateur", "Indicateur"), Column("Parrainés", "Parrainés"), Column("Taux parrainés", "Taux parrainés (%)", percent=True), Column("Autres", "Autres"), Column("Taux autres", "Taux autres (%)", percent=True)], rows, years,
         filters.describe(), chart,
         notes=["Binômes comptés l'année où ils sont formés, rencontres l'année où elles ont lieu. Progression : "
                "les dossiers dont la fiche a été reçue dans la période, « parrainés » s'ils sont le candidat d'un "

@@ -5,7 +5,7 @@ minors at the fiche's date, and how many of each cohort reached each step of the
 from django.db.models import Count, Q
 
 from dossiers.enums import OUTREACH_ORIGINS, Origin
-from .common import HEADING, TOTAL, Report, Row, annotate_age, in_years, pct
+from .common import Column, HEADING, TOTAL, Report, Row, annotate_age, in_years, pct
 from .funnel import FUNNEL_STEPS, funnel_counts
 
 NAME = "reperage"
@@ -69,7 +69,7 @@ def report(filters):
         ],
     }
     return Report(
-        NAME, TITLE, ["structure", "etape", "reperes", "reperes_pct", "reactives", "reactives_pct"],
+        NAME, TITLE, [Column("structure", "Structure"), Column("etape", "Étape"), Column("reperes", "Repérés"), Column("reperes_pct", "Repérés (%)", percent=True), Column("reactives", "Réactivés"), Column("reactives_pct", "Réactivés (%)", percent=True)],
         rows, years, filters.describe(), chart,
         labels={**dict(STEPS)},
         notes=["Dossiers dont la fiche a été reçue dans la période et dont le jeune est venu repéré (inconnu de la "
