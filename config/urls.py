@@ -25,6 +25,7 @@ urlpatterns = [
     path("espace/", include("space.urls")),
     path("", include("surveys.urls")),
     path("", include("privacy.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

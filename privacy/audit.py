@@ -31,6 +31,8 @@ DEFAULT_DAYS = 30
 NOISE_FIELDS = {"updated_at", "modified_at", "version", "lock_version"}
 
 SENSITIVE_ACCESS = "dossiers.sensitiveaccess"
+# Every call to the API of the structures' systems (api.ApiCall: token, structure, address, status).
+API_CALL = "api.apicall"
 # The workflow changes a dossier's state by an UPDATE (under a row lock): its own timeline
 # (``DossierEvent``: who, when, from which step to which) is the record of those changes.
 DOSSIER_EVENT = "dossiers.dossierevent"
@@ -45,6 +47,7 @@ ACTIONS = {
     "modification": "Modification des éléments sensibles",
     "fichier": "Téléchargement d'un fichier",
     "etape": "Changement d'étape",
+    "api": "Appel de l'API",
 }
 
 
@@ -81,6 +84,7 @@ def tracked():
         ("departures.payment", get("departures.Payment"), lambda: _dossier_via("departures.CoPayment", "copayment_id")),
         ("departures.sitevisit", get("departures.SiteVisit"), lambda: _dossier_via("departures.Stay", "stay_id")),
         ("departures.incident", get("departures.Incident"), lambda: _dossier_via("departures.Stay", "stay_id")),
+        ("api.apitoken", get("api.ApiToken"), None),
     ]
 
 
@@ -88,6 +92,7 @@ def kind_choices():
     choices = [(key, model._meta.verbose_name.capitalize()) for key, model, _ in tracked()]
     choices.append((DOSSIER_EVENT, "Étapes des dossiers"))
     choices.append((SENSITIVE_ACCESS, "Lectures et téléchargements"))
+    choices.append((API_CALL, "Appels de l'API"))
     return choices
 
 
@@ -195,6 +200,16 @@ def entries(data=None):
                 a_kind=Value(SENSITIVE_ACCESS, output_field=CharField()), a_id=F("id"), a_date=F("accessed_at"),
                 a_action=F("action"), a_user=F("user_id"), a_object=F("dossier_id"), a_dossier=F("dossier_id"),
             ))
+    if data.get("kind", API_CALL) in ("", API_CALL) and data.get("action", "api") in ("", "api") \
+            and not data.get("user"):
+        from api.models import ApiCall
+
+        qs = _filter(ApiCall.objects.order_by(), {**data, "action": ""}, "", "at", "", "")
+        parts.append(qs.values(
+            a_kind=Value(API_CALL, output_field=CharField()), a_id=F("id"), a_date=F("at"),
+            a_action=Value("api", output_field=CharField()), a_user=Value(None, output_field=BigIntegerField()),
+            a_object=F("referral_id"), a_dossier=Value(None, output_field=BigIntegerField()),
+        ))
     if not parts:
         return SensitiveAccess.objects.none().values("id")
     first, *others = parts
@@ -249,6 +264,10 @@ def describe(rows):
     for kind, ids in by_kind.items():
         if kind == SENSITIVE_ACCESS:
             found = SensitiveAccess.objects.in_bulk(ids)
+        elif kind == API_CALL:
+            from api.models import ApiCall
+
+            found = ApiCall.objects.select_related("structure").in_bulk(ids)
         elif kind == DOSSIER_EVENT:
             found = DossierEvent.objects.in_bulk(ids)
         else:
@@ -261,6 +280,9 @@ def describe(rows):
         if row["a_kind"] == SENSITIVE_ACCESS:
             what = f"Dossier n° {row['a_dossier']}"
             fields, detail = [], getattr(record, "item", "")
+        elif row["a_kind"] == API_CALL:
+            what = f"API : {record.structure if record and record.structure else 'jeton absent ou invalide'}"
+            fields, detail = [], (f"{record.method} {record.path} → {record.status}" if record else "")
         elif row["a_kind"] == DOSSIER_EVENT:
             what = f"Dossier n° {row['a_dossier']}"
             detail = ""

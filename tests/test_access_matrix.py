@@ -80,6 +80,13 @@ MATRIX = {
     "otp_verify": (GET, None, ANY_USER),
     "otp_setup": (GET, None, ANY_USER),
     "privacy:audit_log": (GET, None, MANAGERS),
+    # --- The API of the structures' systems (a token, never a session: tests in api/tests/) -------------
+    "api:fiches": (GET, None, (401,) * 8),
+    "api:fiche": (GET, "draft_id", (401,) * 8),
+    "api:schema": (GET, None, PUBLIC),
+    "api:tokens": (GET, None, MANAGERS),
+    "api:token_create": (GET, None, MANAGERS),
+    "api:token_revoke": (GET, "api_token", MANAGERS),
     # --- Fiches de liaison and meetings ---------------------------------------------------------------
     "referrals:my_youths": (GET, None, COUNSELLOR),
     "referrals:create": (GET, None, COUNSELLOR),
@@ -292,6 +299,9 @@ def world(users, structure, settings, tmp_path):
     from surveys.tests.factories import answered
 
     w.survey = answered(w.follow_up).survey
+    from api.tokens import create_token
+
+    w.api_token, _ = create_token(structure=structure, name="i-milo", counsellor=users["counsellor"], created_by=admin)
     return w
 
 
@@ -339,6 +349,8 @@ def url_kwargs(world, key):
         "space_export": {"fmt": "json"},
         "rectification": {"pk": w.rectification.pk},  # the role check comes first: any id will do
         "survey": {"pk": w.survey.pk},
+        "draft_id": {"id": w.draft.pk},
+        "api_token": {"pk": w.api_token.pk},
         "questionnaire": {"pk": w.survey.version.questionnaire_id},
         "survey_response": {"pk": w.survey.pk},
         "survey_entry": {"pk": w.follow_up.pk, "horizon": "12"},  # not due yet: back to the dossier
@@ -439,6 +451,8 @@ WITHOUT_CAPABILITY = {
     "home", "accessibility", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
     "followup:answer", "space:login", "space:link",
+    # The API: a structure's token decides (api/authentication.py), the schema is public.
+    "api:fiches", "api:fiche", "api:schema",
 }
 
 
