@@ -41,9 +41,15 @@ class DateInput(forms.DateInput):
 
     template_name = "ipm/widgets/date.html"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, calendar=True):
         attrs = {"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        self.calendar = calendar  # a birth date is typed, not picked: no calendar (and no extra tab stop)
         super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["calendar"] = self.calendar
+        return context
 
     def format_value(self, value):
         """A date shown again as sent (a refused form, a filter in the address) is shown JJ/MM/AAAA when it
@@ -82,7 +88,8 @@ def date_field(label, typed=False, kind=None, future_message="", **kwargs):
     kwargs.update(kind=kind or dates.PLANNED, future_message=future_message)
     if typed:
         kwargs.setdefault("help_text", "Au format JJ/MM/AAAA, par exemple 14/07/2004.")
-    return BoundedDateField(label=label, widget=DateInput(), input_formats=DATE_INPUT_FORMATS, **kwargs)
+    return BoundedDateField(label=label, widget=DateInput(calendar=not typed), input_formats=DATE_INPUT_FORMATS,
+                            **kwargs)
 
 
 def add_exceptional_date_fields(form):
