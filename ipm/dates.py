@@ -15,9 +15,9 @@ An exceptional date (a decision taken by correspondence before its session, a vi
 departure) is accepted only with a reason, recorded as ``exceptional_note(reason)`` in the comment
 that goes with it: ``has_exceptional_note`` is how a service knows the override was given.
 """
-import calendar
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
@@ -31,17 +31,13 @@ EXCEPTIONAL_PREFIX = "Date exceptionnelle confirmée"
 
 def add_years(day, years):
     """``day`` plus a number of years (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    return day + relativedelta(years=years)
 
 
 def add_months(day, months):
-    """``day`` plus a number of calendar months, clamped to the end of the month (31/01 + 1 → 28/02)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    """``day`` plus a number of calendar months, clamped to the end of the month (31/01 + 1 → 28/02 or
+    29/02): dateutil's ``relativedelta``, the one month arithmetic of the project."""
+    return day + relativedelta(months=months)
 
 
 def bounds(kind, today=None):

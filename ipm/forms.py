@@ -1,4 +1,5 @@
 """Form pieces shared by every app."""
+import datetime
 import re
 
 from django import forms
@@ -26,22 +27,41 @@ class NullBooleanRadio(forms.TypedChoiceField):
         return {True: "true", False: "false"}.get(value, "")
 
 
+# Every date field reads the French ways of typing a date, and ISO (AAAA-MM-JJ, what scripts and old links
+# send). JJ/MM/AA is read too (00 to 68 → 2000 to 2068, 69 to 99 → 1969 to 1999, Python's rule): each kind's
+# sane range (``ipm.dates``) then refuses a century typed wrong, with its French message.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"]
+
+
 class DateInput(forms.DateInput):
-    """A native date picker; the value travels as AAAA-MM-JJ, typed dates JJ/MM/AAAA are accepted too."""
+    """The one date widget of the project: a text field shown and typed the French way (JJ/MM/AAAA) in
+    every browser, whatever its language — a native ``<input type="date">`` follows the browser's — with a
+    button opening a calendar in the page's language (``static/js/dates.js``, vanillajs-datepicker). The
+    button is shown by the script: without JavaScript the field is a plain text field."""
 
-    input_type = "date"
+    template_name = "ipm/widgets/date.html"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TypedDateInput(forms.DateInput):
-    """A text field for dates typed the French way (JJ/MM/AAAA), e.g. a birth date: quicker than a
-    calendar for a date decades ago, and the same in every browser."""
-
-    def __init__(self, attrs=None):
+    def __init__(self, attrs=None, calendar=True):
         attrs = {"placeholder": "JJ/MM/AAAA", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})}
+        self.calendar = calendar  # a birth date is typed, not picked: no calendar (and no extra tab stop)
         super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["calendar"] = self.calendar
+        return context
+
+    def format_value(self, value):
+        """A date shown again as sent (a refused form, a filter in the address) is shown JJ/MM/AAAA when it
+        reads as a date (2026-12-31 → 31/12/2026); anything else stays as typed, to be corrected."""
+        if isinstance(value, str):
+            for pattern in DATE_INPUT_FORMATS:
+                try:
+                    return datetime.datetime.strptime(value.strip(), pattern).strftime("%d/%m/%Y")
+                except ValueError:
+                    continue
+            return value
+        return super().format_value(value)
 
 
 class BoundedDateField(forms.DateField):
@@ -62,16 +82,14 @@ class BoundedDateField(forms.DateField):
 
 
 def date_field(label, typed=False, kind=None, future_message="", **kwargs):
-    """The date input of every form. ``kind`` is one of ``ipm.dates`` BIRTH, PAST, PLANNED (default),
+    """The date field of every form (``DateInput``, JJ/MM/AAAA). ``typed`` adds the format as help text (a
+    birth date, typed rather than picked). ``kind`` is one of ``ipm.dates`` BIRTH, PAST, PLANNED (default),
     VALIDITY; ``future_message`` replaces the generic message for a PAST date in the future."""
     kwargs.update(kind=kind or dates.PLANNED, future_message=future_message)
     if typed:
         kwargs.setdefault("help_text", "Au format JJ/MM/AAAA, par exemple 14/07/2004.")
-        return BoundedDateField(label=label, widget=TypedDateInput(),
-                                input_formats=["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"], **kwargs)
-    return BoundedDateField(
-        label=label, widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"], **kwargs
-    )
+    return BoundedDateField(label=label, widget=DateInput(calendar=not typed), input_formats=DATE_INPUT_FORMATS,
+                            **kwargs)
 
 
 def add_exceptional_date_fields(form):

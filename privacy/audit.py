@@ -33,6 +33,8 @@ DEFAULT_DAYS = 30
 NOISE_FIELDS = {"updated_at", "modified_at", "version", "lock_version"}
 
 SENSITIVE_ACCESS = "dossiers.sensitiveaccess"
+# Every call to the API of the structures' systems (api.ApiCall: token, structure, address, status).
+API_CALL = "api.apicall"
 # The workflow changes a dossier's state by an UPDATE (under a row lock): its own timeline
 # (``DossierEvent``: who, when, from which step to which) is the record of those changes.
 DOSSIER_EVENT = "dossiers.dossierevent"
@@ -51,6 +53,7 @@ ACTIONS = {
     "2fa_reinit": "Réinitialisation de la double authentification",
     "2fa_codes": "Nouveaux codes de secours",
     "2fa_secours": "Connexion avec un code de secours",
+    "api": "Appel de l'API",
 }
 ACCOUNT_ACTIONS = ("2fa_reinit", "2fa_codes", "2fa_secours")
 
@@ -88,6 +91,7 @@ def tracked():
         ("departures.payment", get("departures.Payment"), lambda: _dossier_via("departures.CoPayment", "copayment_id")),
         ("departures.sitevisit", get("departures.SiteVisit"), lambda: _dossier_via("departures.Stay", "stay_id")),
         ("departures.incident", get("departures.Incident"), lambda: _dossier_via("departures.Stay", "stay_id")),
+        ("api.apitoken", get("api.ApiToken"), None),
     ]
 
 
@@ -96,6 +100,7 @@ def kind_choices():
     choices.append((DOSSIER_EVENT, "Étapes des dossiers"))
     choices.append((SENSITIVE_ACCESS, "Lectures et téléchargements"))
     choices.append((ACCOUNT_EVENT, "Comptes (double authentification)"))
+    choices.append((API_CALL, "Appels de l'API"))
     return choices
 
 
@@ -211,6 +216,16 @@ def entries(data=None):
             a_kind=Value(ACCOUNT_EVENT, output_field=CharField()), a_id=F("id"), a_date=F("at"), a_action=F("action"),
             a_user=F("actor_id"), a_object=F("account_id"), a_dossier=Value(None, output_field=BigIntegerField()),
         ))
+    if data.get("kind", API_CALL) in ("", API_CALL) and data.get("action", "api") in ("", "api") \
+            and not data.get("user"):
+        from api.models import ApiCall
+
+        qs = _filter(ApiCall.objects.order_by(), {**data, "action": ""}, "", "at", "", "")
+        parts.append(qs.values(
+            a_kind=Value(API_CALL, output_field=CharField()), a_id=F("id"), a_date=F("at"),
+            a_action=Value("api", output_field=CharField()), a_user=Value(None, output_field=BigIntegerField()),
+            a_object=F("referral_id"), a_dossier=Value(None, output_field=BigIntegerField()),
+        ))
     if not parts:
         return SensitiveAccess.objects.none().values("id")
     first, *others = parts
@@ -269,6 +284,10 @@ def describe(rows):
             from ipm.models import AccountEvent
 
             found = AccountEvent.objects.in_bulk(ids)
+        elif kind == API_CALL:
+            from api.models import ApiCall
+
+            found = ApiCall.objects.select_related("structure").in_bulk(ids)
         elif kind == DOSSIER_EVENT:
             found = DossierEvent.objects.in_bulk(ids)
         else:
@@ -284,6 +303,9 @@ def describe(rows):
         elif row["a_kind"] == ACCOUNT_EVENT:
             what = f"Compte {getattr(record, 'account_username', row['a_object'])}"
             fields, detail = [], ""
+        elif row["a_kind"] == API_CALL:
+            what = f"API : {record.structure if record and record.structure else 'jeton absent ou invalide'}"
+            fields, detail = [], (f"{record.method} {record.path} → {record.status}" if record else "")
         elif row["a_kind"] == DOSSIER_EVENT:
             what = f"Dossier n° {row['a_dossier']}"
             detail = ""

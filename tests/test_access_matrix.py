@@ -87,6 +87,13 @@ MATRIX = {
     "otp_backup_codes": (GET, None, ANY_USER),
     "otp_backup_codes_regenerate": (GET, None, ANY_USER),
     "privacy:audit_log": (GET, None, MANAGERS),
+    # --- The API of the structures' systems (a token, never a session: tests in api/tests/) -------------
+    "api:fiches": (GET, None, (401,) * 8),
+    "api:fiche": (GET, "draft_id", (401,) * 8),
+    "api:schema": (GET, None, PUBLIC),
+    "api:tokens": (GET, None, MANAGERS),
+    "api:token_create": (GET, None, MANAGERS),
+    "api:token_revoke": (GET, "api_token", MANAGERS),
     # --- Fiches de liaison and meetings ---------------------------------------------------------------
     "referrals:my_youths": (GET, None, COUNSELLOR),
     "referrals:create": (GET, None, COUNSELLOR),
@@ -355,6 +362,10 @@ def world(users, structure, settings, tmp_path):
     from network.tests.factories import network_world
 
     network_world(w, admin, users["counsellor"])
+
+    from api.tokens import create_token
+
+    w.api_token, _ = create_token(structure=structure, name="i-milo", counsellor=users["counsellor"], created_by=admin)
     return w
 
 
@@ -407,6 +418,8 @@ def url_kwargs(world, key):
         "space_export": {"fmt": "json"},
         "rectification": {"pk": w.rectification.pk},  # the role check comes first: any id will do
         "survey": {"pk": w.survey.pk},
+        "draft_id": {"id": w.draft.pk},
+        "api_token": {"pk": w.api_token.pk},
         "questionnaire": {"pk": w.survey.version.questionnaire_id},
         "survey_response": {"pk": w.survey.pk},
         "survey_entry": {"pk": w.follow_up.pk, "horizon": "12"},  # not due yet: back to the dossier
@@ -525,6 +538,8 @@ WITHOUT_CAPABILITY = {
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "otp_verify", "otp_setup",
     "account_security", "otp_backup_codes", "otp_backup_codes_regenerate", "followup:answer", "space:login", "space:link",
     "followup:sms_webhook",
+    # The API: a structure's token decides (api/authentication.py), the schema is public.
+    "api:fiches", "api:fiche", "api:schema",
 }
 
 

@@ -183,6 +183,6 @@ def test_menu_view_shows_the_last_thirty_days_the_filters_reach_everything(clien
     manager = client_for("manager")
     page = journal(manager)
     assert f"Jeune n° {recent.pk}<" in table(page) and f"Jeune n° {old.pk}<" not in table(page)
-    assert (timezone.localdate() - timedelta(days=30)).isoformat() in page  # the period is shown in the filter
+    assert f"{timezone.localdate() - timedelta(days=30):%d/%m/%Y}" in page  # the period is shown in the filter
     page = journal(manager, date_from="")
     assert f"Jeune n° {old.pk}<" in table(page)

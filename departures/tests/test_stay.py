@@ -225,7 +225,7 @@ def test_a_new_stay_starts_from_the_mobility_project(make_dossier, client_for):
                                    period_start=TODAY() + datetime.timedelta(days=40))
     content = client_for("mobility").get(f"/departs/dossier/{dossier.pk}/sejour/").content.decode()
     assert 'value="Barcelone"' in content
-    assert (TODAY() + datetime.timedelta(days=40)).isoformat() in content
+    assert f'value="{TODAY() + datetime.timedelta(days=40):%d/%m/%Y}"' in content  # shown JJ/MM/AAAA
 
 
 def test_a_visit_can_be_corrected_and_deleted(make_dossier, planned_stay, client_for, users):

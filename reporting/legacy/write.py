@@ -18,6 +18,7 @@ from dossiers.models import Dossier, DossierEvent, Youth
 from dossiers.workflow import State, path_to
 from followup.enums import Situation
 from followup.models import FollowUpCall
+from ipm.dates import add_months
 from ipm.text import fold
 from referrals.models import Structure
 
@@ -34,18 +35,6 @@ PATHS = {
     "oriente": path_to(State.ORIENTED),
     "refuse": path_to(State.REFUSED),
 }
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _at(day, minutes=0):

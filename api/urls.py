@@ -1,0 +1,15 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import token_views, views
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/fiches/", views.FicheList.as_view(), name="fiches"),
+    path("v1/fiches/<int:id>/", views.FicheDetail.as_view(), name="fiche"),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("jetons/", token_views.token_list, name="tokens"),
+    path("jetons/nouveau/", token_views.token_create, name="token_create"),
+    path("jetons/<int:pk>/revoquer/", token_views.token_revoke, name="token_revoke"),
+]
