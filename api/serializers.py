@@ -17,6 +17,8 @@ def _describe(name, field):
         return serializers.BooleanField(**common)
     if isinstance(field, forms.DateField):
         return serializers.DateField(**common, allow_null=True)
+    if isinstance(field, forms.ModelChoiceField):  # a row's number (its choices are in the database: never
+        return serializers.IntegerField(**common, allow_null=True)  # read them when the URLs are loaded)
     choices = getattr(field, "choices", None)
     if choices is not None:
         values = [value for value, _ in choices if value not in ("", None)]
