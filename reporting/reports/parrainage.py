@@ -33,7 +33,7 @@ def _progress(cohort):
     groups = []
     for flag in ("yes", "no"):
         counts = {"fiches": both[f"fiches_{flag}"], "departed": both[f"departed_{flag}"]}
-        counts.update(_reached_counts(flagged.filter(paired=flag == "yes")))
+        counts.update(_reached_counts(flagged.filter(paired=flag == "yes"))[()])
         groups.append(counts)
     return groups
 
