@@ -95,8 +95,8 @@ def test_the_sms_the_outbox_records_fit_two_parts(long_names, users, structure):
     dossier = dossier_in_state(State.RECEIVED, users["admin"], structure=structure, youth=youth)
     tell_youth(MessageKind.DIAGNOSTIC, "event:1", "", dossier, template="diagnostic", subject="Diagnostic",
                context={"ready": False, "orientation": LONG_ORIENTATION}, sms=STEP_TEXTS[1], link=LONG_LINK, copy=False)
-    reminders._to_youth(MessageKind.EUROPASS, "stay:1", "2026-S48", youth, dossier, "Europass", "Texte\nSignature",
-                        "pensez à compléter votre Europass Mobilité avec votre tuteur avant la fin de votre séjour, "
+    reminders._to_youth(MessageKind.EUROPASS, "stay:1", "2026-S48", youth, dossier, "Europass", "europass",
+                        {"when": "avant votre retour"}, "pensez à compléter votre Europass Mobilité avec votre tuteur avant la fin de votre séjour, "
                         "et à nous envoyer vos photos et votre attestation de fin de stage :")
     assert send_link(youth) == Channel.SMS
     bodies = list(SentMessage.objects.filter(channel=Channel.SMS).values_list("body", flat=True))
@@ -117,5 +117,5 @@ def test_the_survey_sms_fits_two_parts(long_names):
         survey = Survey()
         survey.horizon = horizon
         for period in ("", "2026-12-15"):
-            _, _, sms = _texts(survey, period)
+            *_, sms = _texts(survey, period)
             assert segments(sms) <= 2 and sms.endswith("/espace/enquetes/987654/repondre/"), sms
