@@ -167,7 +167,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Passwords are hashed with Argon2id at OWASP's first recommended setting (ipm/hashers.py, docs/security.md);
+# Passwords are hashed with Argon2id at OWASP's second recommended setting (ipm/hashers.py, docs/security.md);
 # the PBKDF2 hashes made before are still read, and replaced by Argon2id at the user's next sign-in.
 PASSWORD_HASHERS = [
     "ipm.hashers.Argon2idPasswordHasher",
