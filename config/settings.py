@@ -408,7 +408,9 @@ CACHES = {
     # by every worker; else each process keeps its own.
     "files": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
-         "KEY_PREFIX": "ipm-files"}
+         "KEY_PREFIX": "ipm-files",
+         # A Redis that does not answer costs a render, not a hung request (every save renews a generation).
+         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
         if os.environ.get("REDIS_URL") else
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipm-files",
          "OPTIONS": {"MAX_ENTRIES": 500}}
