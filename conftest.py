@@ -18,6 +18,15 @@ def two_factor_required(settings):
     settings.IPM_REQUIRE_2FA = True
 
 
+@pytest.fixture(autouse=True)
+def fresh_report_files():
+    """Each test's report downloads are counted from its own data: the report files an earlier test left
+    in the file cache (Redis outlives a test's rolled-back rows) belong to a retired generation."""
+    from reporting import cache
+
+    cache.bump()
+
+
 @pytest.fixture
 def eager_celery():
     """Run the Celery tasks inline, e.g. the outbox's delivery of a message once its transaction commits

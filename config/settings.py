@@ -167,7 +167,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Passwords are hashed with Argon2id at OWASP's first recommended setting (ipm/hashers.py, docs/security.md);
+# Passwords are hashed with Argon2id at OWASP's second recommended setting (ipm/hashers.py, docs/security.md);
 # the PBKDF2 hashes made before are still read, and replaced by Argon2id at the user's next sign-in.
 PASSWORD_HASHERS = [
     "ipm.hashers.Argon2idPasswordHasher",
@@ -404,7 +404,27 @@ CACHES = {
         if os.environ.get("REDIS_URL") else
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipm-api"}
     ),
+    # Rendered files (commission minutes, report downloads) keyed on a fingerprint of their data
+    # (ipm/filecache.py, docs/performance.md § « Cache des fichiers »): Redis when REDIS_URL is set, shared
+    # by every worker; else each process keeps its own.
+    "files": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"],
+         "KEY_PREFIX": "ipm-files",
+         # A Redis that does not answer costs a render, not a hung request (every save renews a generation).
+         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+        if os.environ.get("REDIS_URL") else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ipm-files",
+         "OPTIONS": {"MAX_ENTRIES": 500}}
+    ),
 }
+# Files larger than this are rendered at each download, never kept in the cache.
+IPM_FILE_CACHE_MAX_BYTES = int(os.environ.get("IPM_FILE_CACHE_MAX_BYTES", 5 * 1024 * 1024))
+# How long a commission's minutes stay in the cache (they name young people: a day at most; a change of
+# anything they print, an erasure included, makes a new file at once).
+IPM_MINUTES_CACHE_SECONDS = int(os.environ.get("IPM_MINUTES_CACHE_SECONDS", 24 * 3600))
+# How long a report's file stays in the cache: a bound for the writes that send no signal (a queryset's
+# update(), raw SQL); every save or deletion through the models makes a new file at once.
+IPM_REPORT_CACHE_SECONDS = int(os.environ.get("IPM_REPORT_CACHE_SECONDS", 600))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.StructureTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasStructureToken"],

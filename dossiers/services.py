@@ -4,14 +4,11 @@ Views, commands and tests call these; every change of state goes through ``trans
 """
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ipm.access import can_see_sensitive
-from ipm.pdf import html_to_pdf
 
 from . import rules, transitions
 from .enums import Decision, DiagnosticOutcome, DocumentStatus
@@ -408,26 +405,3 @@ def record_decision(review, decision, user, comment="", orientation="", orientat
             add_to_agenda(postponed_to, dossier, user, override_reason="Reporté par la commission précédente")
         decision_recorded.send(sender=CommissionReview, review=review)
     return review
-
-
-def minutes_pdf(session):
-    """The minutes (procès-verbal) of a session as PDF bytes (WeasyPrint)."""
-    reviews = (
-        session.reviews.select_related("dossier__youth", "dossier__structure", "dossier__scheme", "postponed_to")
-        .prefetch_related("scores__criterion")
-        .order_by("dossier__youth__last_name", "dossier__youth__first_name")
-    )
-    counts = {d: sum(1 for r in reviews if r.decision == d) for d in Decision.values}
-    html = render_to_string(
-        "dossiers/commission/minutes_pdf.html",
-        {
-            "session": session,
-            "reviews": reviews,
-            "members": session.members.all(),
-            "criteria": CommissionCriterion.objects.filter(active=True),
-            "counts": {Decision(d).label: n for d, n in counts.items()},
-            "platform_name": settings.IPM_PLATFORM_NAME,
-            "generated_at": timezone.localtime(),
-        },
-    )
-    return html_to_pdf(html)

@@ -97,6 +97,19 @@ def _scope_by_structure(queryset, user, structure_field):
     return queryset.none()
 
 
+def scope_key(user):
+    """A word naming what ``scope`` lets ``user`` see: two users with the same word see the same rows
+    (« all »: everything; « structure:<id> »: one structure's; « none »: nothing). Kept beside
+    ``_scope_by_structure`` so that the two cannot drift: cached files are keyed on it (reporting/cache.py)."""
+    if not user.is_authenticated or not user.is_active:
+        return "none"
+    if user.is_superuser or has_capability(user, "read_all"):
+        return "all"
+    if user.role == Role.COUNSELLOR and user.structure_id:
+        return f"structure:{user.structure_id}"
+    return "none"
+
+
 def scope(queryset, user, structure_field):
     """Restrict any queryset holding a path to a structure (e.g. 'dossier__structure')."""
     return _scope_by_structure(queryset, user, structure_field)

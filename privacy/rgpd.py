@@ -20,6 +20,7 @@ import datetime
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -309,6 +310,14 @@ def _delete_files(queryset, field_names, erasure):
                 erasure.files_deleted += 1
 
 
+def _forget_cached_files(dossier_ids):
+    from dossiers.minutes import forget_for_dossiers
+    from reporting import cache as report_cache
+
+    forget_for_dossiers(dossier_ids)
+    report_cache.bump()
+
+
 def anonymise_youth(youth):
     """Erase one young person by anonymisation (see the module docstring). Idempotent: a young person
     already anonymised is left as is (returns None)."""
@@ -412,7 +421,13 @@ def anonymise_youth(youth):
         _scrub(SentMessage, SentMessage.objects.filter(dossier__in=dossier_ids),
                {"recipient": "", "cc": "", "subject": "", "body": "", "attachments": [], "last_error": ""}, erasure)
 
+        # The scrubbing writes with update() (no signal): the cached files go here, at once and again
+        # after the commit — the minutes naming the person, and every report file (ages, counts).
+        forget_cached_files = partial(_forget_cached_files, dossier_ids)
+        forget_cached_files()
+
         def delete_files():
+            forget_cached_files()
             for objects, names in files_after_commit:
                 _delete_files(objects, names, erasure)
             # Files of unfinished imports may hold the person's row: deleted, their jobs « échoué ».

@@ -11,6 +11,7 @@ from ipm.access import capability_required
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 from ipm.uploads import StorageUnavailable
 
+from . import cache as report_cache
 from . import erasmus, evaluation, jobs, legacy, renderers, reports, tasks
 from .enums import ImportStatus
 from .forms import ErasmusExportForm, ImportUploadForm, ReportFilterForm
@@ -33,10 +34,14 @@ def index(request):
     return render(request, "reporting/index.html", {"catalogue": catalogue})
 
 
-def _report(request, name):
+def _form(request, name):
     if name not in reports.REPORTS:
         raise Http404("Rapport inconnu.")
-    form = ReportFilterForm(request.GET or None, user=request.user, report=name)
+    return ReportFilterForm(request.GET or None, user=request.user, report=name)
+
+
+def _report(request, name):
+    form = _form(request, name)
     if form.is_bound and not form.is_valid():
         return form, None
     return form, reports.build(name, form.filters())
@@ -68,12 +73,19 @@ def _flagged_in_period(filters):
 def report_download(request, name, fmt):
     if fmt not in renderers.FORMATS:
         raise Http404("Format inconnu.")
-    form, report = _report(request, name)
-    if report is None:
+    form = _form(request, name)
+    if form.is_bound and not form.is_valid():
         messages.error(request, "Corrigez les filtres avant de télécharger le rapport.")
         return redirect(f"{reverse('reporting:report', args=[name])}?{request.GET.urlencode()}")
-    return _download(renderers.render(report, fmt, request), renderers.CONTENT_TYPES[fmt],
-                     renderers.filename(report, fmt))
+    filters = form.filters()
+
+    def render():
+        report = reports.build(name, filters)
+        return renderers.filename(report, fmt), renderers.render(report, fmt, request)
+
+    # The file of these filters, for this viewer's scope, counted from the current data (reporting/cache.py).
+    filename, content = report_cache.get_or_render(name, fmt, filters, render)
+    return _download(content, renderers.CONTENT_TYPES[fmt], filename)
 
 
 @capability_required("reports")

@@ -105,13 +105,24 @@ def test_passwords_are_hashed_with_argon2id_and_older_hashes_are_upgraded_at_sig
     settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS  # the suite hashes with MD5 for speed
 
     fresh = UserFactory(username="nouvelle")
-    assert fresh.password.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    assert fresh.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     counsellor = users["counsellor"]
     type(counsellor).objects.filter(pk=counsellor.pk).update(password=make_password(TEST_PASSWORD, hasher="pbkdf2_sha256"))
     counsellor.refresh_from_db()
     assert counsellor.password.startswith("pbkdf2_sha256$")
     assert password_login(client, counsellor.username).status_code == 302  # the old hash still works…
     counsellor.refresh_from_db()
-    assert counsellor.password.startswith("argon2$argon2id$")  # …and is replaced at once
+    assert counsellor.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")  # …and is replaced at once
     client.logout()
     assert password_login(client, counsellor.username).status_code == 302
+    # A hash of the first OWASP setting (used before) is accepted and replaced too.
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    class FirstSetting(Argon2PasswordHasher):
+        time_cost, memory_cost, parallelism = 1, 47104, 1
+
+    type(counsellor).objects.filter(pk=counsellor.pk).update(password=FirstSetting().encode(TEST_PASSWORD, FirstSetting().salt()))
+    client.logout()
+    assert password_login(client, counsellor.username).status_code == 302
+    counsellor.refresh_from_db()
+    assert counsellor.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

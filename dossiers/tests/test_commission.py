@@ -12,7 +12,8 @@ from departures.tests.factories import SchemeFactory
 from dossiers.enums import Decision
 from dossiers.tests.factories import dossier_in_state, validate_all_pieces
 from dossiers.models import CommissionCriterion, CommissionReview, CommissionScore, CommissionSession
-from dossiers.services import ServiceError, add_to_agenda, minutes_pdf, record_decision
+from dossiers.minutes import minutes_pdf
+from dossiers.services import ServiceError, add_to_agenda, record_decision
 from dossiers.workflow import State
 
 pytestmark = pytest.mark.django_db

@@ -19,6 +19,7 @@ from ipm.uploads import safe_filename
 from .. import services
 from ..enums import CommissionStatus, Decision
 from ..forms import AgendaAddForm, CommissionSessionForm, ReviewForm
+from ..minutes import minutes_pdf
 from ..models import CommissionCriterion, CommissionReview, CommissionSession, Dossier
 from ..workflow import AGENDA_STATES, State
 
@@ -192,7 +193,7 @@ def review(request, pk, review_pk):
 @capability_required("casework", "read_all")
 def minutes(request, pk):
     session = get_object_or_404(CommissionSession, pk=pk)
-    pdf = services.minutes_pdf(session)
+    pdf = minutes_pdf(session)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = safe_filename(f"proces-verbal-commission-{session.date:%Y-%m-%d}.pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -22,6 +22,7 @@ from ipm.dates import add_months
 from ipm.text import fold
 from referrals.models import Structure
 
+from .. import cache as report_cache
 from .check import DEPARTED, ImportRefused
 
 COMMENT = "Import de l'historique (référence {reference})"
@@ -176,4 +177,6 @@ def run(plan, user=None, progress=None):
         FollowUpCall.objects.bulk_create(calls, batch_size=500)
         if progress:
             progress(len(rows), len(rows))
+        # bulk_create sends no signal: the cached report files are retired here (now and at commit).
+        report_cache.data_changed()
     return plan.summary()

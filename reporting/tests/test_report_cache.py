@@ -1,0 +1,106 @@
+"""The report downloads are kept in the file cache (reporting/cache.py): the same file again is served
+without counting the report, a file of one scope is never served to another, and any save or deletion
+through the models the reports read gives new figures at once; writes that send no signal are bounded
+by the entry's maximum age."""
+import time
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from dossiers.models import Dossier
+from dossiers.workflow import State
+from ipm import filecache
+from reporting import cache as report_cache
+from reporting.tests.factories import reported_dossier
+
+pytestmark = pytest.mark.django_db
+
+FUNNEL_CSV = reverse("reporting:download", args=["funnel", "csv"]) + "?year_from=2022"
+
+
+def received(content):
+    """The « fiches reçues » line of the funnel's CSV."""
+    return content.decode().splitlines()[1]
+
+
+def test_the_same_download_again_is_served_without_counting_the_report(world, client_for):
+    client = client_for("manager")
+    renders, hits = filecache.renders["report"], filecache.hits["report"]
+    first = client.get(FUNNEL_CSV)
+    second = client.get(FUNNEL_CSV)
+    assert filecache.renders["report"] == renders + 1 and filecache.hits["report"] == hits + 1
+    assert second.content == first.content and received(second.content) == "fiches reçues,4,100.0"
+    assert second["Content-Disposition"] == first["Content-Disposition"] == 'attachment; filename="rapport-funnel-2022.csv"'
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_a_counsellor_of_another_structure_never_gets_the_first_ones_file(world, client_for, fmt):
+    url = reverse("reporting:download", args=["funnel", fmt]) + "?year_from=2022"
+    renders = filecache.renders["report"]
+    saint_etienne = client_for("counsellor").get(url).content
+    lyon = client_for("other_counsellor").get(url).content
+    manager = client_for("manager").get(url).content
+    assert filecache.renders["report"] == renders + 3
+    assert len({saint_etienne, lyon, manager}) == 3
+    if fmt == "csv":
+        assert received(saint_etienne) == "fiches reçues,1,100.0"  # D5
+        assert received(lyon) == "fiches reçues,3,100.0"  # D3, D4, D6
+    # Back to the first counsellor: their own file, from the cache.
+    assert client_for("counsellor").get(url).content == saint_etienne
+    assert filecache.renders["report"] == renders + 3
+
+
+def test_other_filters_or_formats_are_other_files(world, client_for):
+    client = client_for("manager")
+    csv_2022 = client.get(FUNNEL_CSV).content
+    csv_2023 = client.get(reverse("reporting:download", args=["funnel", "csv"]) + "?year_from=2023").content
+    excel = client.get(reverse("reporting:download", args=["funnel", "excel-csv"]) + "?year_from=2022").content
+    assert received(csv_2022) != received(csv_2023) and excel.startswith(b"\xef\xbb\xbf")
+
+
+def test_a_dossier_saved_or_deleted_gives_new_figures_at_once(world, users, structure, client_for):
+    client = client_for("manager")
+    assert received(client.get(FUNNEL_CSV).content) == "fiches reçues,4,100.0"
+    extra = reported_dossier(users["admin"], State.RECEIVED, date(2022, 6, 1), structure=structure)
+    assert received(client.get(FUNNEL_CSV).content) == "fiches reçues,5,100.0"
+    extra.events.all().delete()
+    Dossier.objects.get(pk=extra.pk).delete()
+    assert received(client.get(FUNNEL_CSV).content) == "fiches reçues,4,100.0"
+
+
+def test_a_write_without_signal_is_seen_once_the_entry_is_older_than_its_maximum_age(world, client_for, settings):
+    settings.IPM_REPORT_CACHE_SECONDS = 1
+    client = client_for("manager")
+    assert received(client.get(FUNNEL_CSV).content) == "fiches reçues,4,100.0"
+    Dossier.objects.filter(pk=world["D5"].pk).update(received_on=date(2021, 3, 1))  # out of 2022
+    time.sleep(1.5)
+    assert received(client.get(FUNNEL_CSV).content) == "fiches reçues,3,100.0"
+
+
+def test_one_renewal_after_commit_per_transaction(world, users, structure):
+    """Every save renews the generation at once; the transaction holds one renewal for its commit, however
+    many rows it wrote (the test runs in one transaction: the world's rows and this dossier's)."""
+    from django.db import connection
+
+    before = filecache.generation(report_cache.GENERATION)
+    reported_dossier(users["admin"], State.RECEIVED, date(2022, 6, 1), structure=structure)
+    assert filecache.generation(report_cache.GENERATION) != before
+    pending = [func for _sids, func, _robust in connection.run_on_commit if func is report_cache._bump_after_commit]
+    assert len(pending) == 1
+    before = filecache.generation(report_cache.GENERATION)
+    pending[0]()
+    assert filecache.generation(report_cache.GENERATION) != before
+
+
+def test_an_import_of_the_history_gives_new_figures_at_once(client_for):
+    """The legacy import writes with bulk_create (no signal): it renews the generation itself."""
+    from django.core.management import call_command
+
+    from reporting.tests.test_legacy_import import EXAMPLE
+
+    url = reverse("reporting:download", args=["departures", "csv"]) + "?year_from=2019&year_to=2022"
+    client = client_for("manager")
+    assert client.get(url).content.decode().splitlines()[-1] == "Total,0,0,0,0,0"
+    call_command("import_legacy", str(EXAMPLE), stdout=open("/dev/null", "w"))
+    assert client.get(url).content.decode().splitlines()[-1] == "Total,4,2,6,3,15"
