@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our static files (/api/v1/docs/)
 ]
 
 MIDDLEWARE = [
@@ -421,4 +422,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI at /api/v1/docs/: its files come from the drf-spectacular-sidecar package (no CDN), its
+    # start script from a URL of its own (SpectacularSwaggerSplitView): no inline script for the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

@@ -91,6 +91,7 @@ MATRIX = {
     "api:fiches": (GET, None, (401,) * 8),
     "api:fiche": (GET, "draft_id", (401,) * 8),
     "api:schema": (GET, None, PUBLIC),
+    "api:docs": (GET, None, PUBLIC),
     "api:tokens": (GET, None, MANAGERS),
     "api:token_create": (GET, None, MANAGERS),
     "api:token_revoke": (GET, "api_token", MANAGERS),
@@ -539,7 +540,7 @@ WITHOUT_CAPABILITY = {
     "account_security", "otp_backup_codes", "otp_backup_codes_regenerate", "followup:answer", "space:login", "space:link",
     "followup:sms_webhook",
     # The API: a structure's token decides (api/authentication.py), the schema is public.
-    "api:fiches", "api:fiche", "api:schema",
+    "api:fiches", "api:fiche", "api:schema", "api:docs",
 }
 
 
