@@ -416,7 +416,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Ipm pour les structures prescriptrices",
-    "DESCRIPTION": "Envoyer des fiches de liaison et suivre l'étape des dossiers (voir docs/api.md).",
+    "DESCRIPTION": "Envoyer des fiches de liaison, suivre l'étape des dossiers et lire les rapports de la structure "
+                   "(voir docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
