@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from reporting import reports
+from reporting import consistency, reports
 from reporting.forms import ReportFilterForm
 
 from .fiches import Refused
@@ -79,7 +79,10 @@ def build(token, name, query):
         # The structure's own figures only: its counsellor's restriction, and the structure itself (a token
         # whose counsellor has left for another structure reads nothing rather than the other one's).
         filters = dataclasses.replace(form.filters(), structure=token.structure, department="")
-        return payload(reports.build(name, filters))
+        data = payload(reports.build(name, filters))
+        # The page's caveat: how many of these dossiers break a rule of the wheel (reporting/consistency.py).
+        data["flagged_dossiers"] = consistency.flagged_in_period(filters)
+        return data
 
 
 def cell(value):

@@ -124,3 +124,6 @@ class Report(serializers.Serializer):
     columns = ReportColumn(many=True)
     rows = ReportRow(many=True)
     notes = serializers.ListField(child=serializers.CharField(), help_text="Comment les chiffres sont comptés.")
+    flagged_dossiers = serializers.IntegerField(
+        help_text="Combien de dossiers de la période contredisent une règle de la roue (dates dans le désordre…) : "
+                  "les chiffres qui en dépendent sont à lire avec prudence, comme le dit la page.")

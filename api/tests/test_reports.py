@@ -1,5 +1,7 @@
 """A structure's system reads its reports: the figures of the « Rapports » pages of its own counsellors,
 never another structure's (PostgreSQL, through the HTTP endpoints)."""
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -136,3 +138,16 @@ def test_the_schema_describes_the_reports(client):
     detail = schema["paths"]["/api/v1/rapports/{key}/"]["get"]
     assert {"200", "400", "404"} <= set(detail["responses"])
     assert {"year", "year_from", "year_to", "scheme"} <= {p["name"] for p in detail["parameters"]}
+
+
+def test_the_pages_caveat_comes_with_the_figures_for_the_structure_only(api, lyon, world, users):
+    from departures.tests.factories import StayFactory
+
+    query = "departures/?year_from=2021&year_to=2023"
+    mine, theirs = api.get(URL + query).json()["flagged_dossiers"], lyon.get(URL + query).json()["flagged_dossiers"]
+    # D5 (Saint-Étienne) gets a stay back before it left: a broken rule of the wheel.
+    StayFactory(dossier=world["D5"], departure_date=datetime.date(2022, 6, 1), return_date=datetime.date(2022, 5, 1))
+    assert api.get(URL + query).json()["flagged_dossiers"] == mine + 1
+    assert lyon.get(URL + query).json()["flagged_dossiers"] == theirs
+    page = log_in(Client(), users["counsellor"]).get("/rapports/" + query)
+    assert page.context["flagged"] == mine + 1
