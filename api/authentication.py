@@ -76,6 +76,7 @@ def log_call(request, response, referral_id=None):
     """The audit journal's line for one call: token, structure, method, address, status (no body)."""
     token = getattr(request, "_auth", None)
     token = token if isinstance(token, ApiToken) else None
+    path = request.path.replace("\x00", "")[:255]  # (a NUL in the address: PostgreSQL refuses it)
     ApiCall.objects.create(token=token, structure_id=token.structure_id if token else None,
-                           method=request.method[:10], path=request.path[:255], status=response.status_code,
+                           method=request.method[:10], path=path, status=response.status_code,
                            referral_id=referral_id)

@@ -19,7 +19,10 @@ from .models import ApiFiche
 
 FIELDS = list(ReferralForm.Meta.fields)
 COUNSELLOR_FIELD = "counsellor_email"
-ACCEPTED = set(FIELDS) | {COUNSELLOR_FIELD}
+# The young person's identifier in the structure's own system (``Referral.external_id``).
+EXTERNAL_FIELD = "external_id"
+EXTERNAL_MAX_LENGTH = 64
+ACCEPTED = set(FIELDS) | {COUNSELLOR_FIELD, EXTERNAL_FIELD}
 KEY_FIELD = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 NOTICES = {
@@ -77,6 +80,16 @@ def fingerprint(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
 
 
+def clean_external_id(value):
+    """The structure's identifier of the young person, stripped: at most 64 printable characters (no
+    control character, no NUL), or ``Refused``."""
+    value = str(value).strip()
+    if len(value) > EXTERNAL_MAX_LENGTH or not value.isprintable():
+        raise Refused({EXTERNAL_FIELD: [f"L'identifiant du jeune dans votre système doit être un texte de "
+                                        f"{EXTERNAL_MAX_LENGTH} caractères au plus, sans caractère de contrôle."]})
+    return value
+
+
 def counsellor_of(token, values):
     email = values.pop(COUNSELLOR_FIELD, "").strip()
     if not email:
@@ -101,6 +114,11 @@ def receive(token, raw_body, headers):
             counsellor = counsellor_of(token, values)
         except Refused as refused:
             errors.update(refused.errors)
+        external_id = ""
+        try:
+            external_id = clean_external_id(values.pop(EXTERNAL_FIELD, ""))
+        except Refused as refused:
+            errors.update(refused.errors)
         form = ReferralForm(values, submitting=True)
         if not form.is_valid():
             for name, messages in form.errors.items():
@@ -119,6 +137,7 @@ def receive(token, raw_body, headers):
                 return replay(token, key, body_hash)
         referral = form.save(commit=False)
         referral.structure, referral.counsellor = token.structure, counsellor
+        referral.external_id = external_id
         referral.save()
         dossier, outcome = submit_referral(referral, counsellor)
         if record is None:
@@ -150,6 +169,7 @@ def fiche_payload(referral):
         "created_at": referral.created_at.isoformat(),
         "submitted_at": referral.submitted_at.isoformat() if referral.submitted_at else None,
         "counsellor_email": referral.counsellor.email,
+        "external_id": referral.external_id,
         "dossier": None if dossier is None else {
             "id": dossier.pk, "step": dossier.state, "step_label": dossier.state_label,
         },
@@ -162,7 +182,10 @@ def created_payload(referral, outcome, warnings):
     return payload
 
 
-def fiches_of(structure):
-    """The structure's fiches sent to the platform (drafts stay the counsellor's), newest first."""
-    return (Referral.objects.filter(structure=structure).exclude(status=ReferralStatus.DRAFT)
-            .select_related("dossier", "counsellor").order_by("-created_at", "-pk"))
+def fiches_of(structure, external_id=None):
+    """The structure's fiches sent to the platform (drafts stay the counsellor's), newest first; with
+    ``external_id``, those of that young person of the structure's system."""
+    fiches = Referral.objects.filter(structure=structure).exclude(status=ReferralStatus.DRAFT)
+    if external_id is not None:
+        fiches = fiches.filter(external_id=external_id)
+    return fiches.select_related("dossier", "counsellor").order_by("-created_at", "-pk")

@@ -13,7 +13,7 @@ from ipm.parsing import parse_id
 
 from . import serializers
 from .authentication import HasStructureToken, StructureTokenAuthentication, TokenRateThrottle, log_call
-from .fiches import KEY_FIELD, Refused, fiche_payload, fiches_of, receive
+from .fiches import EXTERNAL_FIELD, KEY_FIELD, Refused, clean_external_id, fiche_payload, fiches_of, receive
 
 HTTPS_ONLY = "L'API n'accepte que les connexions HTTPS."
 
@@ -47,12 +47,24 @@ def _refused(refused):
 @extend_schema(tags=["fiches"])
 class FicheList(StructureApiView):
     @extend_schema(
-        summary="Les fiches de la structure", parameters=[OpenApiParameter("page", int, description="Page (50 fiches)")],
-        responses={200: serializers.Fiche(many=True)},
+        summary="Les fiches de la structure", parameters=[
+            OpenApiParameter("page", int, description="Page (50 fiches)"),
+            OpenApiParameter(EXTERNAL_FIELD, str, description="Les seules fiches du jeune qui a cet identifiant dans "
+                                                              "le système de la structure"),
+        ],
+        responses={200: serializers.Fiche(many=True), 400: OpenApiResponse(serializers.Errors, "Identifiant invalide")},
     )
     def get(self, request):
+        external_id = None
+        if EXTERNAL_FIELD in request.query_params:
+            try:
+                external_id = clean_external_id(request.query_params[EXTERNAL_FIELD])
+            except Refused as refused:
+                return _refused(refused)
+            if not external_id:
+                return _refused(Refused({EXTERNAL_FIELD: ["Indiquez l'identifiant du jeune dans votre système."]}))
         paginator = Page()
-        page = paginator.paginate_queryset(fiches_of(request.auth.structure), request, view=self)
+        page = paginator.paginate_queryset(fiches_of(request.auth.structure, external_id), request, view=self)
         return paginator.get_paginated_response([fiche_payload(referral) for referral in page])
 
     @extend_schema(

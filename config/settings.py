@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our static files (/api/v1/docs/)
 ]
 
 MIDDLEWARE = [
@@ -436,10 +437,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Ipm pour les structures prescriptrices",
-    "DESCRIPTION": "Envoyer des fiches de liaison et suivre l'étape des dossiers (voir docs/api.md).",
+    "DESCRIPTION": "Envoyer des fiches de liaison, suivre l'étape des dossiers et lire les rapports de la structure "
+                   "(voir docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI at /api/v1/docs/: its files come from the drf-spectacular-sidecar package (no CDN), its
+    # start script from a URL of its own (SpectacularSwaggerSplitView): no inline script for the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

@@ -360,7 +360,7 @@ def anonymise_youth(youth):
             "last_name": ANONYMOUS_NAME, "first_name": "", "birth_date": birth, "nationality": "",
             "email": "", "phone": "", "address": "", "postcode": "", "town": "", "resources_details": "",
             "languages": "", "wished_destination": "", "wished_sector": "", "motivation": "", "availability": "",
-            "comments": "",
+            "comments": "", "external_id": "",
         }, erasure)
         _scrub(DossierEvent, DossierEvent.objects.filter(dossier__in=dossier_ids), {"comment": ""}, erasure)
         diagnostics = Diagnostic.objects.filter(dossier__in=dossier_ids)

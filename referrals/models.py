@@ -114,6 +114,10 @@ class Referral(models.Model):
     motivation = models.TextField("motivation", blank=True)
     availability = models.CharField("disponibilité", max_length=255, blank=True)
     comments = models.TextField("remarques du conseiller", blank=True)
+    # The young person's identifier in the structure's own information system (i-milo…), sent with a fiche
+    # through the API (docs/api.md), which finds the fiche by it. It means something only within its
+    # structure (two structures' « 1234 » are two people); erased with the young person (privacy/rgpd.py).
+    external_id = models.CharField("identifiant dans le système de la structure", max_length=64, blank=True)
     # How the young person came (outreach cohorts) and, for repérés and réactivés, the action.
     origin = models.CharField("origine", max_length=10, choices=Origin.choices, default=Origin.USUAL)
     outreach_action = models.ForeignKey(
@@ -144,7 +148,8 @@ class Referral(models.Model):
         verbose_name = "fiche de liaison"
         verbose_name_plural = "fiches de liaison"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["structure", "status"])]
+        indexes = [models.Index(fields=["structure", "status"]),
+                   models.Index(fields=["structure", "external_id"], name="referral_structure_external_id")]
 
     def __str__(self):
         return f"Fiche de liaison — {self.last_name.upper()} {self.first_name}"

@@ -279,3 +279,13 @@ def check(dossiers=None):
 
 def flagged_dossier_ids(dossiers=None):
     return {b.dossier_id for result in check(dossiers) for b in result.breaks}
+
+
+def flagged_in_period(filters):
+    """How many dossiers of a report's scope and period (``reporting.filters.ReportFilters``) break a rule
+    of the wheel: a figure is never shown without its caveat (the report page, the API). The period is
+    that of the fiches received."""
+    dossiers = filters.dossiers()
+    years = filters.years(dossiers, "received_on")
+    cohort = dossiers.filter(received_on__year__gte=years[0], received_on__year__lte=years[-1]).values("pk")
+    return len(flagged_dossier_ids(cohort))

@@ -59,14 +59,9 @@ def report_page(request, name):
 
 
 def _flagged_in_period(filters):
-    """How many dossiers of the report's scope and period break a rule of the wheel (the consistency
-    checker): a figure is never shown without its caveat. The period is that of the fiches received."""
     from . import consistency
 
-    dossiers = filters.dossiers()
-    years = filters.years(dossiers, "received_on")
-    cohort = dossiers.filter(received_on__year__gte=years[0], received_on__year__lte=years[-1]).values("pk")
-    return len(consistency.flagged_dossier_ids(cohort))
+    return consistency.flagged_in_period(filters)
 
 
 @capability_required("reports")

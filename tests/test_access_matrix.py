@@ -90,7 +90,10 @@ MATRIX = {
     # --- The API of the structures' systems (a token, never a session: tests in api/tests/) -------------
     "api:fiches": (GET, None, (401,) * 8),
     "api:fiche": (GET, "draft_id", (401,) * 8),
+    "api:reports": (GET, None, (401,) * 8),
+    "api:report": (GET, "report_name", (401,) * 8),
     "api:schema": (GET, None, PUBLIC),
+    "api:docs": (GET, None, PUBLIC),
     "api:tokens": (GET, None, MANAGERS),
     "api:token_create": (GET, None, MANAGERS),
     "api:token_revoke": (GET, "api_token", MANAGERS),
@@ -420,6 +423,7 @@ def url_kwargs(world, key):
         "survey": {"pk": w.survey.pk},
         "draft_id": {"id": w.draft.pk},
         "api_token": {"pk": w.api_token.pk},
+        "report_name": {"key": "departures"},
         "questionnaire": {"pk": w.survey.version.questionnaire_id},
         "survey_response": {"pk": w.survey.pk},
         "survey_entry": {"pk": w.follow_up.pk, "horizon": "12"},  # not due yet: back to the dossier
@@ -539,7 +543,7 @@ WITHOUT_CAPABILITY = {
     "account_security", "otp_backup_codes", "otp_backup_codes_regenerate", "followup:answer", "space:login", "space:link",
     "followup:sms_webhook",
     # The API: a structure's token decides (api/authentication.py), the schema is public.
-    "api:fiches", "api:fiche", "api:schema",
+    "api:fiches", "api:fiche", "api:reports", "api:report", "api:schema", "api:docs",
 }
 
 

@@ -65,7 +65,7 @@ def request_as_youth(client, method, url):
 
 
 # Called by other systems, not people: the API (a structure's token) and the SMS provider's webhook (its secret).
-TOKEN_GUARDED = {"api:fiches", "api:fiche", "followup:sms_webhook"}
+TOKEN_GUARDED = {"api:fiches", "api:fiche", "api:reports", "api:report", "followup:sms_webhook"}
 
 
 def test_every_url_is_covered():

@@ -128,7 +128,7 @@ def test_a_structure_reads_its_own_fiches_only(api, users, other_structure):
     detail = api.get(f"{URL}{mine['id']}/")
     assert detail.status_code == 200 and detail.json()["dossier"]["step"] == State.RECEIVED
     assert set(detail.json()) == {"id", "status", "status_label", "last_name", "first_name", "birth_date",
-                                  "created_at", "submitted_at", "counsellor_email", "dossier"}
+                                  "created_at", "submitted_at", "counsellor_email", "external_id", "dossier"}
     assert api.get(f"{URL}{theirs['id']}/").status_code == 404
     assert lyon.get(f"{URL}{mine['id']}/").status_code == 404
     assert api.get(f"{URL}{'9' * 20}/").status_code == 404

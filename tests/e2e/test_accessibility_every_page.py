@@ -24,6 +24,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 world = test_access_matrix.world
 
+# Pages left out of the sweep: the API's Swagger UI (/api/v1/docs/) is a third-party developers' tool, not a
+# page of the platform's users; its own markup fails axe (contrast, nested buttons) and is not ours to
+# change. tests/e2e/test_api_docs.py checks that it loads under the CSP and that our page around it passes.
+NOT_SWEPT = {"api:docs"}
+
 # Empty what a user types (text, numbers, dates, lists, choices) and send the form, the browser's own
 # checks off, as someone who clicked « Enregistrer » too early would. Forms without any field (a single
 # button that does something) and those asking for confirmation are left alone.
@@ -90,7 +95,7 @@ def test_every_page_and_every_refused_form_of_every_role(page, live_server, user
     for role, user in people:
         index = ROLES.index(role) if role in ROLES else None
         urls = [reverse(name, kwargs=url_kwargs(world, args)) for name, (method, args, expected) in MATRIX.items()
-                if method == GET and index is not None and expected[index] == OK]
+                if method == GET and index is not None and expected[index] == OK and name not in NOT_SWEPT]
         urls += [reverse(name, kwargs=kwargs) for name, kwargs, expected in MORE_PAGES
                  if index is not None and expected[index] == OK]
         urls += space_pages if role == "youth" else dossier_pages
