@@ -120,7 +120,8 @@ def meeting_cancel(request, pk):
     one changes nothing) and sends each guest the calendar's cancel."""
     meeting = get_object_or_404(NetworkMeeting, pk=pk)
     if meeting.is_cancelled:
-        messages.info(request, f"Cette réunion est déjà annulée (le {timezone.localtime(meeting.cancelled_at):%d/%m/%Y}).")
+        cancelled_on = timezone.localtime(meeting.cancelled_at)
+        messages.info(request, f"Cette réunion est déjà annulée (le {cancelled_on:%d/%m/%Y}).")
         return redirect(meeting)
     if meeting.date < timezone.localdate():
         messages.error(request, "Cette réunion a déjà eu lieu : elle ne peut plus être annulée.")
