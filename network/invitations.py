@@ -3,8 +3,10 @@ speakers at the wheel's meetings. Each invitation is one email with the calendar
 invitation, its moment and its calendar sequence (an invitation renewed after an absence is a new message,
 even within the same second; the same one recorded twice is not).
 
-A cancelled network meeting, or an ambassador's withdrawn invitations, send each guest the calendar's
-cancel (``METHOD:CANCEL``, the invitation's UID, its sequence raised), keyed on that sequence: told once.
+A cancelled network meeting, an ambassador's withdrawn invitations, or a wheel meeting cancelled where an
+ambassador was to speak, send each guest the calendar's cancel (``METHOD:CANCEL``, the invitation's UID,
+its sequence raised), keyed on that sequence: told once; a wheel meeting moved sends its speakers the
+update (``METHOD:REQUEST``, sequence raised).
 Every message here is an email: the network sends no SMS (docs/network.md)."""
 from dataclasses import dataclass, field
 
@@ -155,40 +157,51 @@ def _addressee(invitation):
     return user.email, user.get_full_name() or user.username, None
 
 
-def _queue_cancel(invitation, key, withdrawn=False):
-    """The guest's email with the calendar's cancel (same UID, the sequence already raised), keyed on that
-    sequence: each cancel is told once."""
+CANCELLED, WITHDRAWN, MOVED = "cancelled", "withdrawn", "moved"
+
+
+def _queue_change(invitation, key, change=CANCELLED):
+    """The guest's email with the calendar's cancel (the meeting cancelled, the invitation withdrawn) or
+    update (a wheel meeting's new time): the same UID, the sequence already raised, and keyed on that
+    sequence, each change is told once."""
     meeting = invitation.meeting
     email, greeting, dossier = _addressee(invitation)
     if not email:
         return False
     label = meeting.title or meeting.get_kind_display()
-    if withdrawn:
+    hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
+    method, kind = "CANCEL", MessageKind.MEETING_CANCELLED
+    closing = "L'annulation est jointe pour votre agenda (fichier invitation.ics) : elle en retire le rendez-vous."
+    if change == WITHDRAWN:
         subject = f"Invitation retirée : {label} du {meeting.date:%d/%m/%Y}"
         line = "Vous n'êtes plus ambassadeur ou ambassadrice : votre invitation à cette réunion est retirée."
+    elif change == MOVED:
+        method, kind = "REQUEST", MessageKind.MEETING_MOVED
+        subject = f"Nouvel horaire : {label} le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
+        line = "La réunion à laquelle vous êtes invité(e) change d'horaire ou de lieu :"
+        closing = "L'invitation mise à jour est jointe pour votre agenda (fichier invitation.ics)."
     else:
         subject = f"Réunion annulée : {label} du {meeting.date:%d/%m/%Y}"
         line = "La réunion à laquelle vous étiez invité(e) est annulée :"
-    hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
-    text, html = render_staff_email([
-        f"Bonjour {greeting},", "", line, "", label, f"Le {meeting.date:%d/%m/%Y}, de {hours}", "",
-        "L'annulation est jointe pour votre agenda (fichier invitation.ics) : elle en retire le rendez-vous.",
-    ], "", "")
+    lines = [f"Bonjour {greeting},", "", line, "", label, f"Le {meeting.date:%d/%m/%Y}, de {hours}"]
+    if change == MOVED:
+        lines.append(f"Lieu : {_where(meeting)}")
+    text, html = render_staff_email([*lines, "", closing], "", "")
     return queue_message(
-        MessageKind.MEETING_CANCELLED, Channel.EMAIL, f"{key}:{invitation.pk}", f"s{invitation.sequence}", email,
+        kind, Channel.EMAIL, f"{key}:{invitation.pk}", f"s{invitation.sequence}", email,
         text, subject=subject, dossier=dossier, html=html,
-        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}", email, greeting, method="CANCEL",
+        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}", email, greeting, method=method,
                                    sequence=invitation.sequence)],
     )
 
 
-def _cancel_each(invitations, key, withdrawn=False):
-    """Raise each invitation's sequence and send its cancel. Returns how many emails were queued."""
+def _tell_each(invitations, key, change=CANCELLED):
+    """Raise each invitation's sequence and send it the change. Returns how many emails were queued."""
     told = 0
     for invitation in invitations:
         invitation.sequence += 1
         type(invitation).objects.filter(pk=invitation.pk).update(sequence=invitation.sequence)
-        told += _queue_cancel(invitation, key, withdrawn=withdrawn)
+        told += _queue_change(invitation, key, change)
     return told
 
 
@@ -211,7 +224,7 @@ def cancel_meeting(meeting, by):
         meeting.cancelled_at = timezone.now()
         meeting.cancelled_by = by
         meeting.save(update_fields=["cancelled_at", "cancelled_by"])
-        return True, _cancel_each(to_tell_of_cancel(meeting), NETWORK_KEY)
+        return True, _tell_each(to_tell_of_cancel(meeting), NETWORK_KEY)
 
 
 def withdraw_ambassador_invitations(ambassador):
@@ -225,8 +238,16 @@ def withdraw_ambassador_invitations(ambassador):
         to_cancel = list(pending.filter(meeting__cancelled_at__isnull=True).select_related(
             "meeting", "ambassador__youth", "ambassador__dossier"))  # a cancelled meeting told them already
         pending.update(status=Presence.EXCUSED)
-        told += _cancel_each(to_cancel, key, withdrawn=True)
+        told += _tell_each(to_cancel, key, WITHDRAWN)
     return told
+
+
+def on_meeting_changed(sender, meeting, cancelled, **kwargs):
+    """``referrals.signals.meeting_changed``: a wheel meeting cancelled or moved; the ambassadors invited to
+    speak at it (still expected) get the calendar's cancel or its update. Returns how many were told."""
+    speakers = list(SpeakerInvitation.objects.filter(meeting=meeting, status__in=HOLDING).select_related(
+        "meeting", "ambassador__youth", "ambassador__dossier"))
+    return _tell_each(speakers, SPEAKER_KEY, CANCELLED if cancelled else MOVED)
 
 
 def record_presence(invitation, status):

@@ -131,3 +131,29 @@ def test_a_withdrawn_ambassador_gets_the_cancel_of_their_invitations(users, amba
     assert set(ambassador.network_invitations.values_list("status", flat=True)) == {Presence.EXCUSED}
     # The meeting cancelled afterwards: the withdrawn ambassador is not told a second time.
     assert invitations.cancel_meeting(meeting, users["mobility"]) == (True, 0)
+
+
+def test_the_speakers_of_a_wheel_meeting_are_told_when_it_moves_or_is_cancelled(users, ambassador):
+    from referrals import meetings
+
+    talk = Meeting.objects.create(date=timezone.localdate() + datetime.timedelta(days=8),
+                                  start_time=datetime.time(10, 0), place="Salle 1", created_by=users["admin"])
+    invitations.invite_speakers(talk, [ambassador], users["mobility"])  # no young person invited
+    [request] = SentMessage.objects.filter(kind=MessageKind.INVITATION)
+    _, uid, sequence, _ = event_of(request)
+
+    before = meetings.schedule_of(talk)
+    talk.start_time = datetime.time(15, 30)
+    talk.save()
+    meetings.meeting_saved(talk, before)
+    [moved] = SentMessage.objects.filter(kind=MessageKind.MEETING_MOVED)
+    method, moved_uid, moved_sequence, _ = event_of(moved)
+    assert (method, moved_uid) == ("REQUEST", uid) and moved_sequence > sequence
+    assert "DTSTART;TZID=Europe/Paris:" in moved.attachments[0]["content"]
+    assert "T153000" in moved.attachments[0]["content"] and "15:30" in moved.subject
+
+    meetings.cancel_meeting(talk, users["mobility"])
+    [cancel] = SentMessage.objects.filter(kind=MessageKind.MEETING_CANCELLED)
+    method, cancel_uid, cancel_sequence, _ = event_of(cancel)
+    assert (method, cancel_uid) == ("CANCEL", uid) and cancel_sequence > moved_sequence
+    assert cancel.recipient == "lucas@exemple.fr"
