@@ -242,6 +242,23 @@ def withdraw_ambassador_invitations(ambassador):
     return told
 
 
+SCHEDULE_FIELDS = ("date", "start_time", "end_time", "place", "video_link")
+
+
+def schedule_of(meeting):
+    return tuple(getattr(meeting, name) for name in SCHEDULE_FIELDS)
+
+
+def network_meeting_saved(meeting, before):
+    """After the edit form of a network meeting: if its date, time or place changed (``before``: its
+    ``schedule_of`` as it was), every guest still expected gets the calendar's update. Returns how many."""
+    if before is None or before == schedule_of(meeting) or meeting.cancelled_at is not None:
+        return 0
+    guests = [i for i in meeting.invitations.filter(status__in=HOLDING).select_related(
+        "meeting", "user", "ambassador__youth", "ambassador__dossier") if _addressee(i)[0]]
+    return _tell_each(guests, NETWORK_KEY, MOVED)
+
+
 def on_meeting_changed(sender, meeting, cancelled, **kwargs):
     """``referrals.signals.meeting_changed``: a wheel meeting cancelled or moved; the ambassadors invited to
     speak at it (still expected) get the calendar's cancel or its update. Returns how many were told."""

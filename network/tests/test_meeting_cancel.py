@@ -157,3 +157,20 @@ def test_the_speakers_of_a_wheel_meeting_are_told_when_it_moves_or_is_cancelled(
     method, cancel_uid, cancel_sequence, _ = event_of(cancel)
     assert (method, cancel_uid) == ("CANCEL", uid) and cancel_sequence > moved_sequence
     assert cancel.recipient == "lucas@exemple.fr"
+
+
+def test_a_network_meeting_moved_sends_its_guests_the_update_once(client_for, users, meeting):
+    client = client_for("mobility")
+    client.post(reverse("network:meeting_invite", args=[meeting.pk]), {"users": [users["counsellor"].pk]})
+    _, uid, sequence, _ = event_of(SentMessage.objects.get(kind=MessageKind.INVITATION))
+    data = {"kind": meeting.kind, "title": meeting.title, "date": meeting.date.isoformat(), "start_time": "15:00",
+            "end_time": "17:00", "place": meeting.place}
+    assert client.post(reverse("network:meeting_edit", args=[meeting.pk]), data).status_code == 302
+    assert client.post(reverse("network:meeting_edit", args=[meeting.pk]), data).status_code == 302  # same again
+    [moved] = SentMessage.objects.filter(kind=MessageKind.MEETING_MOVED)
+    method, moved_uid, moved_sequence, _ = event_of(moved)
+    assert (method, moved_uid) == ("REQUEST", uid) and moved_sequence > sequence
+    assert "T150000" in moved.attachments[0]["content"]
+    # Only the minutes changed: nothing is sent.
+    client.post(reverse("network:meeting_edit", args=[meeting.pk]), data | {"minutes": "Compte rendu"})
+    assert SentMessage.objects.filter(kind=MessageKind.MEETING_MOVED).count() == 1

@@ -34,6 +34,7 @@ def meeting_list(request):
 @capability_required("casework")
 def meeting_edit(request, pk=None):
     meeting = get_object_or_404(NetworkMeeting, pk=pk) if pk else None
+    before = invitations.schedule_of(meeting) if meeting else None
     form = NetworkMeetingForm(request.POST or None, instance=meeting)
     if meeting is None:
         add_token_field(form)  # created once, however many times the form is sent
@@ -44,10 +45,12 @@ def meeting_edit(request, pk=None):
                 if meeting.created_by_id is None:
                     meeting.created_by = request.user
                 meeting.save()
+                moved = invitations.network_meeting_saved(meeting, before)  # the guests' calendars follow
                 submission.done(meeting)
         except AlreadySubmitted as duplicate:
             return duplicate.redirect(request, reverse("network:meeting_list"))
-        messages.success(request, "La réunion du réseau est enregistrée.")
+        messages.success(request, "La réunion du réseau est enregistrée." + (
+            f" {moved} invité(s) prévenu(s) du nouvel horaire, avec l'invitation mise à jour." if moved else ""))
         return redirect(meeting)
     return render(request, "network/meeting_form.html", {"form": form, "meeting": meeting},
                   status=400 if form.errors else 200)
