@@ -162,7 +162,7 @@ CANCELLED, WITHDRAWN, MOVED = "cancelled", "withdrawn", "moved"
 
 def _queue_change(invitation, key, change=CANCELLED):
     """The guest's email with the calendar's cancel (the meeting cancelled, the invitation withdrawn) or
-    update (a wheel meeting's new time): the same UID, the sequence already raised, and keyed on that
+    update (the meeting's new time or place): the same UID, the sequence already raised; keyed on that
     sequence, each change is told once."""
     meeting = invitation.meeting
     email, greeting, dossier = _addressee(invitation)
