@@ -15,8 +15,9 @@ from dossiers.workflow import State
 from followup.enums import MessageKind
 from followup.models import SentMessage
 from network import invitations, services
-from network.enums import NetworkMeetingKind, Presence
+from network.enums import Presence
 from network.models import NetworkInvitation, NetworkMeeting
+from network.tests.factories import create_meeting
 from referrals.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,7 @@ def ambassador(users, structure):
 
 @pytest.fixture
 def meeting(client_for):
-    response = client_for("mobility").post(reverse("network:meeting_create"), {
-        "kind": NetworkMeetingKind.AMBASSADORS, "title": "Rencontre des ambassadeurs",
-        "date": (timezone.localdate() + datetime.timedelta(days=15)).isoformat(), "start_time": "14:00",
-        "end_time": "16:00", "place": "Maison de la mobilité",
-    })
-    assert response.status_code == 302
-    return NetworkMeeting.objects.get()
+    return create_meeting(client_for("mobility"))
 
 
 def test_cancelling_tells_every_guest_once_with_the_calendar_cancel(

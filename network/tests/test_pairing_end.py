@@ -6,8 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.tests.factories import YouthFactory, dossier_in_state
-from dossiers.workflow import State
 from network import dashboard, services
 from network.models import PairMeeting, Pairing
 
@@ -15,11 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pairing(users, structure):
-    candidate = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure,
-                                 youth=YouthFactory(last_name="Candidat", first_name="Noé"))
-    sponsor = dossier_in_state(State.FOLLOW_UP, users["admin"], structure=structure,
-                               youth=YouthFactory(last_name="Parrain", first_name="Léa"))
+def pairing(users, pair_parts):
+    candidate, sponsor = pair_parts
     started = timezone.localdate() - datetime.timedelta(days=30)
     pairing = services.make_pairing(candidate, sponsor, users["admin"], started)
     PairMeeting.objects.create(pairing=pairing, date=started + datetime.timedelta(days=10), report="Première rencontre")
