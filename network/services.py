@@ -68,13 +68,15 @@ def search(queryset, destination="", scheme=None, department="", structure=None,
 
 def participations(ambassador):
     """(upcoming, past) participations of an ambassador: their talks at the wheel's meetings and their
-    invitations to network meetings, as (date, time, label, status label, object, "speaker" or "network") tuples, by date."""
+    invitations to network meetings (a cancelled one says so), as (date, time, label, status label, object,
+    "speaker" or "network") tuples, by date."""
     rows = [
         (s.meeting.date, s.meeting.start_time, f"Intervention : {s.meeting}", s.get_status_display(), s, "speaker")
         for s in ambassador.speaker_invitations.select_related("meeting")
         if s.meeting.cancelled_at is None
     ] + [
-        (n.meeting.date, n.meeting.start_time, str(n.meeting), n.get_status_display(), n, "network")
+        (n.meeting.date, n.meeting.start_time, str(n.meeting),
+         "Réunion annulée" if n.meeting.cancelled_at else n.get_status_display(), n, "network")
         for n in ambassador.network_invitations.select_related("meeting")
     ]
     rows.sort(key=lambda row: (row[0], row[1]))

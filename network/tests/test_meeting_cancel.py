@@ -169,3 +169,10 @@ def test_a_network_meeting_moved_sends_its_guests_the_update_once(client_for, us
     # Only the minutes changed: nothing is sent.
     client.post(reverse("network:meeting_edit", args=[meeting.pk]), data | {"minutes": "Compte rendu"})
     assert SentMessage.objects.filter(kind=MessageKind.MEETING_MOVED).count() == 1
+
+
+def test_the_ambassador_s_page_shows_the_meeting_cancelled(client_for, users, ambassador, meeting):
+    invitations.invite_ambassadors(meeting, [ambassador], users["mobility"])
+    invitations.cancel_meeting(meeting, users["mobility"])
+    page = client_for("mobility").get(reverse("network:ambassador_detail", args=[ambassador.pk])).content.decode()
+    assert "Réunion annulée" in page
