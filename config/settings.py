@@ -190,10 +190,11 @@ TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 # Thousands are separated the French way (« 250 000 », « 1 234,50 € », with the no-break space of Django's
-# French formats) where a figure is shown — the report tables (reporting_tags.report_cell) and the amounts
-# (floatformat:"2g") — not by USE_THOUSAND_SEPARATOR: it would group every integer a template prints,
-# identifiers in hand-built links (`/dossiers/1 234/`) and years included. Form values, CSV and JSON are
-# never grouped.
+# French formats) where a figure is shown — the report tables (reporting_tags.report_cell), the counts on
+# the pages (`{{ n|intcomma }}`, django.contrib.humanize: list totals, counters, pager, import summaries,
+# places, the network dashboard) and the amounts (floatformat:"2g") — not by USE_THOUSAND_SEPARATOR: it
+# would group every integer a template prints, identifiers in hand-built links (`/dossiers/1 234/`) and
+# years included. Form values, CSV and JSON are never grouped (tests/test_thousands.py).
 USE_THOUSAND_SEPARATOR = False
 
 # Static files: project static/ plus front-end packages installed by npm (never copied into the repo).

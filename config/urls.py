@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from followup.password_reset import PlatformPasswordResetForm
 from ipm import twofactor, views
 from ipm.login import AdminLoginForm, LoginForm
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("comptes/securite/codes-de-secours/nouveaux/", twofactor.otp_backup_codes_regenerate,
          name="otp_backup_codes_regenerate"),
     path("comptes/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    # « Mot de passe oublié » sends its email through the outbox, like every other email (followup.password_reset).
+    path("comptes/password_reset/", auth_views.PasswordResetView.as_view(form_class=PlatformPasswordResetForm),
+         name="password_reset"),
     path("comptes/", include("django.contrib.auth.urls")),
     path("fiches/", include("referrals.urls")),
     path("dossiers/", include("dossiers.urls")),

@@ -69,6 +69,7 @@ class MessageKind(models.TextChoices):
     DEPARTURE = "depart", "Rappel avant le départ (J-7)"
     SURVEY = "enquete", "Questionnaire de satisfaction ou enquête après le retour"
     SCHEDULED_EXPORT = "export_programme", "Export programmé (responsable)"
+    PASSWORD_RESET = "mot_de_passe", "Lien pour choisir un nouveau mot de passe"
 
 
 # The messages a referring counsellor receives a copy of, and may turn off one by one (« Mes notifications »).

@@ -162,10 +162,19 @@ def _send(message):
     email.send(fail_silently=False)
 
 
-# Messages carrying a secret (a one-time sign-in link): once sent, the stored text is replaced, so that
-# staff reading « Messages » never see a live link.
-SECRET_KINDS = frozenset({MessageKind.SPACE_LINK})
-SECRET_REMOVED = "(Texte retiré après l'envoi : il contenait un lien de connexion personnel.)"
+# Messages carrying a secret (a one-time sign-in link, a password-reset link): once sent — or failed for
+# good — the stored text is replaced, so that nobody reading the outbox (the admin, a database dump) finds
+# a live link; such a message is not offered for « Renvoyer » (its text is gone: the person asks again).
+SECRET_REMOVED = {
+    MessageKind.SPACE_LINK: "(Texte retiré après l'envoi : il contenait un lien de connexion personnel.)",
+    MessageKind.PASSWORD_RESET: "(Lien de réinitialisation du mot de passe, non conservé.)",
+}
+SECRET_KINDS = frozenset(SECRET_REMOVED)
+
+
+def scrubbed(kind):
+    """The fields that replace a secret message's text once it is sent or failed for good ({} otherwise)."""
+    return {"body": SECRET_REMOVED[kind], "html_body": ""} if kind in SECRET_KINDS else {}
 
 
 def _write(pk, **fields):
@@ -217,8 +226,7 @@ def deliver(pk):
     if provider_id:
         sent.update(provider_id=str(provider_id)[:64], delivery_status=DeliveryStatus.SENT,
                     delivery_status_at=sent["sent_at"], delivery_detail="")
-    if message.kind in SECRET_KINDS:  # a sign-in link is not left readable on the messages page
-        sent["body"], sent["html_body"] = SECRET_REMOVED, ""
+    sent.update(scrubbed(message.kind))  # a sign-in or reset link is not left readable in the outbox
     _write(pk, **sent)
     for receiver, error in message_sent.send_robust(sender=SentMessage, message=message):
         if isinstance(error, Exception):
@@ -230,7 +238,8 @@ def _record_failure(message, exc, now):
     log.warning("Envoi du message %s échoué (tentative %s) : %s", message.pk, message.attempts, exc)
     error = f"{timezone.localtime(now):%d/%m/%Y %H:%M} — {type(exc).__name__}: {exc}"[:2000]
     if message.attempts >= settings.IPM_MESSAGE_MAX_ATTEMPTS or getattr(exc, "permanent", False):
-        _write(message.pk, status=MessageStatus.FAILED, next_attempt_at=None, sending_until=None, last_error=error)
+        _write(message.pk, status=MessageStatus.FAILED, next_attempt_at=None, sending_until=None, last_error=error,
+               **scrubbed(message.kind))
         return "failed", None
     delay = retry_delay(message.attempts)
     _write(message.pk, next_attempt_at=now + datetime.timedelta(seconds=delay), sending_until=None, last_error=error)

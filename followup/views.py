@@ -12,7 +12,7 @@ from ipm.parsing import safe_next
 from ipm.text import fold
 
 from .calls import FollowUpError, call_from_token, close_followup, record_call, record_youth_answer
-from .outbox import resend
+from .outbox import SECRET_KINDS, resend
 from .enums import MessageStatus
 from .forms import CallFilterForm, CallForm, MessageFilterForm, YouthAnswerForm
 from .models import FollowUpCall, SentMessage, max_attempts
@@ -166,7 +166,8 @@ def message_list(request):
             qs = qs.filter(kind=form.cleaned_data["kind"])
         if form.cleaned_data["q"]:
             qs = qs.filter(recipient__icontains=form.cleaned_data["q"].strip())
-    context = {"form": form, "failed_count": SentMessage.objects.filter(status=MessageStatus.FAILED).count()}
+    context = {"form": form, "failed_count": SentMessage.objects.filter(status=MessageStatus.FAILED).count(),
+               "secret_kinds": sorted(SECRET_KINDS)}
     context.update(paginate(request, qs.order_by("-created_at", "-id")))
     return render(request, "followup/message_list.html", context)
 
@@ -174,7 +175,8 @@ def message_list(request):
 @require_POST
 @capability_required("casework")
 def message_resend(request, pk):
-    message = get_object_or_404(SentMessage, pk=pk, status=MessageStatus.FAILED)
+    # A message carrying a secret link is not kept once failed: the person asks for a new link.
+    message = get_object_or_404(SentMessage.objects.exclude(kind__in=SECRET_KINDS), pk=pk, status=MessageStatus.FAILED)
     resend(message)
     messages.success(request, f"Message à {message.recipient} remis en envoi.")
     return redirect("followup:messages")

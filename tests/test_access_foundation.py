@@ -79,11 +79,12 @@ def test_inactive_user_cannot_log_in(client, users):
     assert "_auth_user_id" not in client.session
 
 
-def test_login_page_and_password_reset_are_french(client, users):
+def test_login_page_and_password_reset_are_french(client, users, eager_celery, django_capture_on_commit_callbacks):
     from django.core import mail
 
     assert "Connexion" in client.get(reverse("login")).content.decode()
-    response = client.post(reverse("password_reset"), {"email": users["reception"].email}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes through the outbox, after commit
+        response = client.post(reverse("password_reset"), {"email": users["reception"].email}, follow=True)
     assert "Courriel envoyé" in response.content.decode()
     assert len(mail.outbox) == 1 and "nouveau mot de passe" in mail.outbox[0].body
     response = client.post(reverse("login"), {"username": "accueil", "password": "faux"})

@@ -25,7 +25,7 @@ def complete_files(users, structure, count):
 
 
 def test_nothing_is_pre_ticked_on_the_commission_agenda(users, structure, client_for):
-    dossiers = complete_files(users, structure, 3)
+    complete_files(users, structure, 3)
     session = CommissionSession.objects.create(date=datetime.date.today() + datetime.timedelta(days=5))
     page = client_for("assistant").get(session.get_absolute_url()).content.decode()
     boxes = re.findall(r'<input[^>]*name="dossiers"[^>]*>', page)

@@ -111,6 +111,12 @@ def every_kind_of_email(users):
     from space.services import send_link
 
     assert send_link(received.youth) == Channel.EMAIL
+    # A member of staff forgot their password (« Mot de passe oublié »).
+    from followup.password_reset import PlatformPasswordResetForm
+
+    form = PlatformPasswordResetForm({"email": counsellor.email})
+    assert form.is_valid()
+    form.save()
     # A manager's scheduled export (its file attached).
     from reporting import schedules
     from reporting.models import ExportSubscription

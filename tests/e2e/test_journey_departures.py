@@ -1,6 +1,5 @@
 """Browser journey of platform staff through departures: contract, signature, departure, site visit,
 return and return review, in a real Chromium (Content-Security-Policy and accessibility checked)."""
-import datetime
 
 import pytest
 from django.utils import timezone
