@@ -54,6 +54,8 @@ def seed_network(rng):
             PairMeeting.objects.create(pairing=pairing, date=pairing.started_on + datetime.timedelta(days=7 + 14 * step),
                                        place="Mission locale", report=REPORTS[(index + step) % len(REPORTS)],
                                        recorded_by=staff)
+        if index == 2:  # one pair already over (« Binôme terminé »)
+            Pairing.objects.filter(pk=pairing.pk).update(ended_on=today - datetime.timedelta(days=5), ended_by=staff)
     counsellors = list(User.objects.filter(role=Role.COUNSELLOR, is_active=True).exclude(email=""))
     past = NetworkMeeting.objects.create(
         kind=NetworkMeetingKind.PROFESSIONALISATION, title="Rencontre des conseillers des missions locales",

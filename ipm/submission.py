@@ -19,6 +19,14 @@ Usage in a view::
             return duplicate.redirect(request, fallback_url)  # nothing created twice
         return redirect(obj)
 
+The reference-data pages (« create once / edit » of a ModelForm, then back to their list) do all of it,
+``sent_before`` included, with one call::
+
+    form = MyForm(request.POST or None, instance=obj)
+    if (response := save_once(request, form, back=list_url, success=lambda obj, created: "Enregistré.")):
+        return response          # saved (or sent before): the redirect
+    return render(...)           # the form, new or shown again with its errors
+
 The JavaScript of ``static/js/ipm.js`` (``form[data-once]``) also disables the button once clicked; the
 token is what makes it sure. A form posted without a token (a script) is not guarded.
 """
@@ -123,3 +131,38 @@ def _posted_token(request, form):
         return uuid.UUID(raw) if raw else None
     except ValueError:
         return None
+
+
+def save_once(request, form, *, back, success, done_url=None, integrity_error=None):
+    """The « create once / edit » block of a page that saves a ModelForm and goes back to a list.
+
+    A new object (``form.instance`` without pk) gets the one-time token; a creation sent again leads to what
+    the first sending created (``sent_before``, then ``submitted_once``). A valid form is saved, the
+    success message (``success(obj, created)``) shown, and the user sent to ``done_url(obj)`` (default:
+    ``back``, also the fallback of a second sending). ``integrity_error()``, if given, returns the
+    ``(field, message)`` of a database refusal (a name taken at the same moment) to show on the form.
+
+    Returns the redirect to send, or None when the caller is to show the form (new, or with its errors)."""
+    creating = form.instance.pk is None
+    if creating:
+        add_token_field(form)
+    if request.method != "POST":
+        return None
+    if creating and (duplicate := sent_before(request, form)) is not None:
+        return duplicate.redirect(request, back)
+    if not form.is_valid():
+        return None
+    try:
+        with submitted_once(request, form) as submission:
+            obj = form.save()
+            url = done_url(obj) if done_url is not None else back
+            submission.done(url=url)
+    except AlreadySubmitted as duplicate:
+        return duplicate.redirect(request, back)
+    except IntegrityError:
+        if integrity_error is None:
+            raise
+        form.add_error(*integrity_error())
+        return None
+    messages.success(request, success(obj, creating))
+    return redirect(url)

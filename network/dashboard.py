@@ -1,6 +1,9 @@
 """The network dashboard: per mission locale and year, its counsellors invited to and present at network
-meetings, the fiches it sent and its young people's departures; the missions locales that sent no fiche
-that year come first in « à visiter en priorité ». A few grouped queries, whatever the number of rows."""
+meetings (cancelled ones left out), the fiches it sent, its young people's departures and the pairs of its
+candidates under way (at the end of the year, or today for the current year: an ended pair no longer
+counts); the missions locales that sent no fiche that year come first in « à visiter en priorité ». A few
+grouped queries, whatever the number of rows."""
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count
@@ -11,7 +14,7 @@ from referrals.enums import ReferralStatus, StructureKind
 from referrals.models import Referral, Structure
 
 from .enums import Presence
-from .models import NetworkInvitation
+from .models import NetworkInvitation, Pairing
 
 
 @dataclass
@@ -21,6 +24,7 @@ class StructureRow:
     present: int = 0
     fiches: int = 0
     departures: int = 0
+    pairs: int = 0
 
 
 def _per_structure(queryset, path, counted="pk", distinct=False):
@@ -31,8 +35,8 @@ def _per_structure(queryset, path, counted="pk", distinct=False):
 def dashboard(year):
     """(rows, silent): one row per active mission locale for ``year``, and those of them with no fiche."""
     structures = list(Structure.objects.filter(active=True, kind=StructureKind.MISSION_LOCALE).order_by("name"))
-    invitations = NetworkInvitation.objects.filter(meeting__date__year=year, user__isnull=False,
-                                                   user__structure__isnull=False)
+    invitations = NetworkInvitation.objects.filter(meeting__date__year=year, meeting__cancelled_at__isnull=True,
+                                                   user__isnull=False, user__structure__isnull=False)
     invited = _per_structure(invitations, "user__structure", "user", distinct=True)
     present = _per_structure(invitations.filter(status=Presence.PRESENT), "user__structure", "user", distinct=True)
     fiches = _per_structure(Referral.objects.filter(status=ReferralStatus.SUBMITTED, submitted_at__year=year),
@@ -40,14 +44,20 @@ def dashboard(year):
     departures = _per_structure(
         Stay.objects.filter(departure_date__year=year, departure_date__lte=timezone.localdate()),
         "dossier__structure")
+    pairs = _per_structure(Pairing.objects.active_on(pairs_counted_on(year)), "candidate__structure")
     rows = [StructureRow(s, invited.get(s.pk, 0), present.get(s.pk, 0), fiches.get(s.pk, 0),
-                         departures.get(s.pk, 0)) for s in structures]
+                         departures.get(s.pk, 0), pairs.get(s.pk, 0)) for s in structures]
     return rows, [row.structure for row in rows if row.fiches == 0]
 
 
+def pairs_counted_on(year):
+    """The day the pairs under way are counted: the end of ``year``, or today while it runs."""
+    return min(datetime.date(year, 12, 31), timezone.localdate())
+
+
 def totals(rows):
-    return StructureRow(None, *(sum(getattr(r, name) for r in rows) for name in ("invited", "present", "fiches",
-                                                                                 "departures")))
+    return StructureRow(None, *(sum(getattr(r, name) for r in rows)
+                                for name in ("invited", "present", "fiches", "departures", "pairs")))
 
 
 def years_offered():

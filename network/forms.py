@@ -104,6 +104,12 @@ class PairMeetingForm(forms.Form):
                              help_text="Ce qui a été vu ensemble, en quelques lignes.")
 
 
+class PairingEndForm(forms.Form):
+    ended_on = date_field("Binôme terminé le", kind=dates.PAST,
+                          future_message="Un binôme se termine au plus tard aujourd'hui : la date de fin ne peut pas "
+                                         "être dans le futur.")
+
+
 class NetworkMeetingForm(forms.ModelForm):
     date = date_field("Date")
     video_link = forms.URLField(label="Lien de visioconférence", required=False, assume_scheme="https")

@@ -1,7 +1,13 @@
 """Invitations of the network through the outbox: users and ambassadors to network meetings, ambassadors as
 speakers at the wheel's meetings. Each invitation is one email with the calendar file, keyed on the
-invitation and its moment (an invitation renewed after an absence is a new message; the same one recorded
-twice is not)."""
+invitation, its moment and its calendar sequence (an invitation renewed after an absence is a new message,
+even within the same second; the same one recorded twice is not).
+
+A cancelled network meeting, an ambassador's withdrawn invitations, or a wheel meeting cancelled where an
+ambassador was to speak, send each guest the calendar's cancel (``METHOD:CANCEL``, the invitation's UID,
+its sequence raised), keyed on that sequence: told once; a wheel meeting moved sends its speakers the
+update (``METHOD:REQUEST``, sequence raised).
+Every message here is an email: the network sends no SMS (docs/network.md)."""
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,18 +19,20 @@ from followup.outbox import absolute_url, queue_message
 from referrals import calendar
 
 from .enums import Presence
-from .models import NetworkInvitation, SpeakerInvitation
+from .models import NetworkInvitation, NetworkMeeting, SpeakerInvitation
 
 HOLDING = (Presence.INVITED, Presence.PRESENT)
 NETWORK_KEY, SPEAKER_KEY = "reseau", "intervenant"
 
 
-def calendar_file(meeting, uid_suffix, email, name):
-    """The guest's calendar invitation (METHOD:REQUEST, the platform as organiser, the guest as attendee) as
-    an attachment triple, with one stable UID per meeting and guest on the platform's domain."""
+def calendar_file(meeting, uid_suffix, email, name, method="REQUEST", sequence=0):
+    """The guest's calendar invitation (``METHOD:REQUEST``, or ``CANCEL`` to take it out of their calendar;
+    the platform as organiser, the guest as attendee) as an attachment triple, with one stable UID per
+    meeting and guest on the platform's domain and the invitation's ``sequence``."""
     uid = f"{meeting._meta.model_name}-{meeting.pk}{uid_suffix}@{calendar.domain()}"
-    content = calendar.build_guest_invitation(meeting, uid, email, name).decode("utf-8")
-    return (calendar.FILENAME, content, calendar.content_type("REQUEST"))
+    content = calendar.build_guest_invitation(meeting, uid, email, name, method=method,
+                                              sequence=sequence).decode("utf-8")
+    return (calendar.FILENAME, content, calendar.content_type(method))
 
 
 @dataclass
@@ -57,33 +65,42 @@ def _body(greeting, meeting, role_line, link):
 
 
 def _queue(invitation, key, meeting, email, greeting, role_line, dossier=None, link=""):
-    period = f"{timezone.localtime(invitation.invited_at):%Y-%m-%dT%H:%M:%S}"
+    # The moment and the calendar sequence, as followup.notifications.queue_invitation: invited again
+    # within the same second (absent, then invited back) is still a new message.
+    period = f"{timezone.localtime(invitation.invited_at):%y%m%d%H%M%S}.{invitation.sequence}"
     subject = f"Invitation : {meeting.title or meeting.get_kind_display()} du {meeting.date:%d/%m/%Y}"
     text, html = _body(greeting, meeting, role_line, link)
     return queue_message(
         MessageKind.INVITATION, Channel.EMAIL, f"{key}:{invitation.pk}", period, email,
         text, subject=subject, dossier=dossier, html=html,
-        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}", email, greeting)],
+        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}", email, greeting,
+                                   sequence=invitation.sequence)],
     )
 
 
 def _renew(invitation, user):
+    """Invited again (after an absence, an excuse): the same calendar entry comes back, one revision up."""
     invitation.status = Presence.INVITED
     invitation.invited_by = user
     invitation.invited_at = timezone.now()
     invitation.email_sent_at = None
+    invitation.sequence += 1
     invitation.save()
 
 
 def _invite(meeting, guests, user, model, guest_field, address_of, send):
     result = Invited()
     with transaction.atomic():
+        # Read again and locked: a meeting cancelled meanwhile (the cancel takes the same lock) invites no one.
+        current = type(meeting).objects.select_for_update().only("cancelled_at").get(pk=meeting.pk)
+        if current.cancelled_at is not None:
+            return Invited(skipped=[(guest, "la réunion est annulée") for guest in guests])
         for guest in guests:
             address = address_of(guest)
             if not address:
                 result.skipped.append((guest, "pas d'adresse électronique"))
                 continue
-            invitation = model.objects.filter(meeting=meeting, **{guest_field: guest}).first()
+            invitation = model.objects.select_for_update().filter(meeting=meeting, **{guest_field: guest}).first()
             if invitation and invitation.status in HOLDING:
                 result.skipped.append((guest, "déjà invité"))
                 continue
@@ -120,9 +137,6 @@ def invite_ambassadors(meeting, ambassadors, by):
 
 def invite_speakers(meeting, ambassadors, by):
     """Invite ambassadors to speak at a meeting of the wheel (an information collective…)."""
-    if meeting.cancelled_at is not None:
-        return Invited(skipped=[(a, "la réunion est annulée") for a in ambassadors])
-
     def send(invitation, ambassador, address):
         _queue(invitation, SPEAKER_KEY, meeting, address, ambassador.youth.first_name or str(ambassador),
                "Merci d'avoir accepté de témoigner de votre séjour : vous êtes invité(e) à intervenir à cette réunion :",
@@ -130,6 +144,127 @@ def invite_speakers(meeting, ambassadors, by):
 
     return _invite(meeting, [a for a in ambassadors if a.is_active], by, SpeakerInvitation, "ambassador",
                    lambda a: a.youth.email, send)
+
+
+# --- Cancels: the meeting cancelled, an ambassador's invitations withdrawn --------------------------------
+
+def _addressee(invitation):
+    """(email, greeting, dossier) of the guest of a network or speaker invitation."""
+    if invitation.ambassador_id:
+        ambassador = invitation.ambassador
+        return ambassador.youth.email, ambassador.youth.first_name or str(ambassador), ambassador.dossier
+    user = invitation.user
+    return user.email, user.get_full_name() or user.username, None
+
+
+CANCELLED, WITHDRAWN, MOVED = "cancelled", "withdrawn", "moved"
+
+
+def _queue_change(invitation, key, change=CANCELLED):
+    """The guest's email with the calendar's cancel (the meeting cancelled, the invitation withdrawn) or
+    update (the meeting's new time or place): the same UID, the sequence already raised; keyed on that
+    sequence, each change is told once."""
+    meeting = invitation.meeting
+    email, greeting, dossier = _addressee(invitation)
+    if not email:
+        return False
+    label = meeting.title or meeting.get_kind_display()
+    hours = f"{meeting.start_time:%H:%M}" + (f" à {meeting.end_time:%H:%M}" if meeting.end_time else "")
+    method, kind = "CANCEL", MessageKind.MEETING_CANCELLED
+    closing = "L'annulation est jointe pour votre agenda (fichier invitation.ics) : elle en retire le rendez-vous."
+    if change == WITHDRAWN:
+        subject = f"Invitation retirée : {label} du {meeting.date:%d/%m/%Y}"
+        line = "Vous n'êtes plus ambassadeur ou ambassadrice : votre invitation à cette réunion est retirée."
+    elif change == MOVED:
+        method, kind = "REQUEST", MessageKind.MEETING_MOVED
+        subject = f"Nouvel horaire : {label} le {meeting.date:%d/%m/%Y} à {meeting.start_time:%H:%M}"
+        line = "La réunion à laquelle vous êtes invité(e) change d'horaire ou de lieu :"
+        closing = "L'invitation mise à jour est jointe pour votre agenda (fichier invitation.ics)."
+    else:
+        subject = f"Réunion annulée : {label} du {meeting.date:%d/%m/%Y}"
+        line = "La réunion à laquelle vous étiez invité(e) est annulée :"
+    lines = [f"Bonjour {greeting},", "", line, "", label, f"Le {meeting.date:%d/%m/%Y}, de {hours}"]
+    if change == MOVED:
+        lines.append(f"Lieu : {_where(meeting)}")
+    text, html = render_staff_email([*lines, "", closing], "", "")
+    return queue_message(
+        kind, Channel.EMAIL, f"{key}:{invitation.pk}", f"s{invitation.sequence}", email,
+        text, subject=subject, dossier=dossier, html=html,
+        attachments=[calendar_file(meeting, f"-{key}-{invitation.pk}", email, greeting, method=method,
+                                   sequence=invitation.sequence)],
+    )
+
+
+def _tell_each(invitations, key, change=CANCELLED):
+    """Raise each invitation's sequence and send it the change. Returns how many emails were queued."""
+    told = 0
+    for invitation in invitations:
+        invitation.sequence += 1
+        type(invitation).objects.filter(pk=invitation.pk).update(sequence=invitation.sequence)
+        told += _queue_change(invitation, key, change)
+    return told
+
+
+def to_tell_of_cancel(meeting):
+    """The invitations of a network meeting told when it is cancelled: every guest invited, but an
+    ambassador who withdrew (told when they withdrew, and out of the network) or a guest with no email left."""
+    invitations = (meeting.invitations.select_related("meeting", "user", "ambassador__youth", "ambassador__dossier")
+                   .exclude(ambassador__withdrawn_at__isnull=False))
+    return [invitation for invitation in invitations if _addressee(invitation)[0]]
+
+
+def cancel_meeting(meeting, by):
+    """« Annuler la réunion »: the network meeting is marked cancelled (no more invitations) and every guest
+    gets the calendar's cancel. Cancelling it again does nothing. Returns ``(cancelled, told)``: whether this
+    call cancelled it, and how many emails were queued."""
+    with transaction.atomic():
+        meeting = NetworkMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.cancelled_at is not None:
+            return False, 0
+        meeting.cancelled_at = timezone.now()
+        meeting.cancelled_by = by
+        meeting.save(update_fields=["cancelled_at", "cancelled_by"])
+        return True, _tell_each(to_tell_of_cancel(meeting), NETWORK_KEY)
+
+
+def withdraw_ambassador_invitations(ambassador):
+    """The ambassador withdrew: their invitations still to come (network meetings and talks) are marked
+    excused, and each one's calendar entry is cancelled (but a cancelled meeting's, already told). Returns
+    how many emails were queued. Inside the caller's transaction."""
+    today = timezone.localdate()
+    told = 0
+    for model, key in ((NetworkInvitation, NETWORK_KEY), (SpeakerInvitation, SPEAKER_KEY)):
+        pending = model.objects.filter(ambassador=ambassador, status=Presence.INVITED, meeting__date__gte=today)
+        to_cancel = list(pending.filter(meeting__cancelled_at__isnull=True).select_related(
+            "meeting", "ambassador__youth", "ambassador__dossier"))  # a cancelled meeting told them already
+        pending.update(status=Presence.EXCUSED)
+        told += _tell_each(to_cancel, key, WITHDRAWN)
+    return told
+
+
+SCHEDULE_FIELDS = ("date", "start_time", "end_time", "place", "video_link")
+
+
+def schedule_of(meeting):
+    return tuple(getattr(meeting, name) for name in SCHEDULE_FIELDS)
+
+
+def network_meeting_saved(meeting, before):
+    """After the edit form of a network meeting: if its date, time or place changed (``before``: its
+    ``schedule_of`` as it was), every guest still expected gets the calendar's update. Returns how many."""
+    if before is None or before == schedule_of(meeting) or meeting.cancelled_at is not None:
+        return 0
+    guests = [i for i in meeting.invitations.filter(status__in=HOLDING).select_related(
+        "meeting", "user", "ambassador__youth", "ambassador__dossier") if _addressee(i)[0]]
+    return _tell_each(guests, NETWORK_KEY, MOVED)
+
+
+def on_meeting_changed(sender, meeting, cancelled, **kwargs):
+    """``referrals.signals.meeting_changed``: a wheel meeting cancelled or moved; the ambassadors invited to
+    speak at it (still expected) get the calendar's cancel or its update. Returns how many were told."""
+    speakers = list(SpeakerInvitation.objects.filter(meeting=meeting, status__in=HOLDING).select_related(
+        "meeting", "ambassador__youth", "ambassador__dossier"))
+    return _tell_each(speakers, SPEAKER_KEY, CANCELLED if cancelled else MOVED)
 
 
 def record_presence(invitation, status):

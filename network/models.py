@@ -88,6 +88,10 @@ class Ambassador(models.Model):
 class PairingQuerySet(ScopedQuerySet):
     structure_field = "candidate__structure"
 
+    def active_on(self, day):
+        """The pairs under way on ``day``: formed by then and not ended by then (ended that day: no longer)."""
+        return self.filter(started_on__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+
 
 class Pairing(models.Model):
     """A candidate (their dossier on the wheel) paired with a parrain or marraine: a former participant
@@ -100,6 +104,8 @@ class Pairing(models.Model):
                                 related_name="sponsored_pairings")
     started_on = models.DateField("binôme formé le")
     ended_on = models.DateField("binôme terminé le", null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="fin saisie par", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="formé par", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("enregistré le", auto_now_add=True)
@@ -118,6 +124,10 @@ class Pairing(models.Model):
 
     def get_absolute_url(self):
         return reverse("network:pairing_detail", args=[self.pk])
+
+    @property
+    def is_ended(self):
+        return self.ended_on is not None
 
 
 class PairMeeting(models.Model):
@@ -153,6 +163,9 @@ class NetworkMeeting(models.Model):
     video_link = models.URLField("lien de visioconférence", blank=True)
     notes = models.TextField("informations pour les invités", blank=True)
     minutes = models.TextField("compte rendu", blank=True)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="annulée par", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="créée par", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("créée le", auto_now_add=True)
@@ -167,6 +180,10 @@ class NetworkMeeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("network:meeting_detail", args=[self.pk])
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
 
 
 class NetworkInvitation(models.Model):
@@ -183,6 +200,8 @@ class NetworkInvitation(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     invited_at = models.DateTimeField("invité le", auto_now_add=True)
     email_sent_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
+    # The revision of the guest's calendar entry (SEQUENCE), raised on each renewal and on the cancel.
+    sequence = models.PositiveIntegerField("révision de l'invitation (agenda)", default=0)
 
     class Meta:
         verbose_name = "invitation à une réunion du réseau"
@@ -216,6 +235,8 @@ class SpeakerInvitation(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     invited_at = models.DateTimeField("invité le", auto_now_add=True)
     email_sent_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
+    # The revision of the guest's calendar entry (SEQUENCE), raised on each renewal and on the cancel.
+    sequence = models.PositiveIntegerField("révision de l'invitation (agenda)", default=0)
 
     class Meta:
         verbose_name = "intervention d'un ambassadeur"

@@ -26,3 +26,17 @@ def pairing_error(candidate, sponsor):
     if candidate.youth_id == sponsor.youth_id:
         return "Un jeune ne peut pas être son propre parrain."
     return ""
+
+
+def pairing_end_error(pairing, ended_on, today, last_meeting=None):
+    """Why ``ended_on`` cannot end ``pairing`` ("" if it can): not before the pair was formed nor before a
+    meeting it held, not in the future."""
+    if ended_on > today:
+        return "Un binôme se termine au plus tard aujourd'hui : la date de fin ne peut pas être dans le futur."
+    if ended_on < pairing.started_on:
+        return (f"Le binôme a été formé le {pairing.started_on:%d/%m/%Y} : il ne peut pas être terminé "
+                "avant cette date.")
+    if last_meeting is not None and ended_on < last_meeting:
+        return (f"Le binôme s'est rencontré le {last_meeting:%d/%m/%Y} : il ne peut pas être terminé avant "
+                "cette rencontre.")
+    return ""

@@ -1,11 +1,11 @@
 """Ambassadors (consent, withdrawal, search) and parrainage (pairs and their meetings)."""
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from .enums import Presence
-from .models import Ambassador, NetworkInvitation, PairMeeting, Pairing, SpeakerInvitation
-from .rules import NetworkError, ambassador_error, pairing_error
+from . import invitations
+from .models import Ambassador, PairMeeting, Pairing
+from .rules import NetworkError, ambassador_error, pairing_end_error, pairing_error
 
 
 # --- Ambassadors ----------------------------------------------------------------------------------------
@@ -34,7 +34,8 @@ def make_ambassador(dossier, user, consent_on, **fields):
 
 def withdraw(ambassador, user, note=""):
     """The young person withdrew their agreement (``user``: themselves in their space, or staff on their
-    word): they leave every search and list; their invitations still to come are marked excused."""
+    word): they leave every search and list; their invitations still to come are marked excused, and the
+    calendar's cancel of each goes to them by email."""
     with transaction.atomic():
         ambassador = Ambassador.objects.select_for_update().get(pk=ambassador.pk)
         if not ambassador.is_active:
@@ -43,11 +44,7 @@ def withdraw(ambassador, user, note=""):
         ambassador.withdrawn_by = user
         ambassador.withdrawal_note = note[:255]
         ambassador.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-        today = timezone.localdate()
-        SpeakerInvitation.objects.filter(ambassador=ambassador, status=Presence.INVITED,
-                                         meeting__date__gte=today).update(status=Presence.EXCUSED)
-        NetworkInvitation.objects.filter(ambassador=ambassador, status=Presence.INVITED,
-                                         meeting__date__gte=today).update(status=Presence.EXCUSED)
+        invitations.withdraw_ambassador_invitations(ambassador)
     return ambassador
 
 
@@ -71,13 +68,15 @@ def search(queryset, destination="", scheme=None, department="", structure=None,
 
 def participations(ambassador):
     """(upcoming, past) participations of an ambassador: their talks at the wheel's meetings and their
-    invitations to network meetings, as (date, time, label, status label, object, "speaker" or "network") tuples, by date."""
+    invitations to network meetings (a cancelled one says so), as (date, time, label, status label, object,
+    "speaker" or "network") tuples, by date."""
     rows = [
         (s.meeting.date, s.meeting.start_time, f"Intervention : {s.meeting}", s.get_status_display(), s, "speaker")
         for s in ambassador.speaker_invitations.select_related("meeting")
         if s.meeting.cancelled_at is None
     ] + [
-        (n.meeting.date, n.meeting.start_time, str(n.meeting), n.get_status_display(), n, "network")
+        (n.meeting.date, n.meeting.start_time, str(n.meeting),
+         "Réunion annulée" if n.meeting.cancelled_at else n.get_status_display(), n, "network")
         for n in ambassador.network_invitations.select_related("meeting")
     ]
     rows.sort(key=lambda row: (row[0], row[1]))
@@ -101,11 +100,38 @@ def make_pairing(candidate, sponsor, user, started_on):
         return Pairing.objects.create(candidate=candidate, sponsor=sponsor, started_on=started_on, created_by=user)
 
 
+def ended_error(pairing):
+    if pairing.ended_on is not None:
+        return (f"Le binôme est terminé depuis le {pairing.ended_on:%d/%m/%Y} : aucune rencontre ne peut plus y "
+                "être saisie.")
+    return ""
+
+
 def record_pair_meeting(pairing, user, date, place, report):
-    if date < pairing.started_on:
-        raise NetworkError(f"Le binôme a été formé le {pairing.started_on:%d/%m/%Y} : la rencontre ne peut pas "
-                           "être antérieure.")
-    return PairMeeting.objects.create(pairing=pairing, date=date, place=place, report=report, recorded_by=user)
+    with transaction.atomic():
+        pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)  # not ended meanwhile
+        if problem := ended_error(pairing):
+            raise NetworkError(problem)
+        if date < pairing.started_on:
+            raise NetworkError(f"Le binôme a été formé le {pairing.started_on:%d/%m/%Y} : la rencontre ne peut "
+                               "pas être antérieure.")
+        return PairMeeting.objects.create(pairing=pairing, date=date, place=place, report=report, recorded_by=user)
+
+
+def end_pairing(pairing, user, ended_on):
+    """« Binôme terminé » on ``ended_on``: not before it was formed nor before its last meeting, not in the
+    future; an ended pair records no more meetings."""
+    with transaction.atomic():
+        pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+        if pairing.ended_on is not None:
+            raise NetworkError(f"Ce binôme est déjà terminé (le {pairing.ended_on:%d/%m/%Y}).")
+        last = pairing.meetings.aggregate(last=Max("date"))["last"]
+        if problem := pairing_end_error(pairing, ended_on, timezone.localdate(), last):
+            raise NetworkError(problem)
+        pairing.ended_on = ended_on
+        pairing.ended_by = user
+        pairing.save(update_fields=["ended_on", "ended_by"])
+    return pairing
 
 
 def pairings_of(dossier, queryset):

@@ -192,7 +192,8 @@ def meeting_saved(meeting, before):
     invitations = list(pending_invitations().filter(meeting=meeting))
     if invitations:
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(sequence=F("sequence") + 1)
-        meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=False)
+    # Sent even with no young person invited: the ambassadors invited to speak are told too (network).
+    meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=False)
     return len(invitations)
 
 
@@ -207,6 +208,6 @@ def cancel_meeting(meeting, user):
         Meeting.objects.filter(pk=meeting.pk).update(cancelled_at=timezone.now(), updated_at=timezone.now())
         meeting.refresh_from_db()
         withdraw(invitations, f"Réunion annulée par {user}", announce=False)
-        if invitations:
-            meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=True)
+        # Sent even with no young person invited: the ambassadors invited to speak are told too (network).
+        meeting_changed.send(sender=Meeting, meeting=meeting, invitations=invitations, cancelled=True)
     return len(invitations)

@@ -11,7 +11,8 @@ referral_sent = Signal()
 invitations_sent = Signal()
 
 # A meeting was cancelled or moved (date, time or place): sender=Meeting, meeting=…, invitations=[the pending
-# Invitation, …], cancelled=True/False. The outbox tells each young person and their counsellor.
+# Invitation, …, perhaps none], cancelled=True/False. The outbox tells each young person and their counsellor;
+# the network tells the ambassadors invited to speak at it (``network.invitations.on_meeting_changed``).
 meeting_changed = Signal()
 
 # Pending invitations were withdrawn (by staff, or the dossier moved on to a stage they no longer fit):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ipm.access import capability_required
 from ipm.lists import paginate
-from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
+from ipm.submission import save_once
 
 from .department_map import department_names
 from .forms import PopulationFigureForm
@@ -33,21 +33,10 @@ def population_edit(request, pk=None):
     figure = get_object_or_404(PopulationFigure, pk=pk) if pk else PopulationFigure()
     form = PopulationFigureForm(request.POST or None, instance=figure)
     back = reverse("reporting:population")
-    if figure.pk is None:
-        add_token_field(form)  # a new figure is recorded once, however many times it is sent
-    if request.method == "POST":
-        duplicate = sent_before(request, form) if figure.pk is None else None
-        if duplicate is not None:
-            return duplicate.redirect(request, back)
-        if form.is_valid():
-            try:
-                with submitted_once(request, form) as submission:
-                    figure = form.save()
-                    submission.done(url=back)
-            except AlreadySubmitted as duplicate:
-                return duplicate.redirect(request, back)
-            messages.success(request, f"Population du département {figure.department} pour {figure.year} enregistrée.")
-            return redirect(back)
+    # A new figure is recorded once, however many times it is sent.
+    if response := save_once(request, form, back=back, success=lambda saved, _: (
+            f"Population du département {saved.department} pour {saved.year} enregistrée.")):
+        return response
     title = (f"Modifier la population du département {figure.department} ({figure.year})" if figure.pk
              else "Saisir la population d'un département")
     return render(request, "reporting/population_form.html", {"form": form, "object": figure, "title": title,

@@ -257,6 +257,7 @@ MATRIX = {
     "network:pairing_list": (GET, None, REPORTS),  # a counsellor: their structure's candidates' pairs
     "network:pairing_create": (GET, None, PAIRING),
     "network:pairing_detail": (GET, "pairing", DOSSIER_READ),
+    "network:pairing_end": (GET, "pairing", PAIRING_OWN),  # « Binôme terminé »: asks the date first
     "network:pair_meeting_add": (GET, "pairing", PAIRING_OWN),
     "network:pair_meeting_delete": (GET, "pair_meeting", PAIRING_OWN),  # asks first
     "network:meeting_list": (GET, None, READ_ALL),
@@ -264,6 +265,7 @@ MATRIX = {
     "network:meeting_detail": (GET, "network_meeting", READ_ALL),
     "network:meeting_edit": (GET, "network_meeting", CASEWORK),
     "network:meeting_delete": (GET, "network_meeting", CASEWORK),  # asks first
+    "network:meeting_cancel": (GET, "network_meeting", CASEWORK),  # asks first (says how many are told)
     "network:meeting_invite": (POST, "network_meeting", CASEWORK),
     "network:meeting_attendance": (POST, "network_meeting", CASEWORK),
     "network:meeting_minutes": (GET, "network_meeting", READ_ALL),

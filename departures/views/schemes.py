@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ipm.access import capability_required
 from ipm.lists import paginate
-from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
+from ipm.submission import save_once
 
 from .. import services
 from ..forms import FundingAgreementForm, SchemeForm, YearForm
@@ -48,18 +48,11 @@ def funding_list(request):
 def funding_edit(request, pk=None):
     agreement = get_object_or_404(FundingAgreement, pk=pk) if pk else FundingAgreement()
     form = FundingAgreementForm(request.POST or None, instance=agreement)
-    if agreement.pk is None:
-        add_token_field(form)  # a new agreement is created once, however many times it is sent
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                with submitted_once(request, form) as submission:
-                    agreement = form.save()
-                    submission.done(url=reverse("departures:funding") + f"?year={agreement.year}")
-            except AlreadySubmitted as duplicate:
-                return duplicate.redirect(request, reverse("departures:funding"))
-            messages.success(request, "Convention de financement enregistrée.")
-            return redirect(reverse("departures:funding") + f"?year={agreement.year}")
+    # A new agreement is created once, however many times it is sent; then the list of its year.
+    if response := save_once(request, form, back=reverse("departures:funding"),
+                             done_url=lambda saved: reverse("departures:funding") + f"?year={saved.year}",
+                             success=lambda *_: "Convention de financement enregistrée."):
+        return response
     title = "Modifier la convention de financement" if agreement.pk else "Nouvelle convention de financement"
     return form_page(request, None, form, title, "Enregistrer", extra={
         "cancel_url": reverse("departures:funding"), "delete_url": _delete_url(agreement),
@@ -108,21 +101,10 @@ def _has_checklist():
 def scheme_edit(request, pk=None):
     scheme = get_object_or_404(Scheme, pk=pk) if pk else Scheme()
     form = SchemeForm(request.POST or None, instance=scheme)
-    if scheme.pk is None:
-        add_token_field(form)  # a new scheme is created once, however many times it is sent
-    if request.method == "POST":
-        duplicate = sent_before(request, form)  # the name it created is now taken: lead to the list
-        if duplicate is not None:
-            return duplicate.redirect(request, reverse("departures:schemes"))
-        if form.is_valid():
-            try:
-                with submitted_once(request, form) as submission:
-                    scheme = form.save()
-                    submission.done(url=reverse("departures:schemes"))
-            except AlreadySubmitted as duplicate:
-                return duplicate.redirect(request, reverse("departures:schemes"))
-            messages.success(request, f"Dispositif « {scheme.name} » enregistré.")
-            return redirect("departures:schemes")
+    # A new scheme is created once; sent again, the name it created is taken: lead to the list.
+    if response := save_once(request, form, back=reverse("departures:schemes"),
+                             success=lambda saved, _: f"Dispositif « {saved.name} » enregistré."):
+        return response
     title = f"Modifier le dispositif « {scheme.name} »" if scheme.pk else "Nouveau dispositif"
     checklist = scheme.document_types.all() if scheme.pk and hasattr(scheme, "document_types") else None
     return form_page(request, None, form, title, "Enregistrer",

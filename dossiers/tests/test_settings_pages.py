@@ -543,3 +543,26 @@ def test_anonymous_visitors_go_to_the_login_page(client):
     for url in gets:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
+
+
+def test_a_piece_added_by_someone_else_at_the_same_moment_is_refused_next_to_the_field(client_for):
+    """The form's own check passed, the database refused the insert (another manager's piece of the same
+    name committed meanwhile): the form comes back with the message at the name, the token is not spent."""
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    from dossiers.reference_forms import DocumentTypeForm
+
+    client = client_for("manager")
+    url = reverse("dossiers:document_type_create")
+    sent = token(client.get(url))
+    before = DocumentType.objects.count()
+    with mock.patch.object(DocumentTypeForm, "save", side_effect=IntegrityError("unique")):
+        response = client.post(url, piece_data(name="Attestation de la CAF", submission_token=sent))
+    assert response.status_code == 200
+    assert "Cette pièce est déjà demandée dans la liste par défaut" in field_error(response, "name")
+    assert DocumentType.objects.count() == before
+    assert not FormSubmission.objects.filter(token=sent).exists()  # sent again once corrected, it is saved
+    response = client.post(url, piece_data(name="Attestation de la CAF", submission_token=sent))
+    assert response.status_code == 302 and DocumentType.objects.filter(name="Attestation de la CAF").exists()

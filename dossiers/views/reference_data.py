@@ -6,7 +6,6 @@ Nothing is deleted that the dossiers still use: a piece with uploaded documents,
 scores can only be deactivated (it is no longer asked / no longer in the grid; what was recorded stays).
 """
 from django.contrib import messages
-from django.db import IntegrityError
 from django.db.models import Exists, Max, OuterRef, ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from departures.models import Scheme
 from ipm.access import capability_required
-from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
+from ipm.submission import save_once
 
 from ..models import CommissionCriterion, CommissionScore, Document, DocumentType
 from ..reference_forms import (
@@ -81,24 +80,10 @@ def _edit_page(request, form, obj, *, back, duplicate_message, saved, context):
     is added once and the second sending leads to what the first created. ``duplicate_message()`` is
     the name's error when someone else added the same name at the same moment (the database refuses
     it); ``saved(obj, created)`` the success message."""
-    if obj.pk is None:
-        add_token_field(form)
     back_url = reverse(back)
-    if request.method == "POST" and obj.pk is None and (duplicate := sent_before(request, form)):
-        return duplicate.redirect(request, back_url)
-    if request.method == "POST" and form.is_valid():
-        created = obj.pk is None
-        try:
-            with submitted_once(request, form) as submission:
-                obj = form.save()
-                submission.done(url=back_url)
-        except AlreadySubmitted as duplicate:
-            return duplicate.redirect(request, back_url)
-        except IntegrityError:
-            form.add_error("name", duplicate_message())
-        else:
-            messages.success(request, saved(obj, created))
-            return redirect(back_url)
+    if response := save_once(request, form, back=back_url, success=saved,
+                             integrity_error=lambda: ("name", duplicate_message())):
+        return response
     return render(request, TEMPLATES + "form.html", {"form": form, "object": obj, "cancel_url": back_url, **context})
 
 

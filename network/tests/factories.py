@@ -1,5 +1,6 @@
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from network import invitations, services
@@ -26,3 +27,14 @@ def network_world(w, admin, counsellor):
         start_time=datetime.time(9, 30), place="Salle du réseau", created_by=admin)
     invitations.invite_users(w.network_meeting, [counsellor], admin)
     return w
+
+
+def create_meeting(client):
+    """A network meeting in 20 days, created through its page by ``client`` (a staff member's)."""
+    response = client.post(reverse("network:meeting_create"), {
+        "kind": NetworkMeetingKind.PROFESSIONALISATION, "title": "Rencontre des conseillers",
+        "date": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(), "start_time": "09:30",
+        "end_time": "12:00", "place": "Maison de la mobilité",
+    })
+    assert response.status_code == 302
+    return NetworkMeeting.objects.get()

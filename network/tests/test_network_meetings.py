@@ -1,6 +1,5 @@
 """Network meetings: invitations to users and ambassadors by email with the calendar file, attendance,
 the minutes as PDF."""
-import datetime
 
 import pytest
 from django.core import mail
@@ -10,21 +9,12 @@ from django.utils import timezone
 from dossiers.tests.factories import YouthFactory, dossier_in_state
 from dossiers.workflow import State
 from followup.models import SentMessage
-from network.enums import NetworkMeetingKind, Presence
-from network.models import NetworkInvitation, NetworkMeeting
+from network.enums import Presence
+from network.models import NetworkInvitation
 from network.services import make_ambassador
+from network.tests.factories import create_meeting
 
 pytestmark = pytest.mark.django_db
-
-
-def create_meeting(client):
-    response = client.post(reverse("network:meeting_create"), {
-        "kind": NetworkMeetingKind.PROFESSIONALISATION, "title": "Rencontre des conseillers",
-        "date": (timezone.localdate() + datetime.timedelta(days=20)).isoformat(), "start_time": "09:30",
-        "end_time": "12:00", "place": "Maison de la mobilité",
-    })
-    assert response.status_code == 302
-    return NetworkMeeting.objects.get()
 
 
 def test_counsellors_and_ambassadors_are_invited_by_email_with_the_calendar_file(

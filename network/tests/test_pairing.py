@@ -3,20 +3,11 @@ records a meeting and its report; both dossiers show it; another structure's cou
 import pytest
 from django.urls import reverse
 
-from dossiers.tests.factories import YouthFactory, dossier_in_state
+from dossiers.tests.factories import dossier_in_state
 from dossiers.workflow import State
 from network.models import PairMeeting, Pairing
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pair_parts(users, structure):
-    candidate = dossier_in_state(State.FILE_BUILDING, users["admin"], structure=structure,
-                                 youth=YouthFactory(last_name="Candidat", first_name="Noé"))
-    sponsor = dossier_in_state(State.FOLLOW_UP, users["admin"], structure=structure,
-                               youth=YouthFactory(last_name="Parrain", first_name="Léa"))
-    return candidate, sponsor
 
 
 def test_a_counsellor_pairs_records_a_meeting_and_both_dossiers_show_it(client_for, pair_parts):

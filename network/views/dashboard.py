@@ -17,4 +17,5 @@ def dashboard(request):
     rows, silent = figures.dashboard(year)
     return render(request, "network/dashboard.html", {
         "year": year, "years": years, "rows": rows, "total": figures.totals(rows), "silent": silent,
+        "pairs_on": figures.pairs_counted_on(year),
     })

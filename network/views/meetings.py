@@ -1,5 +1,5 @@
-"""Network meetings: list, create/edit/delete, the page with its invitations (users and ambassadors, by
-email with the calendar file), attendance, and the minutes as PDF."""
+"""Network meetings: list, create/edit/delete/cancel, the page with its invitations (users and ambassadors,
+by email with the calendar file), attendance, and the minutes as PDF."""
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -34,6 +34,7 @@ def meeting_list(request):
 @capability_required("casework")
 def meeting_edit(request, pk=None):
     meeting = get_object_or_404(NetworkMeeting, pk=pk) if pk else None
+    before = invitations.schedule_of(meeting) if meeting else None
     form = NetworkMeetingForm(request.POST or None, instance=meeting)
     if meeting is None:
         add_token_field(form)  # created once, however many times the form is sent
@@ -44,10 +45,12 @@ def meeting_edit(request, pk=None):
                 if meeting.created_by_id is None:
                     meeting.created_by = request.user
                 meeting.save()
+                moved = invitations.network_meeting_saved(meeting, before)  # the guests' calendars follow
                 submission.done(meeting)
         except AlreadySubmitted as duplicate:
             return duplicate.redirect(request, reverse("network:meeting_list"))
-        messages.success(request, "La réunion du réseau est enregistrée.")
+        messages.success(request, "La réunion du réseau est enregistrée." + (
+            f" {moved} invité(s) prévenu(s) du nouvel horaire, avec l'invitation mise à jour." if moved else ""))
         return redirect(meeting)
     return render(request, "network/meeting_form.html", {"form": form, "meeting": meeting},
                   status=400 if form.errors else 200)
@@ -60,7 +63,7 @@ def meeting_detail(request, pk, invite_form=None):
         "meeting": meeting,
         "invitations": meeting.invitations.select_related("user__structure", "ambassador__youth"),
         "invite_form": invite_form or InviteGuestsForm(),
-        "presence_choices": Presence.choices,
+        "presence_choices": Presence.choices, "today": timezone.localdate(),
     }, status=400 if invite_form is not None else 200)
 
 
@@ -68,6 +71,9 @@ def meeting_detail(request, pk, invite_form=None):
 @capability_required("casework")
 def meeting_invite(request, pk):
     meeting = get_object_or_404(NetworkMeeting, pk=pk)
+    if meeting.is_cancelled:
+        messages.error(request, "La réunion est annulée : plus personne ne peut y être invité.")
+        return redirect(meeting)
     form = InviteGuestsForm(request.POST)
     if not form.is_valid():
         return meeting_detail(request, pk, invite_form=form)
@@ -85,6 +91,9 @@ def meeting_invite(request, pk):
 @capability_required("casework")
 def meeting_attendance(request, pk):
     meeting = get_object_or_404(NetworkMeeting, pk=pk)
+    if meeting.is_cancelled:
+        messages.error(request, "La réunion est annulée : il n'y a pas de présence à noter.")
+        return redirect(meeting)
     changed = 0
     for invitation in meeting.invitations.all():
         form = PresenceForm({"status": request.POST.get(f"presence-{invitation.pk}", "")})
@@ -106,6 +115,30 @@ def meeting_delete(request, pk):
         "title": f"Supprimer la réunion « {meeting} » ?", "back": meeting.get_absolute_url(),
         "text": f"Ses {meeting.invitations.count()} invitation(s) et son compte rendu seront supprimés.",
     })
+
+
+@capability_required("casework")
+def meeting_cancel(request, pk):
+    """« Annuler la réunion »: the page says how many guests will be told; the POST cancels (once: a second
+    one changes nothing) and sends each guest the calendar's cancel."""
+    meeting = get_object_or_404(NetworkMeeting, pk=pk)
+    if meeting.is_cancelled:
+        cancelled_on = timezone.localtime(meeting.cancelled_at)
+        messages.info(request, f"Cette réunion est déjà annulée (le {cancelled_on:%d/%m/%Y}).")
+        return redirect(meeting)
+    if meeting.date < timezone.localdate():
+        messages.error(request, "Cette réunion a déjà eu lieu : elle ne peut plus être annulée.")
+        return redirect(meeting)
+    if request.method == "POST":
+        cancelled, told = invitations.cancel_meeting(meeting, request.user)
+        if cancelled:
+            messages.success(request, f"La réunion est annulée ; {told} invité(s) prévenu(s) par courriel, avec "
+                                      "l'annulation pour leur agenda.")
+        else:
+            messages.info(request, "Cette réunion était déjà annulée : rien n'a été envoyé de nouveau.")
+        return redirect(meeting)
+    return render(request, "network/meeting_cancel.html", {
+        "meeting": meeting, "told": len(invitations.to_tell_of_cancel(meeting))})
 
 
 @capability_required("read_all")

@@ -1,5 +1,6 @@
 """Parrainage pages: the pairs (a counsellor: those of their structure's candidates), forming a pair, a
-pair's page with its meetings and their reports (« fiches de restitution »)."""
+pair's page with its meetings and their reports (« fiches de restitution »), ending a pair (« Binôme
+terminé »: no more meetings then)."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +12,7 @@ from ipm.parsing import parse_id
 from ipm.submission import AlreadySubmitted, add_token_field, submitted_once
 
 from .. import services
-from ..forms import PairingForm, PairMeetingForm
+from ..forms import PairingEndForm, PairingForm, PairMeetingForm
 from ..models import PairMeeting, Pairing
 from ..rules import NetworkError
 
@@ -20,7 +21,7 @@ from ..rules import NetworkError
 def pairing_list(request):
     qs = Pairing.objects.visible_to(request.user).select_related(
         "candidate__youth", "candidate__structure", "sponsor__youth").prefetch_related("meetings")
-    context = {"total": qs.count()}
+    context = {"total": qs.count(), "active": qs.active_on(timezone.localdate()).count()}
     context.update(paginate(request, qs))
     return render(request, "network/pairing_list.html", context)
 
@@ -45,7 +46,7 @@ def pairing_create(request):
 
 def _visible_pairing(request, pk):
     return Pairing.objects.select_related("candidate__youth", "candidate__structure", "sponsor__youth",
-                                          "sponsor__structure").get_visible(request.user, pk=pk)
+                                          "sponsor__structure", "ended_by").get_visible(request.user, pk=pk)
 
 
 @capability_required("pairing", "read_all")
@@ -59,8 +60,31 @@ def pairing_detail(request, pk):
 
 
 @capability_required("pairing")
+def pairing_end(request, pk):
+    """« Binôme terminé »: the date of the end (asked, then confirmed by the button)."""
+    pairing = _visible_pairing(request, pk)
+    if pairing.ended_on is not None:
+        messages.info(request, f"Ce binôme est déjà terminé (le {pairing.ended_on:%d/%m/%Y}).")
+        return redirect(pairing)
+    form = PairingEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_pairing(pairing, request.user, form.cleaned_data["ended_on"])
+        except NetworkError as error:
+            form.add_error("ended_on", str(error))
+        else:
+            messages.success(request, "Le binôme est terminé : aucune rencontre ne peut plus y être saisie.")
+            return redirect(pairing)
+    return render(request, "network/pairing_end.html", {"form": form, "pairing": pairing},
+                  status=400 if form.errors else 200)
+
+
+@capability_required("pairing")
 def pair_meeting_add(request, pk):
     pairing = _visible_pairing(request, pk)
+    if problem := services.ended_error(pairing):
+        messages.error(request, problem)
+        return redirect(pairing)
     form = PairMeetingForm(request.POST or None, initial={"date": timezone.localdate()})
     add_token_field(form)  # recorded once, however many times the form is sent
     if request.method == "POST" and form.is_valid():

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ipm.access import capability_required
 from ipm.lists import paginate
-from ipm.submission import AlreadySubmitted, add_token_field, sent_before, submitted_once
+from ipm.submission import save_once
 
 from ..enums import OutreachKind
 from ..models import OutreachAction
@@ -35,21 +35,10 @@ def action_edit(request, pk=None):
     action = get_object_or_404(OutreachAction, pk=pk) if pk else OutreachAction()
     form = OutreachActionForm(request.POST or None, instance=action)
     back = reverse("referrals:outreach_actions")
-    if action.pk is None:
-        add_token_field(form)  # a new action is created once, however many times it is sent
-    if request.method == "POST":
-        duplicate = sent_before(request, form) if action.pk is None else None
-        if duplicate is not None:
-            return duplicate.redirect(request, back)
-        if form.is_valid():
-            try:
-                with submitted_once(request, form) as submission:
-                    action = form.save()
-                    submission.done(url=back)
-            except AlreadySubmitted as duplicate:
-                return duplicate.redirect(request, back)
-            messages.success(request, f"Action « {action.name} » enregistrée.")
-            return redirect(back)
+    # A new action is created once, however many times it is sent.
+    if response := save_once(request, form, back=back,
+                             success=lambda saved, _: f"Action « {saved.name} » enregistrée."):
+        return response
     title = f"Modifier l'action « {action.name} »" if action.pk else "Nouvelle action d'aller-vers"
     return render(request, TEMPLATES + "form.html", {"form": form, "object": action, "title": title,
                                                      "cancel_url": back})
