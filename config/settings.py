@@ -446,6 +446,5 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI at /api/v1/docs/: its files come from the drf-spectacular-sidecar package (no CDN), its
     # start script from a URL of its own (SpectacularSwaggerSplitView): no inline script for the CSP.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
