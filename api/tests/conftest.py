@@ -26,6 +26,14 @@ def api(token_and_key):
     return ApiClient(token_and_key[1])
 
 
+@pytest.fixture
+def lyon(users, other_structure):
+    """A client of another structure's system (Lyon), with its own key."""
+    _, key = create_token(structure=other_structure, name="i-milo Lyon", counsellor=users["other_counsellor"],
+                          created_by=users["manager"])
+    return ApiClient(key)
+
+
 class ApiClient:
     def __init__(self, key):
         self.client, self.key = Client(), key

@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from api.tests.conftest import ApiClient, fiche
-from api.tokens import create_token
+from api.tests.conftest import fiche
 from conftest import log_in
 from dossiers.models import Dossier
 from privacy import rgpd
@@ -13,13 +12,6 @@ from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/fiches/"
-
-
-@pytest.fixture
-def lyon(users, other_structure):
-    _, key = create_token(structure=other_structure, name="i-milo Lyon", counsellor=users["other_counsellor"],
-                          created_by=users["manager"])
-    return ApiClient(key)
 
 
 def test_the_identifier_is_kept_and_read_back(api, users):

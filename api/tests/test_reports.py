@@ -7,7 +7,7 @@ from django.test import Client
 
 from api.models import ApiCall
 from api.tests.conftest import ApiClient
-from api.tokens import create_token, revoke
+from api.tokens import revoke
 from conftest import log_in
 from reporting import reports
 from reporting.tests import conftest as reporting_world
@@ -17,13 +17,6 @@ world, schemes = reporting_world.world, reporting_world.schemes
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/rapports/"
-
-
-@pytest.fixture
-def lyon(users, other_structure):
-    _, key = create_token(structure=other_structure, name="i-milo Lyon", counsellor=users["other_counsellor"],
-                          created_by=users["manager"])
-    return ApiClient(key)
 
 
 def cells(data):

@@ -12,16 +12,11 @@ from followup import outbox
 from followup.enums import Channel, MessageKind, MessageStatus
 from followup.models import SentMessage
 from followup.password_reset import PlatformPasswordResetForm, _duration
+from followup.tests.test_every_email import FOOTER
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FOOTER = {
-    "IPM_PLATFORM_NAME": "Plateforme mobilité Loire",
-    "IPM_PLATFORM_PHONE": "04 77 12 34 56",
-    "IPM_PLATFORM_EMAIL": "contact@mobilite-loire.example.org",
-    "IPM_PLATFORM_ADDRESS": "5 rue des Jardins, 42000 Saint-Étienne",
-}
 NEW_PASSWORD = "Un-nouveau-mot-de-passe-2027"
 LINK = re.compile(r"https?://[^\s\"<]+/comptes/reset/[^\s\"<]+/")
 
