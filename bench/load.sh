@@ -29,12 +29,22 @@ fi
 "$PY" bench/bench.py --pg-settings-only
 WORK="$(mktemp -d)"
 GUNICORN=""
-cleanup() { [ -n "$GUNICORN" ] && kill "$GUNICORN" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"; }
+WORKER=""
+cleanup() {
+    [ -n "$GUNICORN" ] && kill "$GUNICORN" 2>/dev/null
+    [ -n "$WORKER" ] && kill "$WORKER" 2>/dev/null
+    wait 2>/dev/null || true; rm -rf "$WORK"
+}
 trap cleanup EXIT
 # Production settings (DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, IPM_REQUIRE_2FA, STATIC_ROOT, MEDIA_ROOT…),
 # certificate and collectstatic: the accounts' contracts and pieces are written under this MEDIA_ROOT.
 eval "$("$PY" bench/prod_server.py prepare "$WORK" ${IPM_LOAD_QUICK_STATIC:+--quick})"
 "$PY" bench/load_setup.py "$OUT/load_accounts.json" --users "${IPM_LOAD_USERS:-50}"
+# What the worker's beat does every two minutes in production: the platform's report files made ahead
+# (reporting/prerender.py). Then the worker and its beat run beside the web server, as in production.
+"$PY" manage.py prerender_reports
+"$ROOT/.venv/bin/celery" -A config worker -B -l warning --concurrency 1 >"$OUT/worker.log" 2>&1 &
+WORKER=$!
 PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$PY" bench/prod_server.py serve "$WORK" "$PORT" "${IPM_LOAD_WORKERS:-4}" "$OUT/gunicorn.log" &
 GUNICORN=$!

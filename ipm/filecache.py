@@ -3,8 +3,8 @@ a file whose data has not changed costs a look-up instead of a render (docs/perf
 fichiers »).
 
 One entry per file: under the file's ``key`` (what file: a commission's minutes, a report in a format for
-a scope and filters) the cache holds the ``fingerprint`` of the data it was rendered from, its name and
-its bytes.
+a scope and filters) the cache holds the ``fingerprint`` of the data it was rendered from, its name, its
+bytes and when it was stored.
 A download with the same fingerprint gets the bytes; any other fingerprint renders the file again and
 replaces the entry. The callers choose the fingerprint (a hash of what the document prints, a data
 generation bumped when the data changes) and how long an entry may live.
@@ -15,6 +15,7 @@ model: the apps say what a key and a fingerprint are.
 """
 import hashlib
 import logging
+import time
 import uuid
 from collections import Counter
 
@@ -45,32 +46,61 @@ def _key(kind, key):
     return f"file:v{FORMAT_VERSION}:{kind}:{key}"
 
 
-def get_or_render(kind, key, fingerprint, render, timeout):
-    """The file ``(kind, key)`` rendered from data of this ``fingerprint``, as ``(name, content)``: from
-    the cache when it holds it, else ``render()`` (which returns the pair; then kept ``timeout`` seconds)."""
-    name = _key(kind, key)
+def _entry(name):
+    """``(fingerprint, file name, content, stored at)`` or None; None too when the cache is unreachable."""
     try:
         entry = _cache().get(name)
     except Exception:  # noqa: BLE001 — an unreachable cache only costs a render
         log.warning("Cache des fichiers injoignable (lecture de %s) : le fichier est calculé.", name, exc_info=True)
-        entry = None
-    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == fingerprint:
+        return None
+    return entry if isinstance(entry, tuple) and len(entry) == 4 else None
+
+
+def _keep(name, filename, content, fingerprint, timeout, replaced):
+    try:
+        if len(content) <= settings.IPM_FILE_CACHE_MAX_BYTES:
+            _cache().set(name, (fingerprint, filename, content, time.time()), timeout)
+        elif replaced is not None:
+            _cache().delete(name)
+    except Exception:  # noqa: BLE001
+        log.warning("Cache des fichiers injoignable (écriture de %s).", name, exc_info=True)
+
+
+def get_or_render(kind, key, fingerprint, render, timeout):
+    """The file ``(kind, key)`` rendered from data of this ``fingerprint``, as ``(name, content)``: from
+    the cache when it holds it, else ``render()`` (which returns the pair; then kept ``timeout`` seconds)."""
+    name = _key(kind, key)
+    entry = _entry(name)
+    if entry is not None and entry[0] == fingerprint:
         hits[kind] += 1
         return entry[1], entry[2]
     filename, content = render()
     renders[kind] += 1
-    try:
-        if len(content) <= settings.IPM_FILE_CACHE_MAX_BYTES:
-            _cache().set(name, (fingerprint, filename, content), timeout)
-        elif entry is not None:
-            _cache().delete(name)
-    except Exception:  # noqa: BLE001
-        log.warning("Cache des fichiers injoignable (écriture de %s).", name, exc_info=True)
+    _keep(name, filename, content, fingerprint, timeout, entry)
     return filename, content
 
 
+def refresh(kind, key, fingerprint, render, timeout, younger_than):
+    """Render the file ``(kind, key)`` ahead of its downloads unless the cache holds it for this
+    ``fingerprint``, stored less than ``younger_than`` seconds ago. True when it was rendered."""
+    name = _key(kind, key)
+    entry = _entry(name)
+    if entry is not None and entry[0] == fingerprint and time.time() - entry[3] < younger_than:
+        return False
+    filename, content = render()
+    renders[kind] += 1
+    _keep(name, filename, content, fingerprint, timeout, entry)
+    return True
+
+
+def shared():
+    """Whether every process reads the same cache (Redis), so that a file the worker makes ahead is the
+    web server's; the embedded default's cache is each process's own memory."""
+    return "locmem" not in settings.CACHES[ALIAS]["BACKEND"].lower()
+
+
 def stored(kind, key):
-    """What the cache holds for the file ``(kind, key)``: ``(fingerprint, name, content)`` or None."""
+    """What the cache holds for the file ``(kind, key)``: ``(fingerprint, name, content, stored at)`` or None."""
     try:
         return _cache().get(_key(kind, key))
     except Exception:  # noqa: BLE001

@@ -144,3 +144,12 @@ def send_scheduled_exports():
     if any(counts.values()):
         log.info("Exports programmés : %(sent)s envoyé(s), %(failed)s en échec", counts)
     return counts
+
+
+@shared_task(name="reporting.prerender_reports", soft_time_limit=300, time_limit=360)
+def prerender_reports():
+    """Every two minutes (beat row of reporting/migrations/0008): the platform's report files rendered
+    ahead when their data changed (``prerender.run``)."""
+    from . import prerender
+
+    return prerender.run()
