@@ -19,6 +19,8 @@ does not renew the generation: such a file may be served for at most ``IPM_REPOR
 (10 minutes), how long an entry lives.
 """
 import dataclasses
+import logging
+import pickle
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -28,8 +30,12 @@ from django.utils import timezone
 from ipm import filecache
 from ipm.access import scope_key
 
+log = logging.getLogger(__name__)
+
 KIND = "report"
 GENERATION = "reports"
+# The « format » of a report page's figures (the built report and its caveat count), kept like a file.
+PAGE = "page"
 # The apps whose rows the reports read (reporting/reports/, reporting/filters.py)…
 WATCHED_APPS = frozenset({"dossiers", "referrals", "departures", "followup", "surveys", "network", "reporting"})
 # …but not these models of theirs, which no report reads (a test runs every report and checks that its
@@ -64,6 +70,26 @@ def get_or_render(name, fmt, filters, render):
     counted while a change commits is kept under the generation that change replaces."""
     return filecache.get_or_render(KIND, key(name, fmt, filters), fingerprint(), render,
                                    settings.IPM_REPORT_CACHE_SECONDS)
+
+
+def page_payload(report, filters):
+    """What a report page shows, as bytes for the cache: the built report and how many dossiers of its
+    period break a rule of the wheel (the caveat above the figures)."""
+    from .consistency import flagged_in_period
+
+    return "", pickle.dumps((report, flagged_in_period(filters)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def page_figures(name, filters, build):
+    """``(report, flagged)`` of the page of report ``name`` for ``filters`` (and the viewer's scope), from
+    the cache when it holds them for the current data, else ``build()`` (the report) and counted. An
+    entry that no longer reads (written by another version of the code) is counted again."""
+    _name, content = get_or_render(name, PAGE, filters, lambda: page_payload(build(), filters))
+    try:
+        return pickle.loads(content)
+    except Exception:  # noqa: BLE001 — our own entry, unreadable after an upgrade: count again
+        log.warning("Chiffres du rapport %s illisibles dans le cache : recomptés.", name, exc_info=True)
+        return pickle.loads(page_payload(build(), filters)[1])
 
 
 def bump():

@@ -24,7 +24,8 @@ from .filters import ReportFilters
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "xlsx")
+# The page's figures (the built report and its caveat, ``cache.PAGE``) and the two heavy downloads.
+FORMATS = (report_cache.PAGE, "pdf", "xlsx")
 # The beat runs ``run`` this often (the migration writes the same figure); a file is rendered again once
 # it is older than its maximum age minus two periods, so that it is replaced before it expires.
 EVERY_SECONDS = 120
@@ -38,6 +39,8 @@ def _files_of(name, filters):
     def render(fmt):
         if not built:
             built.append(reports.build(name, filters))
+        if fmt == report_cache.PAGE:
+            return report_cache.page_payload(built[0], filters)
         return renderers.filename(built[0], fmt), renderers.render(built[0], fmt)
 
     return render

@@ -40,28 +40,18 @@ def _form(request, name):
     return ReportFilterForm(request.GET or None, user=request.user, report=name)
 
 
-def _report(request, name):
-    form = _form(request, name)
-    if form.is_bound and not form.is_valid():
-        return form, None
-    return form, reports.build(name, form.filters())
-
-
 @capability_required("reports")
 def report_page(request, name):
-    form, report = _report(request, name)
-    query = request.GET.urlencode()
+    form = _form(request, name)
+    report, flagged = None, 0
+    if not form.is_bound or form.is_valid():
+        filters = form.filters()
+        # The figures of these filters for this viewer's scope, counted from the current data (reporting/cache.py).
+        report, flagged = report_cache.page_figures(name, filters, lambda: reports.build(name, filters))
     return render(request, "reporting/report.html", {
         "form": form, "report": report, "name": name, "title": reports.REPORT_TITLES.get(name, ""),
-        "query": query, "formats": renderers.FORMAT_LABELS.items(),
-        "flagged": _flagged_in_period(form.filters()) if report is not None else 0,
+        "query": request.GET.urlencode(), "formats": renderers.FORMAT_LABELS.items(), "flagged": flagged,
     })
-
-
-def _flagged_in_period(filters):
-    from . import consistency
-
-    return consistency.flagged_in_period(filters)
 
 
 @capability_required("reports")

@@ -219,7 +219,9 @@ def test_report_pages_tell_how_many_dossiers_of_the_period_are_flagged(actor, sc
     url = reverse("reporting:report", args=["funnel"])
     year = dossier.received_on.year
     assert "contredit une règle de la roue" not in client.get(url, {"year_from": year}).content.decode()
-    Stay.objects.filter(dossier=dossier).update(return_date=dossier.stay.departure_date - 3 * DAY)
+    stay = dossier.stay
+    stay.return_date = stay.departure_date - 3 * DAY  # a history the forms refuse (an old import, a script)
+    stay.save()  # (a write sending no signal shows once the kept figures expire: reporting/cache.py)
     page = client.get(url, {"year_from": year}).content.decode()
     assert "1 dossier de cette période contredit une règle de la roue" in page
     assert reverse("reporting:consistency") in page

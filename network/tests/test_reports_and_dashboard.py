@@ -25,7 +25,7 @@ D = datetime.date
 def parrainage_set(users, structure):
     """Five dossiers received in 2025: A (montage) and B (accepted) sponsored; C (received), D (information
     done) and E (abroad since June 2025) not. Two parrains received in 2024. Pairs A–S1 and B–S2 formed in
-    2025, B–S1 in 2024; three pair meetings in 2025, one in 2024."""
+    2025, B–S1 in 2024 and ended in May 2025; three pair meetings in 2025, one in 2024."""
     admin = users["admin"]
 
     def dossier(state, received):
@@ -39,7 +39,7 @@ def parrainage_set(users, structure):
     s1, s2 = dossier(State.FOLLOW_UP, D(2024, 1, 5)), dossier(State.CLOSED, D(2024, 2, 5))
     ab = Pairing.objects.create(candidate=a, sponsor=s1, started_on=D(2025, 2, 1))
     bb = Pairing.objects.create(candidate=b, sponsor=s2, started_on=D(2025, 3, 1))
-    old = Pairing.objects.create(candidate=b, sponsor=s1, started_on=D(2024, 12, 1))
+    old = Pairing.objects.create(candidate=b, sponsor=s1, started_on=D(2024, 12, 1), ended_on=D(2025, 5, 1))
     for pairing, day in ((ab, D(2025, 2, 15)), (ab, D(2025, 4, 1)), (bb, D(2025, 3, 10)), (old, D(2024, 12, 15))):
         PairMeeting.objects.create(pairing=pairing, date=day, report="Rencontre")
     return a, b
@@ -53,6 +53,7 @@ def test_the_parrainage_report_gives_the_exact_figures(client_for, parrainage_se
     assert rows == [
         ["Activité de parrainage dans la période", "", "", "", ""],
         ["binômes formés", "2", "", "", ""],
+        ["binômes terminés", "1", "", "", ""],
         ["candidats parrainés", "2", "", "", ""],
         ["parrains et marraines", "2", "", "", ""],
         ["rencontres parrain-candidat", "3", "", "", ""],

@@ -1,4 +1,4 @@
-"""parrainage — pairs formed and meetings held in the period, and how far the sponsored candidates went
+"""parrainage — pairs formed and ended, and meetings held, in the period, and how far the sponsored candidates went
 compared with the others (the dossiers whose fiche was received in the period)."""
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -44,15 +44,19 @@ def report(filters):
     pairings = filters._scoped(Pairing.objects.all(), "candidate__structure")
     if filters.scheme is not None:
         pairings = pairings.filter(candidate__scheme=filters.scheme)
-    formed = in_years(pairings, "started_on", years)
     meetings = in_years(PairMeeting.objects.filter(pairing__in=pairings), "date", years).count()
-    activity = formed.aggregate(pairs=Count("pk"), candidates=Count("candidate", distinct=True),
-                                sponsors=Count("sponsor__youth", distinct=True))
+    # One query: the pairs formed in the period (and their candidates and sponsors), those ended in it.
+    formed = Q(started_on__year__gte=years[0], started_on__year__lte=years[-1])
+    activity = pairings.aggregate(
+        pairs=Count("pk", filter=formed), candidates=Count("candidate", filter=formed, distinct=True),
+        sponsors=Count("sponsor__youth", filter=formed, distinct=True),
+        ended=Count("pk", filter=Q(ended_on__year__gte=years[0], ended_on__year__lte=years[-1])))
     cohort = in_years(dossiers, "received_on", years)
     sponsored, others = _progress(cohort)
     rows = [
         Row(["Activité de parrainage dans la période", "", "", "", ""], HEADING),
         Row(["binômes formés", activity["pairs"], "", "", ""]),
+        Row(["binômes terminés", activity["ended"], "", "", ""]),
         Row(["candidats parrainés", activity["candidates"], "", "", ""]),
         Row(["parrains et marraines", activity["sponsors"], "", "", ""]),
         Row(["rencontres parrain-candidat", meetings, "", "", ""]),
@@ -72,7 +76,8 @@ def report(filters):
     return Report(
         NAME, TITLE, [Column("Indicateur", "Indicateur"), Column("Parrainés", "Parrainés"), Column("Taux parrainés", "Taux parrainés (%)", percent=True), Column("Autres", "Autres"), Column("Taux autres", "Taux autres (%)", percent=True)], rows, years,
         filters.describe(), chart,
-        notes=["Binômes comptés l'année où ils sont formés, rencontres l'année où elles ont lieu. Progression : "
+        notes=["Binômes formés comptés l'année où ils sont formés, binômes terminés l'année où ils prennent fin, "
+               "rencontres l'année où elles ont lieu. Progression : "
                "les dossiers dont la fiche a été reçue dans la période, « parrainés » s'ils sont le candidat d'un "
                "binôme (quelle qu'en soit la date) ; chaque étape compte les dossiers dont l'historique l'atteint. "
                "Taux : pourcentage des fiches reçues du groupe."],

@@ -58,6 +58,9 @@ def test_a_managers_first_download_finds_the_file_made_ahead(world, client_for):
     assert xlsx.content.startswith(b"PK")
     # The platform staff see everything too: the same files.
     download(client_for("mobility"), "funnel", "pdf")
+    # And the report's page: its figures were counted ahead too.
+    page = client.get(reverse("reporting:report", args=["funnel"]))
+    assert page.status_code == 200 and page.context["report"].rows
     assert filecache.renders["report"] == renders
 
 

@@ -104,3 +104,48 @@ def test_an_import_of_the_history_gives_new_figures_at_once(client_for):
     assert client.get(url).content.decode().splitlines()[-1] == "Total,0,0,0,0,0"
     call_command("import_legacy", str(EXAMPLE), stdout=open("/dev/null", "w"))
     assert client.get(url).content.decode().splitlines()[-1] == "Total,4,2,6,3,15"
+
+
+FUNNEL_PAGE = reverse("reporting:report", args=["funnel"]) + "?year_from=2022"
+
+
+def page_received(response):
+    """The « fiches reçues » count the page shows (its table's first row)."""
+    return response.context["report"].rows[0].cells[1]
+
+
+def test_a_report_page_seen_again_is_not_counted_again(world, client_for):
+    client = client_for("manager")
+    renders, hits = filecache.renders["report"], filecache.hits["report"]
+    first, second = client.get(FUNNEL_PAGE), client.get(FUNNEL_PAGE)
+    assert filecache.renders["report"] == renders + 1 and filecache.hits["report"] == hits + 1
+    assert page_received(first) == page_received(second) == 4
+    assert "fiches reçues" in second.content.decode() and second.context["flagged"] == first.context["flagged"]
+
+
+def test_a_report_page_of_one_structure_is_never_shown_to_another(world, client_for):
+    assert page_received(client_for("counsellor").get(FUNNEL_PAGE)) == 1  # D5
+    assert page_received(client_for("other_counsellor").get(FUNNEL_PAGE)) == 3  # D3, D4, D6
+    assert page_received(client_for("manager").get(FUNNEL_PAGE)) == 4
+
+
+def test_a_report_page_shows_a_new_dossier_at_once(world, users, structure, client_for):
+    client = client_for("manager")
+    assert page_received(client.get(FUNNEL_PAGE)) == 4
+    reported_dossier(users["admin"], State.RECEIVED, date(2022, 6, 1), structure=structure)
+    assert page_received(client.get(FUNNEL_PAGE)) == 5
+
+
+def test_a_report_page_whose_cached_figures_no_longer_read_is_counted_again(world, users, client_for):
+    """After an upgrade, an entry written by other code is not an error page: the figures are counted."""
+    from django.core.cache import caches
+
+    from reporting.filters import ReportFilters
+
+    client = client_for("manager")
+    client.get(FUNNEL_PAGE)
+    key = report_cache.key("funnel", report_cache.PAGE, ReportFilters(year_from=2022, year_to=2022, user=users["manager"]))
+    fingerprint, name, _content, stored_at = filecache.stored(report_cache.KIND, key)
+    caches[filecache.ALIAS].set(filecache._key(report_cache.KIND, key), (fingerprint, name, b"not a pickle", stored_at))
+    response = client.get(FUNNEL_PAGE)
+    assert response.status_code == 200 and page_received(response) == 4
