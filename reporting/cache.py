@@ -1,4 +1,5 @@
-"""The report downloads (CSV, CSV pour Excel, XLSX, PDF) kept in the file cache (ipm/filecache.py).
+"""The report downloads (CSV, CSV pour Excel, XLSX, PDF) and the report pages' figures (``PAGE``) kept in
+the file cache (ipm/filecache.py).
 
 A report's figures are counted over many tables, too many to fingerprint at each download. So a file is
 kept under its **key** — the report, its format, its filters (normalised: the ids of the scheme,

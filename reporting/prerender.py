@@ -1,10 +1,10 @@
-"""The report files the platform downloads most, rendered ahead by the worker (docs/performance.md).
+"""The report pages and files the platform opens most, made ahead by the worker (docs/performance.md).
 
-A download whose file is not in the file cache (reporting/cache.py) costs the report's queries plus its
-rendering — for a PDF, WeasyPrint: 0.3 s alone, up to 1.5 s on a busy server. Every two minutes (beat row
-of reporting/migrations/0008) ``run`` renders again, for every report, its PDF and its XLSX for the whole
-platform with the page's default filters — what a manager or the platform staff get by clicking
-« Télécharger » without filtering — when the data changed since their last render (a new generation, a
+A page or download whose entry is not in the file cache (reporting/cache.py) costs the report's queries
+plus, for a file, its rendering — for a PDF, WeasyPrint: 0.3 s alone, up to 1.5 s on a busy server. Every
+two minutes (beat row of reporting/migrations/0008) ``run`` makes again, for every report, its page's
+figures, its PDF and its XLSX for the whole platform with the page's default filters — what a manager or
+the platform staff get by opening the report or clicking « Télécharger » without filtering — when the data changed since their last render (a new generation, a
 new day) or when their entry nears its maximum age (``IPM_REPORT_CACHE_SECONDS``). The download then
 finds the file: a look-up instead of a render. A run where nothing changed reads a few cache entries and
 renders nothing. A file with other filters, or a counsellor's (one structure), is still rendered at its
