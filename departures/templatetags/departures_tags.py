@@ -21,13 +21,17 @@ def quota_panel(context, year=None):
 @register.inclusion_tag("departures/_dossier_panel_content.html", takes_context=True)
 def departure_panel(context, dossier):
     can = context.get("can") or {}
+    # From the commission to the return; once the wheel is over, only if something was recorded. Before
+    # the commission there is nothing to show, so nothing is read.
+    in_stage = dossier.state in DEPARTURE_STAGE_STATES
+    if not in_stage and dossier.state not in FINAL_STATES:
+        return {"show": False}
     stay = Stay.objects.filter(dossier=dossier).select_related("host", "scheme").first()
     contracts = list(dossier.contracts.select_related("generated_by", "online_acceptance").order_by("-version"))
     copayment = CoPayment.objects.filter(dossier=dossier).first()
-    # From the commission to the return; once the wheel is over, only if something was recorded.
-    show = dossier.state in DEPARTURE_STAGE_STATES or bool(
-        dossier.state in FINAL_STATES and (stay or contracts or copayment)
-    )
+    show = in_stage or bool(stay or contracts or copayment)
+    if not show:
+        return {"show": False}
     data = {
         "show": show, "dossier": dossier, "can": can, "stay": stay, "contracts": contracts,
         "latest_contract": contracts[0] if contracts else None, "copayment": copayment,

@@ -65,6 +65,27 @@ def test_dossier_panel_shows_next_actions_for_staff_only(make_dossier, planned_s
     assert "Départ et séjour" in counsellor_page and "Générer le contrat" not in counsellor_page
 
 
+def test_the_panel_shows_only_when_there_is_a_departure_story_and_reads_nothing_before(make_dossier, planned_stay,
+                                                                                       client_for):
+    """Before the commission the panel is not shown and costs no query on the contracts or co-payments; a
+    dossier dropped with nothing recorded shows none either; one dropped after its contract keeps it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("mobility")
+    early = make_dossier(State.INFO_DONE)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/dossiers/{early.pk}/").content.decode()
+    assert "Départ et séjour" not in page
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"departures_contract"' not in read and '"departures_copayment"' not in read
+    dropped = make_dossier(State.DROPPED)
+    assert "Départ et séjour" not in client.get(f"/dossiers/{dropped.pk}/").content.decode()
+    left = make_dossier(State.DROPPED)
+    planned_stay(left)
+    assert "Départ et séjour" in client.get(f"/dossiers/{left.pk}/").content.decode()
+
+
 def test_panel_in_commission_shows_places_left(make_dossier, scheme, client_for):
     FundingAgreementFactory(scheme=scheme, places=3)
     make_dossier(State.ACCEPTED)
