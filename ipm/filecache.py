@@ -66,6 +66,14 @@ def _keep(name, filename, content, fingerprint, timeout, replaced):
         log.warning("Cache des fichiers injoignable (écriture de %s).", name, exc_info=True)
 
 
+def _render_and_keep(kind, name, render, fingerprint, timeout, replaced):
+    """``render()``, counted and kept under ``name``; returns its ``(file name, content)``."""
+    filename, content = render()
+    renders[kind] += 1
+    _keep(name, filename, content, fingerprint, timeout, replaced)
+    return filename, content
+
+
 def get_or_render(kind, key, fingerprint, render, timeout):
     """The file ``(kind, key)`` rendered from data of this ``fingerprint``, as ``(name, content)``: from
     the cache when it holds it, else ``render()`` (which returns the pair; then kept ``timeout`` seconds)."""
@@ -74,10 +82,7 @@ def get_or_render(kind, key, fingerprint, render, timeout):
     if entry is not None and entry[0] == fingerprint:
         hits[kind] += 1
         return entry[1], entry[2]
-    filename, content = render()
-    renders[kind] += 1
-    _keep(name, filename, content, fingerprint, timeout, entry)
-    return filename, content
+    return _render_and_keep(kind, name, render, fingerprint, timeout, entry)
 
 
 def refresh(kind, key, fingerprint, render, timeout, younger_than):
@@ -87,9 +92,7 @@ def refresh(kind, key, fingerprint, render, timeout, younger_than):
     entry = _entry(name)
     if entry is not None and entry[0] == fingerprint and time.time() - entry[3] < younger_than:
         return False
-    filename, content = render()
-    renders[kind] += 1
-    _keep(name, filename, content, fingerprint, timeout, entry)
+    _render_and_keep(kind, name, render, fingerprint, timeout, entry)
     return True
 
 
