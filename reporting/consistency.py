@@ -11,7 +11,7 @@ is one or two queries, whatever the number of dossiers.
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, F, OuterRef, Q, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -223,10 +223,12 @@ def departed_without_departure(dossiers=None):
 
 
 def several_open_dossiers(dossiers=None):
-    """One open dossier per young person: every open dossier of a young person who has more than one."""
-    youths = (Dossier.objects.filter(state__in=ACTIVE_STATES).values("youth")
-              .annotate(n=Count("pk")).filter(n__gt=1).values("youth"))
-    rows = (Dossier.objects.filter(_in(dossiers, "pk"), state__in=ACTIVE_STATES, youth__in=youths)
+    """One open dossier per young person: every open dossier of a young person who has more than one.
+    Each open dossier checked looks up its young person's others (an index probe): a structure's
+    dossiers are checked without grouping the whole platform's."""
+    other_open = (Dossier.objects.filter(youth=OuterRef("youth"), state__in=ACTIVE_STATES)
+                  .exclude(pk=OuterRef("pk")))
+    rows = (Dossier.objects.filter(_in(dossiers, "pk"), Exists(other_open), state__in=ACTIVE_STATES)
             .order_by("youth", "pk").values_list("pk", "youth_id"))
     return [Break(d, f"le même jeune a un autre dossier ouvert (jeune n° {y})") for d, y in rows]
 

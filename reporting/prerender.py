@@ -3,12 +3,13 @@
 A page or download whose entry is not in the file cache (reporting/cache.py) costs the report's queries
 plus, for a file, its rendering — for a PDF, WeasyPrint: 0.3 s alone, up to 1.5 s on a busy server. Every
 two minutes (beat row of reporting/migrations/0008) ``run`` makes again, for every report, its page's
-figures, its PDF and its XLSX for the whole platform with the page's default filters — what a manager or
-the platform staff get by opening the report or clicking « Télécharger » without filtering — when the data changed since their last render (a new generation, a
-new day) or when their entry nears its maximum age (``IPM_REPORT_CACHE_SECONDS``). The download then
-finds the file: a look-up instead of a render. A run where nothing changed reads a few cache entries and
-renders nothing. A file with other filters, or a counsellor's (one structure), is still rendered at its
-first download and then kept as before.
+figures and its downloads (PDF, XLSX, both CSVs) for the whole platform with the page's default filters
+— what a manager or the platform staff get by opening the report or clicking « Télécharger » without
+filtering — when the data changed since their last render (a new generation, a new day) or when their
+entry nears its maximum age (``IPM_REPORT_CACHE_SECONDS``). The download then finds the file: a look-up
+instead of a render. A run where nothing changed reads a few cache entries and renders nothing. A file
+with other filters, or a counsellor's (one structure), is still rendered at its first download and then
+kept as before.
 """
 import functools
 import logging
@@ -24,8 +25,9 @@ from .filters import ReportFilters
 
 log = logging.getLogger(__name__)
 
-# The page's figures (the built report and its caveat, ``cache.PAGE``) and the two heavy downloads.
-FORMATS = (report_cache.PAGE, "pdf", "xlsx")
+# The page's figures (the built report and its caveat, ``cache.PAGE``) and every download: the report,
+# built once, costs far more than its rendering (a CSV of the FEJ report at 200,000 young people: 1 s).
+FORMATS = (report_cache.PAGE, *renderers.FORMATS)
 # The beat runs ``run`` this often (the migration writes the same figure); a file is rendered again once
 # it is older than its maximum age minus two periods, so that it is replaced before it expires.
 EVERY_SECONDS = 120

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from departures.models import Contract, Incident, SiteVisit, Stay
 from departures.tests.factories import SchemeFactory
-from dossiers.models import CommissionReview, CommissionSession, DossierEvent
+from dossiers.models import CommissionReview, CommissionSession, Dossier, DossierEvent
 from dossiers.tests.factories import DossierFactory, dossier_in_state
 from dossiers.workflow import State
 from followup.enums import CallSource
@@ -177,6 +177,10 @@ def test_two_open_dossiers_for_one_young_person(actor, scheme):
     closed = dossier_in_state(State.CLOSED, actor)
     DossierFactory(youth=closed.youth)  # one closed and one open: allowed
     assert flagged("several_open_dossiers") == {first.pk, second.pk}
+    # Checked for one structure's dossiers (a counsellor's report): its own dossier is listed, the
+    # other structure's is not, though it is the other one that makes the pair.
+    mine = Dossier.objects.filter(structure=first.structure).values("pk")
+    assert {b.dossier_id for b in consistency.several_open_dossiers(mine)} == {first.pk}
 
 
 def test_month_counted_without_any_call(actor, scheme):

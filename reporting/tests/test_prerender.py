@@ -53,9 +53,12 @@ def test_a_managers_first_download_finds_the_file_made_ahead(world, client_for):
     client = client_for("manager")
     pdf = download(client, "funnel", "pdf")
     xlsx = download(client, "fej", "xlsx")
-    assert filecache.renders["report"] == renders and filecache.hits["report"] == hits + 2
+    csv_file = download(client, "profile", "csv")
+    excel_csv = download(client, "outcomes", "excel-csv")
+    assert filecache.renders["report"] == renders and filecache.hits["report"] == hits + 4
     assert pdf.content.startswith(b"%PDF-") and pdf["Content-Disposition"].startswith('attachment; filename="rapport-funnel')
     assert xlsx.content.startswith(b"PK")
+    assert csv_file["Content-Type"].startswith("text/csv") and excel_csv["Content-Type"].startswith("text/csv")
     # The platform staff see everything too: the same files.
     download(client_for("mobility"), "funnel", "pdf")
     # And the report's page: its figures were counted ahead too.

@@ -118,9 +118,27 @@ def test_a_report_page_seen_again_is_not_counted_again(world, client_for):
     client = client_for("manager")
     renders, hits = filecache.renders["report"], filecache.hits["report"]
     first, second = client.get(FUNNEL_PAGE), client.get(FUNNEL_PAGE)
-    assert filecache.renders["report"] == renders + 1 and filecache.hits["report"] == hits + 1
+    # The first view counts the figures and the caveat (two entries); the second counts nothing.
+    assert filecache.renders["report"] == renders + 2 and filecache.hits["report"] == hits + 1
     assert page_received(first) == page_received(second) == 4
     assert "fiches reçues" in second.content.decode() and second.context["flagged"] == first.context["flagged"]
+
+
+def test_the_caveat_is_counted_once_for_every_report_of_the_same_filters(world, client_for):
+    """The count of dossiers breaking a rule does not depend on the report: the second report's page
+    of the same filters and scope counts its own figures only; a new break shows on both at once."""
+    client = client_for("manager")
+    funnel = client.get(FUNNEL_PAGE)
+    renders, hits = filecache.renders["report"], filecache.hits["report"]
+    profile = client.get(reverse("reporting:report", args=["profile"]) + "?year_from=2022")
+    # Its figures counted (one entry), the caveat found (one hit).
+    assert filecache.renders["report"] == renders + 1 and filecache.hits["report"] == hits + 1
+    assert profile.context["flagged"] == funnel.context["flagged"]
+    d5 = world["D5"]  # refused: still open
+    Dossier.objects.create(youth=d5.youth, structure=d5.structure, received_on=date(2022, 9, 1))  # a second open one
+    assert client.get(FUNNEL_PAGE).context["flagged"] == funnel.context["flagged"] + 2
+    assert client.get(reverse("reporting:report", args=["profile"]) + "?year_from=2022").context["flagged"] == (
+        funnel.context["flagged"] + 2)
 
 
 def test_a_report_page_of_one_structure_is_never_shown_to_another(world, client_for):
