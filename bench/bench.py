@@ -197,16 +197,27 @@ class Bench:
             entry["same_figures"] = True
             self.out(f"  {name}: same figures as the SQL ({len(report_sql.FROM_REPORT[name](report))} figures), "
                      f"ratio {ratio:.2f}")
-            page = timed(lambda i, name=name: self.get("manager", reverse("reporting:report", args=[name])),
-                         self.report_runs)
+            # Pages and downloads are kept in the file cache (reporting/cache.py): each run renews the data
+            # generation first, so that it is counted and rendered as the first view after a change is;
+            # the page seen again (from the cache) is measured apart.
+            page_url = reverse("reporting:report", args=[name])
+            page = timed(lambda i: self.after_change("manager", page_url), self.report_runs)
             self.record("reports", f"{name}: page", page, target_ms=REPORT_TARGET_MS)
-            page = timed(lambda i, name=name: self.get("counsellor", reverse("reporting:report", args=[name])),
-                         self.report_runs)
+            page = timed(lambda i: self.get("manager", page_url), self.report_runs)
+            self.record("reports", f"{name}: page (revue, du cache)", page, target_ms=REPORT_TARGET_MS)
+            page = timed(lambda i: self.after_change("counsellor", page_url), self.report_runs)
             self.record("reports", f"{name}: page (conseiller ML, sa structure)", page, target_ms=REPORT_TARGET_MS)
             for fmt in ("csv", "xlsx", "pdf"):
-                times = timed(lambda i, name=name, fmt=fmt: self.get(
-                    "manager", reverse("reporting:download", args=[name, fmt])), self.report_runs)
+                download_url = reverse("reporting:download", args=[name, fmt])
+                times = timed(lambda i, url=download_url: self.after_change("manager", url), self.report_runs)
                 self.record("exports", f"{name}.{fmt}", times, target_ms=REPORT_TARGET_MS)
+
+    def after_change(self, role, url):
+        """``get`` once the reports' data generation is renewed: nothing current in the file cache."""
+        from reporting import cache as report_cache
+
+        report_cache.bump()
+        return self.get(role, url)
 
     # --- writes and tasks -----------------------------------------------------------------------------------
     def fiche(self):
