@@ -101,7 +101,8 @@ def assign_mobility_ids(agreement, stays, exported=False):
         next_number = max(numbers, default=0) + 1
         for offset, stay in enumerate(missing):
             stay.mobility_activity_id = f"{prefix}{next_number + offset:0{MOBILITY_ID_SEQUENCE_DIGITS}d}"
-        Stay.objects.bulk_update(missing, ["mobility_activity_id"])
+        # In batches: one UPDATE … CASE over thousands of rows costs the square of their number.
+        Stay.objects.bulk_update(missing, ["mobility_activity_id"], batch_size=500)
     for stay in stays:
         if current.get(stay.pk):
             stay.mobility_activity_id = current[stay.pk]

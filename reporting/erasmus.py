@@ -98,7 +98,7 @@ def export(agreement, fmt="xlsx", stays=None, platform=None):
         stays = list(agreement_stays(agreement))
     platform = platform or Platform.get()
     assign_mobility_ids(agreement, stays, exported=True)
-    rows = list(mobility_rows(agreement, stays, platform))
+    rows = mobility_rows(agreement, stays, platform)  # written as they are made
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
