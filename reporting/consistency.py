@@ -199,9 +199,11 @@ def dates_out_of_range(dossiers=None):
 
 
 def early_return_not_interrupted(dossiers=None):
-    """Back earlier than planned by more than the scheme's tolerance, yet recorded as a normal return."""
+    """Back earlier than planned by more than the scheme's tolerance, yet recorded as a normal return.
+    The tolerance is never negative: the database narrows to the returns before the planned end, Python
+    compares with each scheme's tolerance."""
     rows = (Stay.objects.filter(_in(dossiers), return_date__isnull=False, planned_end__isnull=False,
-                                interrupted=False)
+                                interrupted=False, return_date__lt=F("planned_end"))
             .values_list("dossier_id", "return_date", "planned_end", "scheme__early_return_tolerance_days"))
     return [Break(d, f"retour le {_day(r)}, {(p - r).days} jours avant la fin prévue ({_day(p)}) : "
                      "c'est un séjour interrompu")
